@@ -1,0 +1,322 @@
+"""The ``plan-cal`` command line: a thin layer over the package API.
+
+This is the only module that knows about Typer and the terminal. Every :class:`PlanError` becomes one Russian
+line on stderr and the exit code of docs/DESIGN.md; a traceback is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer import rich_utils
+from typer.core import TyperCommand, TyperGroup
+
+import plan_calendar
+from plan_calendar.dates.describe import describe, plural
+from plan_calendar.dates.grammar import read_when
+from plan_calendar.dates.school import AcademicYear
+from plan_calendar.errors import ExitCode, PlanError
+from plan_calendar.plan import load_plan
+from plan_calendar.report import check_json, error_json, reading_json, warning_json
+from plan_calendar.schedule import Schedule, interpret
+
+# ----------------------------------------------------------------------------- Russian help and usage errors
+# Typer's help and its usage errors are English; these are the texts a user sees, in Russian.
+rich_utils.ARGUMENTS_PANEL_TITLE = "Аргументы"
+rich_utils.OPTIONS_PANEL_TITLE = "Параметры"
+rich_utils.COMMANDS_PANEL_TITLE = "Команды"
+rich_utils.ERRORS_PANEL_TITLE = "Ошибка"
+rich_utils.DEFAULT_STRING = "[по умолчанию: {}]"
+rich_utils.REQUIRED_LONG_STRING = "[обязательно]"
+rich_utils.ENVVAR_STRING = "[переменная окружения: {}]"
+rich_utils.ABORTED_TEXT = "Прервано."
+rich_utils.RICH_HELP = "Справка: [blue]{command_path} {help_option}[/]"
+
+_HELP_TEXT = "Показать эту справку и выйти."
+_USAGE_PREFIX = "Использование: "
+_USAGE_WORDS = {
+    "[OPTIONS]": "[ПАРАМЕТРЫ]",
+    "COMMAND [ARGS]...": "КОМАНДА [АРГУМЕНТЫ]...",
+}
+
+_USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"No such option: (.+)"), "нет такого параметра: {0}"),
+    (re.compile(r"No such command '?(.+?)'?\.?$"), "нет такой команды: {0}"),
+    (re.compile(r"Missing argument '(.+)'\.?"), "не указан аргумент {0}"),
+    (re.compile(r"Missing option '(.+)'\.?"), "не указан параметр {0}"),
+    (re.compile(r"Missing command\.?"), "не указана команда"),
+    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), "лишние аргументы: {0}"),
+    (re.compile(r"Option '(.+)' requires an argument\.?"), "параметру {0} нужно значение"),
+    (re.compile(r"Invalid value for '?(.+?)'?: (.+)"), "неверное значение {0}: {1}"),
+)
+
+
+def _russian_usage_error(message: str) -> str:
+    for pattern, russian in _USAGE_ERRORS:
+        m = pattern.search(message)
+        if m:
+            return russian.format(*m.groups())
+    return message
+
+
+class _RussianHelp:
+    """Mixed into Typer's command classes: Russian help option text and usage prefix."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _HELP_TEXT
+        return option
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [_USAGE_WORDS.get(p, p) for p in pieces]
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_USAGE_PREFIX)
+
+    def get_usage(self, ctx: Any) -> str:
+        return str(super().get_usage(ctx)).replace("Usage: ", _USAGE_PREFIX)  # type: ignore[misc]
+
+
+class _Group(_RussianHelp, TyperGroup):
+    pass
+
+
+class _Command(_RussianHelp, TyperCommand):
+    pass
+
+
+app = typer.Typer(
+    name="plan-cal",
+    cls=_Group,
+    help="plan-cal: годовой план работы → календари и напоминания.\n\n"
+    "Читает план в YAML, понимает даты, записанные по-русски («до 1 октября», «октябрь», "
+    "«Январь-апрель», «в течение года»), и показывает, как понята каждая.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+_state: dict[str, bool] = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"plan-cal {plan_calendar.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Показать версию и выйти.", callback=_version, is_eager=True),
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Показывать трассировку при ошибках.")] = False,
+) -> None:
+    """plan-cal: годовой план работы → календари и напоминания."""
+    _state["debug"] = debug
+
+
+# ----------------------------------------------------------------------------- output helpers
+def _console_width() -> int:
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    try:
+        return max(60, int(os.environ.get("COLUMNS", "120")))
+    except ValueError:
+        return 120
+
+
+def _echo_json(data: Any, *, indent: int | None = None) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+def _count(n: int, one: str, few: str, many: str) -> str:
+    return f"{n} {plural(n, one, few, many)}"
+
+
+# ----------------------------------------------------------------------------- check
+@app.command(cls=_Command)
+def check(
+    plans: Annotated[
+        list[Path],
+        typer.Argument(help="Файлы планов (YAML).", metavar="ПЛАН.yaml", show_default=False),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести результат в JSON (по документу на план).")] = False,
+) -> None:
+    """Проверить план: как прочитана каждая дата, ошибки и предупреждения.
+
+    Код выхода 0 — ошибок нет (предупреждения допустимы), 1 — есть ошибки.
+    """
+    schedules = [interpret(load_plan(p)) for p in plans]
+    if as_json:
+        for schedule in schedules:
+            _echo_json(check_json(schedule), indent=2)
+    else:
+        for i, schedule in enumerate(schedules):
+            if i:
+                typer.echo()
+            _print_check(schedule)
+    if any(not s.ok for s in schedules):
+        raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+def _print_check(schedule: Schedule) -> None:
+    # rich is imported here, not at the top: `explain` and `--help` should not pay for the table code.
+    from rich import box  # noqa: PLC0415
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    plan = schedule.plan
+    console = Console(width=_console_width(), highlight=False, soft_wrap=False, emoji=False, markup=False)
+    console.print(f"{plan.title}")
+    console.print(f"Файл: {plan.source.file} · учебный год {plan.academic_year.name}")
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
+    table.add_column("id", overflow="fold", max_width=36)
+    table.add_column("когда (в плане)", overflow="fold", max_width=22)
+    table.add_column("как прочитано", overflow="fold")
+    table.add_column("предупреждения", overflow="fold")
+    warnings_by_item: dict[str | None, list[str]] = {}
+    for w in schedule.warnings:
+        warnings_by_item.setdefault(w.item_id, []).append(w.message)
+    for entry in schedule.entries:
+        item = entry.item
+        if entry.error is not None:
+            read = f"ОШИБКА: {entry.error.message}"
+        else:
+            assert entry.reading is not None
+            read = describe(entry.reading)
+        table.add_row(item.id, " ".join(item.when.split()), read, "\n".join(warnings_by_item.get(item.id, [])))
+    console.print(table)
+    undated = [e for e in schedule.entries if e.reading is not None and not e.dated]
+    if undated:
+        console.print("Без даты (в календарь не попадут, но останутся в плане):")
+        for e in undated:
+            console.print(f"  {e.item.id}: {' '.join(e.item.when.split())}")
+    for error in schedule.errors:
+        console.print(f"{error.source}: ошибка: {error.message}" + (f" {error.hint}" if error.hint else ""))
+    for w in schedule.warnings:
+        console.print(f"{w.source}: предупреждение: {w.message}")
+    total = len(schedule.entries)
+    dated = sum(1 for e in schedule.entries if e.dated)
+    n_errors, n_warnings = len(schedule.errors), len(schedule.warnings)
+    verdict = "ошибок нет" if not n_errors else _count(n_errors, "ошибка", "ошибки", "ошибок")
+    console.print(
+        f"Итого: {_count(total, 'пункт', 'пункта', 'пунктов')}, с датой {dated}, без даты {len(undated)}; "
+        f"{verdict}, {_count(n_warnings, 'предупреждение', 'предупреждения', 'предупреждений')}."
+    )
+
+
+# ----------------------------------------------------------------------------- explain
+def _current_academic_year(today: date) -> AcademicYear:
+    return AcademicYear(today.year if today.month >= 9 else today.year - 1)
+
+
+@app.command(cls=_Command)
+def explain(
+    expressions: Annotated[
+        list[str],
+        typer.Argument(help="Даты так, как они записаны в плане.", metavar="ВЫРАЖЕНИЕ", show_default=False),
+    ],
+    year: Annotated[
+        str | None,
+        typer.Option("--year", help="Учебный год, например 2019-2020 (по умолчанию — текущий).", metavar="ГГГГ-ГГГГ"),
+    ] = None,
+    until_inclusive: Annotated[
+        bool,
+        typer.Option("--until-inclusive", help="Считать «до 1 октября» сроком 1 октября, а не 30 сентября."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON Lines: одна строка на выражение.")] = False,
+) -> None:
+    """Показать, как прочитано каждое выражение даты.
+
+    Код выхода 1, если хоть одно выражение прочитать не удалось.
+    """
+    academic = AcademicYear.parse(year) if year is not None else _current_academic_year(date.today())
+    failed = False
+    for text in expressions:
+        try:
+            reading = read_when(text, academic, until_inclusive=until_inclusive)
+        except PlanError as exc:
+            failed = True
+            message = exc.message + (f" {exc.hint}" if exc.hint else "")
+            if as_json:
+                _echo_json({"input": text, "error": message})
+            else:
+                typer.echo(f"«{text}»\n  ошибка: {message}")
+            continue
+        if as_json:
+            _echo_json({"input": text, **reading_json(reading)})
+            continue
+        data = reading_json(reading)
+        typer.echo(f"«{text}»\n  {data['reading']}  [{data['kind']}]")
+        for warning in reading.warnings:
+            typer.echo(f"  предупреждение: {warning}")
+    if failed:
+        raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+# ----------------------------------------------------------------------------- entry point
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; map errors to Russian messages and exit codes."""
+    from typer._click import exceptions as click_exceptions  # noqa: PLC0415 - Typer's vendored click, only here
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        # Without standalone mode Typer returns the exit code of typer.Exit instead of raising it.
+        code = app(args=args, prog_name="plan-cal", standalone_mode=False)
+    except PlanError as exc:
+        if debug:
+            traceback.print_exc()
+        typer.echo(f"ошибка: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click_exceptions.NoArgsIsHelpError:
+        sys.exit(ExitCode.USAGE)  # the help has been printed
+    except click_exceptions.UsageError as exc:
+        if exc.ctx is not None:
+            typer.echo(exc.ctx.get_usage(), err=True)
+        typer.echo(f"ошибка: {_russian_usage_error(exc.format_message())}", err=True)
+        typer.echo("Справка: plan-cal --help", err=True)
+        sys.exit(ExitCode.USAGE)
+    except click_exceptions.ClickException as exc:
+        typer.echo(f"ошибка: {_russian_usage_error(exc.format_message())}", err=True)
+        sys.exit(ExitCode.USAGE)
+    except typer.Abort:
+        typer.echo("Прервано.", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except KeyboardInterrupt:
+        typer.echo("Прервано.", err=True)
+        sys.exit(130)
+    except Exception:
+        if debug:
+            traceback.print_exc()
+        else:
+            exc_type = sys.exc_info()[0]
+            name = exc_type.__name__ if exc_type else "ошибка"
+            typer.echo(
+                f"внутренняя ошибка plan-cal ({name}). Запустите ту же команду с --debug и сообщите разработчикам.",
+                err=True,
+            )
+        sys.exit(ExitCode.PLAN_ERROR)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+__all__ = ["app", "error_json", "main", "warning_json"]

@@ -1,0 +1,1 @@
+"""The Russian date grammar: lexicon (words), school calendar (years and terms) and the grammar itself."""

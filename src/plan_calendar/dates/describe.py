@@ -1,0 +1,155 @@
+"""Readings in plain Russian: «срок — 30 сентября 2019, пн», «весь октябрь 2019».
+
+Dates are formatted by babel from CLDR; plurals («1 раз», «3 раза», «5 раз») use CLDR's Russian plural rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date
+
+from plan_calendar.dates.lexicon import lexicon
+from plan_calendar.when import (
+    Day,
+    Deadline,
+    Each,
+    Ongoing,
+    Reading,
+    Recurring,
+    Several,
+    Span,
+    SpanShape,
+    Undated,
+    When,
+)
+
+_LOCALE = Locale.parse("ru")
+_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form for ``n`` by CLDR's rule: plural(3, "день", "дня", "дней") == "дня"."""
+    form = _LOCALE.plural_form(n)
+    return one if form == "one" else few if form == "few" else many
+
+
+def day(d: date, *, weekday: bool = False) -> str:
+    """«30 сентября 2019», with weekday «30 сентября 2019, пн»."""
+    return format_date(d, "d MMMM y, EEE" if weekday else "d MMMM y", locale=_LOCALE)
+
+
+def day_range(a: date, b: date) -> str:
+    """«12–16 ноября 2019», «30 сентября – 4 октября 2019», «28 декабря 2019 – 10 января 2020»."""
+    if a == b:
+        return day(a)
+    if a.year != b.year:
+        return f"{day(a)} – {day(b)}"
+    if a.month != b.month:
+        return f"{format_date(a, 'd MMMM', locale=_LOCALE)} – {day(b)}"
+    return f"{a.day}–{day(b)}"
+
+
+def month(d: date) -> str:
+    """«октябрь 2019»."""
+    return format_date(d, "LLLL y", locale=_LOCALE)
+
+
+def describe(reading: Reading | When) -> str:
+    """How a reading is understood, in one Russian line."""
+    when = reading.when if isinstance(reading, Reading) else reading
+    match when:
+        case Day(date=d, time=t):
+            text = day(d, weekday=True)
+            return f"{text}, {t:%H:%M}" if t is not None else text
+        case Span():
+            return _span(when)
+        case Deadline(due=due):
+            return f"срок — {day(due, weekday=True)}"
+        case Several(parts=parts):
+            return "; ".join(describe(p) for p in parts)
+        case Recurring():
+            return _recurring(when)
+        case Ongoing(span=span):
+            return f"в течение учебного года: {day_range(span.start, span.end)}"
+        case Undated(reason=reason):
+            return f"без даты ({reason})"
+    raise AssertionError(when)  # pragma: no cover - the union is closed
+
+
+def _span(span: Span) -> str:
+    a, b = span.start, span.end
+    match span.shape:
+        case SpanShape.MONTH:
+            return f"весь {month(a)}"
+        case SpanShape.MONTHS:
+            if a.year == b.year:
+                return f"{format_date(a, 'LLLL', locale=_LOCALE)}–{month(b)}"
+            return f"{month(a)} – {month(b)}"
+        case SpanShape.MONTH_PART:
+            return f"{span.label} ({day_range(a, b)})"
+        case SpanShape.TERM:
+            note = ", приблизительно" if span.approximate else ""
+            return f"{span.label} ({day_range(a, b)}{note})"
+        case SpanShape.OPEN:
+            return f"с {day(a)} до конца учебного года ({day(b)})"
+        case SpanShape.YEAR:
+            return f"учебный год ({day_range(a, b)})"
+    return day_range(a, b)
+
+
+def _weekday_plural(code: str) -> str:
+    name = lexicon().weekday_names[_RRULE_DAYS.index(code)]
+    if name.endswith("е"):
+        return name[:-1] + "ям"
+    if name.endswith("а"):
+        return name[:-1] + "ам"
+    return name + "ам"
+
+
+def _times(n: int) -> str:
+    return f"{n} {plural(n, 'раз', 'раза', 'раз')}"
+
+
+def _recurring(rec: Recurring) -> str:
+    bounds = day_range(rec.within.start, rec.within.end)
+    count = len(rec.occurrences())
+    if rec.rule is None:
+        names = ", ".join(p.label or day_range(p.start, p.end) for p in rec.periods)
+        per = {Each.TERM: "в четверть", Each.HALF_YEAR: "в полугодие", Each.YEAR: "за учебный год"}[rec.each]
+        approx = " (сроки приблизительные)" if any(p.approximate for p in rec.periods) else ""
+        if rec.each is Each.YEAR:
+            return f"{_times(rec.times)} {per}: {bounds}"
+        return f"{_times(rec.times)} {per}: {names}{approx}"
+    parts = dict(p.split("=", 1) for p in rec.rule.split(";"))
+    freq = parts["FREQ"]
+    if rec.each is Each.WEEK:
+        head = f"{_times(rec.times)} в неделю"
+    elif rec.each is Each.MONTH:
+        head = f"{_times(rec.times)} в месяц"
+    elif freq == "DAILY":
+        head = "ежедневно"
+    elif freq == "WEEKLY":
+        days = [_weekday_plural(c) for c in parts["BYDAY"].split(",")]
+        head = "по " + (", ".join(days[:-1]) + " и " + days[-1] if len(days) > 1 else days[0])
+    elif "BYMONTHDAY" in parts:
+        head = f"{parts['BYMONTHDAY']}-го числа каждого месяца"
+    else:
+        code = parts["BYDAY"]
+        n, wd = int(code[:-2]), code[-2:]
+        name = lexicon().weekday_names[_RRULE_DAYS.index(wd)]
+        # Weekday names are masculine (понедельник), feminine (среда) or neuter (воскресенье).
+        gender = "f" if name.endswith("а") else "n" if name.endswith("е") else "m"
+        if n == -1:
+            last = {"m": "последний", "f": "последняя", "n": "последнее"}[gender]
+            head = f"{last} {name} месяца"
+        else:
+            head = f"{n}-{ {'m': 'й', 'f': 'я', 'n': 'е'}[gender] } {name} каждого месяца"
+    if rec.each is Each.WEEK:
+        total = f"{count} {plural(count, 'неделя', 'недели', 'недель')}"
+    elif rec.each is Each.MONTH:
+        total = f"{count} {plural(count, 'месяц', 'месяца', 'месяцев')}"
+    else:
+        total = _times(count)
+    return f"{head}, {bounds}: {total}"

@@ -1,0 +1,1035 @@
+"""The Russian date grammar: free-form date text → :class:`~plan_calendar.when.Reading`.
+
+Reading goes in three steps:
+
+1. *Tokens.* The text is lower-cased, dashes and ``ё`` are normalised, and a single regular expression cuts it
+   into numbers, dotted dates (``19.09.``), times (``14:00``), ordinals (``1-я``), words and punctuation.
+   Words are classified by the :mod:`lexicon <plan_calendar.dates.lexicon>` (months, weekdays, ordinals,
+   key words), with typo correction.
+2. *Parts.* Commas, semicolons, line breaks and «и» split a cell into parts ("декабрь, март"); a part that is
+   only a time or a weekday belongs to the day before it ("19.09.\\n14:00"), a bare day borrows the month of
+   the next part ("12, 13 ноября").
+3. *Shapes.* Each part is matched against the shapes of docs/dates.md: deadlines, ranges, terms, parts of a
+   month, recurrences, throughout-the-year, days and months.
+
+Text that names no time at all is :class:`~plan_calendar.when.Undated`; text that names a time the grammar
+cannot read is a :class:`~plan_calendar.errors.DateError` that says what was not understood.
+
+    >>> from plan_calendar.dates.school import AcademicYear
+    >>> read_when("Январь-апрель", AcademicYear(2019)).when
+    Span(start=datetime.date(2020, 1, 1), end=datetime.date(2020, 4, 30), shape=<SpanShape.MONTHS: 'months'>, \
+label=None, approximate=False)
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, time, timedelta
+from typing import Any, NamedTuple
+
+from babel.dates import get_month_names
+
+from plan_calendar.dates.describe import day as _ru_date
+from plan_calendar.dates.describe import day_range as _ru_range
+from plan_calendar.dates.describe import plural
+from plan_calendar.dates.lexicon import Cls, Lexicon, Word, lexicon
+from plan_calendar.dates.school import AcademicYear, Season, TermKind
+from plan_calendar.errors import DateError
+from plan_calendar.when import (
+    Day,
+    Deadline,
+    Each,
+    Ongoing,
+    Reading,
+    Recurring,
+    Several,
+    Span,
+    SpanShape,
+    Undated,
+    When,
+)
+
+__all__ = ["read_when"]
+
+_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+class Tok(NamedTuple):
+    """A token: its kind, its value and the text it came from."""
+
+    kind: str  # NUM DOT TIME ORD NL PUNCT MONTH WDAY WCHECK ORDW WORD UNK
+    value: Any  # what it is depends on kind: int, Word, (d, m, y), (h, m), str
+    text: str
+
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<nl>\n)
+  | (?P<iso>(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d))
+  | (?P<time>(?<!\d)(\d{1,2}):(\d{2})(?!\d))
+  | (?P<dot>(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2})(?!\d))?\.?)
+  | (?P<ord>(\d{1,2})-?(?:ая|ой|ий|ый|го|я|й|е|ю)(?![а-яa-z]))
+  | (?P<num>\d+)
+  | (?P<word>[а-яa-z]+)\.?
+  | (?P<punct>[-,;()/+])
+  | (?P<space>[ \t\r\f\v]+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE,
+)
+
+_NORMALISE = str.maketrans(
+    {
+        "ё": "е",
+        "–": "-",
+        "—": "-",
+        "‑": "-",
+        "‒": "-",
+        "−": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "«": " ",
+        "»": " ",
+        '"': " ",
+    }
+)
+
+# Key words that say "this is about a time" even without a number or a month: a text with one of them that
+# cannot be read is an error, not an undated item.
+_TEMPORAL_WORDS = frozenset(
+    {
+        Word.DAILY,
+        Word.WEEKLY,
+        Word.MONTHLY,
+        Word.QUARTERLY,
+        Word.YEARLY,
+        Word.ALWAYS,
+        Word.QUARTER,
+        Word.HALF_YEAR,
+        Word.TRIMESTER,
+        Word.HOLIDAYS,
+        Word.DECADE,
+    }
+)
+_HARD_KINDS = frozenset({"NUM", "DOT", "TIME", "ORD", "MONTH", "WDAY"})
+_SEPARATORS = frozenset({",", ";"})
+_SUMMER = frozenset({6, 7, 8})
+# Words after which a line break cannot end a part: the phrase goes on.
+_NEEDS_MORE = frozenset(
+    {
+        Word.FROM,
+        Word.TO,
+        Word.UNTIL,
+        Word.BY,
+        Word.NOT,
+        Word.LATER,
+        Word.IN,
+        Word.DURING,
+        Word.START,
+        Word.MIDDLE,
+        Word.END,
+        Word.HALF,
+        Word.DECADE,
+        Word.WEEK,
+        Word.EVERY,
+        Word.DEADLINE,
+    }
+)
+_PART_WORDS = {Word.START: "начало", Word.MIDDLE: "середина", Word.END: "конец"}
+_SEASONS = {
+    Word.AUTUMN: Season.AUTUMN,
+    Word.WINTER: Season.WINTER,
+    Word.SPRING: Season.SPRING,
+    Word.SUMMER: Season.SUMMER,
+}
+_TERM_WORDS = {Word.QUARTER: TermKind.QUARTER, Word.HALF_YEAR: TermKind.HALF, Word.TRIMESTER: TermKind.TRIMESTER}
+
+
+class _NoMatch(Exception):
+    """Internal: this shape does not fit; try the next one."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """One end of a range, or a whole reading of a day or month."""
+
+    first: date
+    last: date
+    is_month: bool
+    explicit_year: bool
+    month: int
+    label: str | None = None  # "начало октября"
+
+
+def read_when(text: str, year: AcademicYear, *, until_inclusive: bool = False, locale: str = "ru") -> Reading:
+    """Read a date expression as written in a plan.
+
+    ``year`` gives the year of dates without one and the bounds of recurrences; ``until_inclusive`` decides
+    whether «до 1 октября» is due on 1 October (True) or on 30 September (False, the default).
+    Raises :class:`DateError` for text that names a time it cannot read, or an impossible date.
+    """
+    parser = _Reader(text, year, until_inclusive, lexicon(locale))
+    when = parser.read()
+    return Reading(text=text, when=when, warnings=tuple(dict.fromkeys(parser.warnings)))
+
+
+class _Reader:
+    def __init__(self, text: str, year: AcademicYear, until_inclusive: bool, lex: Lexicon) -> None:
+        self.text = text
+        self.year = year
+        self.until_inclusive = until_inclusive
+        self.lex = lex
+        self.warnings: list[str] = []
+
+    # ----------------------------------------------------------------- tokens
+    def tokenize(self) -> list[Tok]:
+        tokens: list[Tok] = []
+        lookup = self.lex.lookup
+        for m in _TOKEN_RE.finditer(self.text.lower().translate(_NORMALISE)):
+            group = m.lastgroup
+            if group == "space":
+                continue
+            if group == "word":
+                word = m.group("word")
+                entry, correction = lookup(word)
+                if correction:
+                    self.warnings.append(correction)
+                cls = entry.cls
+                if cls is Cls.MONTH:
+                    tokens.append(Tok("MONTH", entry.value, word))
+                elif cls is Cls.WEEKDAY:
+                    tokens.append(Tok("WDAY", entry.value, word))
+                elif cls is Cls.ORDINAL:
+                    tokens.append(Tok("ORDW", entry.value, word))
+                elif cls is Cls.WORD:
+                    if entry.value is Word.APPROX:
+                        self.warnings.append(f"в плане сказано «{word}»: дата приблизительная")
+                        continue
+                    tokens.append(Tok("WORD", entry.value, word))
+                else:
+                    tokens.append(Tok("UNK", word, word))
+            elif group == "num":
+                tokens.append(Tok("NUM", int(m.group("num")), m.group("num")))
+            elif group == "dot":
+                y = m.group(m.re.groupindex["dot"] + 3)
+                d, mo = int(m.group(m.re.groupindex["dot"] + 1)), int(m.group(m.re.groupindex["dot"] + 2))
+                year_value = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
+                tokens.append(Tok("DOT", (d, mo, year_value), m.group("dot")))
+            elif group == "iso":  # 2019-09-05, as YAML users write dates
+                i = m.re.groupindex["iso"]
+                iso = (int(m.group(i + 3)), int(m.group(i + 2)), int(m.group(i + 1)))
+                tokens.append(Tok("DOT", iso, m.group("iso")))
+            elif group == "time":
+                i = m.re.groupindex["time"]
+                tokens.append(Tok("TIME", (int(m.group(i + 1)), int(m.group(i + 2))), m.group("time")))
+            elif group == "ord":
+                tokens.append(Tok("ORD", int(m.group(m.re.groupindex["ord"] + 1)), m.group("ord")))
+            elif group == "nl":
+                tokens.append(Tok("NL", None, "\n"))
+            elif group == "punct":
+                tokens.append(Tok("PUNCT", m.group("punct"), m.group("punct")))
+            # "other" characters (quotes, stray symbols) carry no meaning and are dropped
+        return tokens
+
+    # ----------------------------------------------------------------- top level
+    def read(self) -> When:
+        tokens = self._unwrap_parentheses(self.tokenize())
+        if not self._names_a_time(tokens):
+            reason = " ".join(self.text.split())
+            return Undated(reason or "дата не указана")
+        try:
+            parts = self._split(tokens)
+            whens: list[When] = []
+            for part in parts:
+                self._read_part_into(part, whens)
+        except _NoMatch as exc:
+            raise self._error(str(exc) or None) from None
+        if not whens:
+            raise self._error(None)
+        if len(whens) == 1:
+            return whens[0]
+        flat: list[Day | Span | Deadline | Recurring | Ongoing] = []
+        for w in whens:
+            if isinstance(w, Several):
+                flat.extend(w.parts)
+            elif isinstance(w, Undated):  # pragma: no cover - parts are never undated
+                continue
+            else:
+                flat.append(w)
+        return Several(tuple(flat))
+
+    def _names_a_time(self, tokens: list[Tok]) -> bool:
+        for t in tokens:
+            if t.kind in _HARD_KINDS:
+                return True
+            if t.kind == "WORD" and t.value in _TEMPORAL_WORDS:
+                return True
+            if t.kind == "ORDW" and isinstance(t.text, str) and t.text in ("i", "ii", "iii", "iv"):
+                return True
+        # "в течение года", "весь год", "каждый месяц": a period word after a quantifier.
+        words = [t.value for t in tokens if t.kind == "WORD"]
+        quantifiers = {Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE}
+        periods = {Word.YEAR, Word.MONTH, Word.WEEK, Word.QUARTER, Word.HALF_YEAR}
+        return bool(quantifiers & set(words)) and bool(periods & set(words))
+
+    def _error(self, detail: str | None) -> DateError:
+        text = " ".join(self.text.split())
+        message = f"не удалось прочитать дату «{text}»"
+        if detail:
+            message = f"{message}: {detail}"
+        return DateError(
+            message,
+            expression=self.text,
+            hint="Запишите дату одним из способов из docs/dates.md, например «19.09», «до 1 октября», "
+            "«октябрь», «12-16 ноября», «по средам», «в течение года», «по плану».",
+        )
+
+    def _unwrap_parentheses(self, tokens: list[Tok]) -> list[Tok]:
+        """Parenthesised notes: a weekday is checked later, dates are read, anything else is a remark."""
+        out: list[Tok] = []
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.kind == "PUNCT" and t.value == "(":
+                j = i + 1
+                while j < len(tokens) and not (tokens[j].kind == "PUNCT" and tokens[j].value == ")"):
+                    j += 1
+                inner = [x for x in tokens[i + 1 : j] if not (x.kind == "PUNCT" and x.value == ",")]
+                if len(inner) == 1 and inner[0].kind == "WDAY":
+                    out.append(Tok("WCHECK", inner[0].value, inner[0].text))
+                elif any(x.kind in _HARD_KINDS for x in inner):
+                    out.extend(tokens[i + 1 : j])
+                # otherwise a remark such as "(по согласованию)": no date in it
+                i = j + 1
+                continue
+            if t.kind == "PUNCT" and t.value == ")":
+                i += 1
+                continue
+            out.append(t)
+            i += 1
+        return out
+
+    def _split(self, tokens: list[Tok]) -> list[list[Tok]]:
+        parts: list[list[Tok]] = [[]]
+        for i, t in enumerate(tokens):
+            if t.kind == "NL" and _continues(tokens, i):
+                continue  # a line break inside a range: "12-\n16 ноября", "с 12\nпо 16 ноября"
+            if (
+                (t.kind == "PUNCT" and t.value in _SEPARATORS)
+                or t.kind == "NL"
+                or (t.kind == "WORD" and t.value is Word.AND)
+            ):
+                if parts[-1]:
+                    parts.append([])
+                continue
+            parts[-1].append(t)
+        parts = [p for p in parts if p]
+        # "12, 13 ноября", "5 и 6 мая": a bare day borrows the month (and year) of the next part.
+        for i in range(len(parts) - 2, -1, -1):
+            part = parts[i]
+            if len(part) == 1 and part[0].kind == "NUM" and 1 <= part[0].value <= 31:
+                nxt = parts[i + 1]
+                if len(nxt) >= 2 and nxt[0].kind == "NUM" and nxt[1].kind == "MONTH":
+                    parts[i] = part + nxt[1:]
+        return parts
+
+    def _read_part_into(self, part: list[Tok], whens: list[When]) -> None:
+        # A part that is only a time or a weekday completes the day before it.
+        previous = whens[-1] if whens else None
+        if isinstance(previous, Day):
+            tail = _TokStream(part)
+            t = self._time(tail)
+            if t is not None and tail.done():
+                whens[-1] = replace(previous, time=t)
+                return
+        if len(part) == 1 and part[0].kind in ("WDAY", "WCHECK"):
+            if isinstance(previous, Day):
+                self._check_weekday(previous.date, part[0].value, part[0].text)
+                return
+            if isinstance(previous, Recurring) and previous.rule and "BYDAY=" in previous.rule:
+                code = _RRULE_DAYS[part[0].value]
+                if previous.rule.count(";") == 1 and "BYDAY=" in previous.rule and previous.each is Each.DAY:
+                    whens[-1] = replace(previous, rule=f"{previous.rule},{code}")
+                    return
+        whens.append(self._part(_TokStream(part)))
+
+    # ----------------------------------------------------------------- one part
+    def _part(self, s: _TokStream) -> When:
+        # Leading words that add nothing: "в", "на", "в срок", "срок", "дата проведения".
+        while s.word(Word.IN) or s.word(Word.FILLER) or s.word(Word.DEADLINE):
+            pass
+        if s.done():
+            raise _NoMatch()
+        if s.peek_word(Word.UNTIL) or s.peek_word(Word.BY):
+            s.next()
+            return self._deadline(s, inclusive=self.until_inclusive, wording_start=True)
+        if s.peek_word(Word.NOT) and s.peek_word(Word.LATER, 1):
+            s.pos += 2
+            return self._deadline(s, inclusive=True, wording_start=True)
+        if s.peek_word(Word.DURING):
+            s.next()
+            return self._period(s, during=True)
+        if s.peek_word(Word.FROM):
+            s.next()
+            return self._from_range(s)
+        recurring = self._recurrence(s)
+        if recurring is not None:
+            return recurring
+        ongoing = self._ongoing(s)
+        if ongoing is not None:
+            return ongoing
+        term = self._term(s)
+        if term is not None:
+            s.expect_done()
+            return term
+        return self._point_or_range(s)
+
+    # ----------------------------------------------------------------- deadlines
+    def _deadline(self, s: _TokStream, *, inclusive: bool, wording_start: bool) -> Deadline:
+        wording = " ".join(self.text.split())
+        while s.word(Word.FILLER):
+            pass
+        if s.peek_word(Word.END) or s.peek_word(Word.START):
+            edge = s.next().value
+            period = self._period(s, during=False)
+            first, last = _bounds(period)
+            due = last if edge is Word.END else first - timedelta(days=1)
+            return Deadline(due, wording)
+        term = self._term(s)
+        if term is not None:
+            s.expect_done()
+            due = term.end if inclusive else term.start - timedelta(days=1)
+            return Deadline(due, wording)
+        point = self._point(s)
+        if point is None:
+            raise _NoMatch("после «до» ожидается дата, например «до 1 октября» или «до конца сентября»")
+        self._day_tail(s, point)
+        s.expect_done()
+        due = point.last if inclusive else point.first - timedelta(days=1)
+        return Deadline(due, wording)
+
+    # ----------------------------------------------------------------- "с ... по ..."
+    def _from_range(self, s: _TokStream) -> When:
+        start = self._point(s, allow_bare_day=True)
+        if start is None:
+            raise _NoMatch("после «с» ожидается дата")
+        if start.is_month is False:
+            self._day_tail(s, start)
+        if s.done():
+            if start.first.year == 1:  # bare day "с 20" with no month
+                raise _NoMatch("не указан месяц")
+            _, school_end = self.year.school_span()
+            if start.first > school_end:
+                raise _NoMatch("начало позже конца учебного года")
+            self.warnings.append(f"конец не указан: считается до конца учебного года ({_ru_date(school_end)})")
+            return Span(start.first, school_end, SpanShape.OPEN)
+        if not (s.word(Word.TO) or s.word(Word.UNTIL) or s.punct("-")):
+            raise _NoMatch("после начала ожидается «по …» или «до …»")
+        end = self._point(s)
+        if end is None:
+            raise _NoMatch("не указан конец периода")
+        if not end.is_month:
+            self._day_tail(s, end)
+        s.expect_done()
+        return self._span(start, end)
+
+    # ----------------------------------------------------------------- periods
+    def _period(self, s: _TokStream, *, during: bool) -> When:
+        """After "в течение" / "до конца": a month, a term, or the (school) year."""
+        while s.word(Word.WHOLE) or s.word(Word.FILLER):
+            pass
+        if s.word(Word.SCHOOL) or s.peek_word(Word.YEAR):
+            if s.word(Word.YEAR):
+                s.word(Word.SCHOOL)
+                s.expect_done()
+                start, end = self.year.school_span()
+                return Ongoing(Span(start, end, SpanShape.YEAR, "учебный год"))
+            raise _NoMatch("ожидается «года»")
+        term = self._term(s)
+        if term is not None:
+            s.expect_done()
+            return term
+        point = self._point(s)
+        if point is None or not point.is_month:
+            if during:
+                raise _NoMatch("после «в течение» ожидается месяц, четверть или «года»")
+            raise _NoMatch("ожидается месяц, четверть или «года»")
+        last = point
+        if s.punct("-") or s.word(Word.TO):
+            last = self._point(s) or point
+        s.expect_done()
+        return self._span(point, last)
+
+    # ----------------------------------------------------------------- terms
+    def _term(self, s: _TokStream) -> Span | None:
+        """«I четверть», «2 четверть», «первое полугодие», «осенние каникулы»."""
+        save = s.pos
+        while s.word(Word.FILLER):
+            pass
+        t = s.peek()
+        if t is not None and t.kind == "WORD" and t.value in _SEASONS:
+            season = _SEASONS[t.value]
+            s.next()
+            if not s.word(Word.HOLIDAYS):
+                s.pos = save
+                return None
+            return self._term_span(TermKind.HOLIDAY, season.value, t.text)
+        nxt = s.peek(1)
+        if (
+            t is None
+            or t.kind not in ("ORDW", "ORD", "NUM")
+            or nxt is None
+            or nxt.kind != "WORD"
+            or nxt.value not in _TERM_WORDS
+        ):
+            s.pos = save
+            return None
+        s.pos += 2
+        return self._term_span(_TERM_WORDS[nxt.value], t.value, f"{t.text} {nxt.text}")
+
+    def _term_span(self, kind: TermKind, number: int, written: str) -> Span:
+        term = self.year.term(kind, number)
+        if term is None:
+            names = {TermKind.QUARTER: "четвертей 4", TermKind.HALF: "полугодий 2", TermKind.TRIMESTER: "триместров 3"}
+            raise _NoMatch(f"такого периода нет ({names.get(kind, '')}): «{written}»")
+        if term.approximate:
+            self.warnings.append(
+                f"даты «{term.name}» приблизительные ({_ru_range(term.start, term.end)}): "
+                "укажите сроки четвертей и каникул в разделе terms: плана"
+            )
+        return Span(term.start, term.end, SpanShape.TERM, term.name, term.approximate)
+
+    # ----------------------------------------------------------------- throughout
+    def _ongoing(self, s: _TokStream) -> Ongoing | None:
+        save = s.pos
+        if s.word(Word.ALWAYS):
+            s.expect_done()
+            return self._whole_year()
+        if s.word(Word.WHOLE):
+            s.word(Word.SCHOOL)
+            if s.word(Word.YEAR):
+                s.word(Word.SCHOOL)
+                s.expect_done()
+                return self._whole_year()
+        s.pos = save
+        return None
+
+    def _whole_year(self) -> Ongoing:
+        start, end = self.year.school_span()
+        return Ongoing(Span(start, end, SpanShape.YEAR, "учебный год"))
+
+    # ----------------------------------------------------------------- recurrences
+    def _recurrence(self, s: _TokStream) -> Recurring | None:
+        save = s.pos
+        t = s.peek()
+        if t is None:
+            return None
+        start, end = self.year.school_span()
+        within = Span(start, end, SpanShape.YEAR, "учебный год")
+        if t.kind == "WORD":
+            word = t.value
+            if word is Word.DAILY:
+                s.next()
+                s.expect_done()
+                return Recurring("FREQ=DAILY", within, Each.DAY)
+            if word is Word.WEEKLY:
+                s.next()
+                days = self._weekday_list(s, allow_to=True)
+                s.expect_done()
+                if days:
+                    return Recurring(_weekly(days), within, Each.DAY)
+                return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
+            if word is Word.MONTHLY:
+                s.next()
+                s.expect_done()
+                return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
+            if word is Word.QUARTERLY:
+                s.next()
+                s.expect_done()
+                return self._per_period(within, Each.TERM, 1)
+            if word is Word.YEARLY:
+                s.next()
+                s.expect_done()
+                return self._per_period(within, Each.YEAR, 1)
+            if word is Word.TO:  # "по средам", "по понедельникам и четвергам"
+                nxt = s.peek(1)
+                if nxt is not None and nxt.kind == "WDAY":
+                    s.next()
+                    days = self._weekday_list(s, allow_to=False)
+                    s.expect_done()
+                    return Recurring(_weekly(days), within, Each.DAY)
+                return None
+            if word is Word.EVERY:
+                s.next()
+                return self._every(s, within)
+            if word is Word.TIMES:  # "раз в месяц"
+                return self._times(s, within, 1)
+        if t.kind in ("NUM", "ORDW") and isinstance(t.value, int) and s.peek_word(Word.TIMES, 1):
+            s.next()
+            return self._times(s, within, t.value)
+        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
+            nxt = s.peek(1)
+            if nxt is not None and nxt.kind == "WDAY":  # "2-я среда каждого месяца"
+                s.pos += 2
+                s.word(Word.EVERY)
+                if s.word(Word.MONTH):
+                    s.expect_done()
+                    return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
+                s.pos = save
+                return None
+        if t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):  # "15 числа каждого месяца"
+            s.pos += 2
+            s.word(Word.EVERY)
+            if s.word(Word.MONTH):
+                s.expect_done()
+                return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
+            s.pos = save
+        return None
+
+    def _every(self, s: _TokStream, within: Span) -> Recurring:
+        t = s.peek()
+        if t is None:
+            raise _NoMatch("после «каждый» ожидается день недели или период")
+        if t.kind == "WDAY":
+            days = self._weekday_list(s, allow_to=False)
+            s.expect_done()
+            return Recurring(_weekly(days), within, Each.DAY)
+        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
+            nxt = s.peek(1)
+            if nxt is not None and nxt.kind == "WDAY":  # "каждую вторую среду месяца"
+                s.pos += 2
+                s.word(Word.MONTH)
+                s.expect_done()
+                return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
+        if t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):  # "каждое 15 число"
+            s.pos += 2
+            s.word(Word.MONTH)
+            s.expect_done()
+            return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
+        if s.word(Word.WEEK):
+            s.expect_done()
+            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
+        if s.word(Word.MONTH):
+            s.expect_done()
+            return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
+        if s.word(Word.QUARTER):
+            s.expect_done()
+            return self._per_period(within, Each.TERM, 1)
+        if s.word(Word.HALF_YEAR):
+            s.expect_done()
+            return self._per_period(within, Each.HALF_YEAR, 1)
+        if s.word(Word.YEAR):
+            s.expect_done()
+            return self._per_period(within, Each.YEAR, 1)
+        raise _NoMatch("после «каждый» ожидается день недели или период")
+
+    def _times(self, s: _TokStream, within: Span, times: int) -> Recurring:
+        """«2 раза в год», «1 раз в четверть», «раз в месяц»."""
+        if times < 1:
+            raise _NoMatch("число раз должно быть больше нуля")
+        s.word(Word.TIMES)
+        s.word(Word.IN)
+        if s.word(Word.WEEK):
+            s.expect_done()
+            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK, times)
+        if s.word(Word.MONTH):
+            s.expect_done()
+            return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH, times)
+        if s.word(Word.QUARTER):
+            s.expect_done()
+            return self._per_period(within, Each.TERM, times)
+        if s.word(Word.HALF_YEAR):
+            s.expect_done()
+            return self._per_period(within, Each.HALF_YEAR, times)
+        s.word(Word.SCHOOL)
+        if s.word(Word.YEAR):
+            s.word(Word.SCHOOL)
+            s.expect_done()
+            if times == 2:  # twice a year: once in each half-year
+                return self._per_period(within, Each.HALF_YEAR, 1)
+            if times == 4:  # four times a year: once a term
+                return self._per_period(within, Each.TERM, 1)
+            return self._per_period(within, Each.YEAR, times)
+        raise _NoMatch("после «раз в» ожидается неделю, месяц, четверть, полугодие или год")
+
+    def _per_period(self, within: Span, each: Each, times: int) -> Recurring:
+        if each is Each.YEAR:
+            return Recurring(None, within, each, times, (within,))
+        kind = TermKind.QUARTER if each is Each.TERM else TermKind.HALF
+        terms = self.year.terms_of(kind)
+        periods = tuple(Span(t.start, t.end, SpanShape.TERM, t.name, t.approximate) for t in terms)
+        if any(t.approximate for t in terms):
+            what = "четвертей" if kind is TermKind.QUARTER else "полугодий"
+            self.warnings.append(f"сроки {what} приблизительные: укажите их в разделе terms: плана")
+        return Recurring(None, within, each, times, periods)
+
+    def _weekday_list(self, s: _TokStream, *, allow_to: bool) -> list[int]:
+        if allow_to:
+            s.word(Word.TO)
+        days: list[int] = []
+        while True:
+            t = s.peek()
+            if t is None or t.kind != "WDAY":
+                break
+            days.append(t.value)
+            s.next()
+            if not (s.word(Word.AND) or s.punct(",")):
+                break
+        return days
+
+    # ----------------------------------------------------------------- days, months, ranges
+    def _point_or_range(self, s: _TokStream) -> When:
+        t, dash, month = s.peek(), s.peek(1), s.peek(2)
+        if (
+            t is not None
+            and t.kind == "NUM"
+            and dash is not None
+            and dash.kind == "PUNCT"
+            and dash.value == "-"
+            and month is not None
+            and month.kind == "MONTH"
+        ):
+            s.tokens = [t, *s.tokens[s.pos + 2 :]]  # "5-сентября" is "5 сентября"
+            s.pos = 0
+        start = self._point(s, allow_bare_day=True)
+        if start is None:
+            t = s.peek()
+            what = f"«{t.text}»" if t is not None else "конец строки"
+            raise _NoMatch(f"непонятно {what}")
+        if not start.is_month and start.first.year != 1:
+            day_tail = self._day_tail(s, start)
+            if s.done():
+                return day_tail
+        if s.punct("-") or s.word(Word.TO) or s.word(Word.UNTIL):
+            end = self._point(s)
+            if end is None:
+                raise _NoMatch("не указан конец периода")
+            if not end.is_month:
+                self._day_tail(s, end)
+            s.expect_done()
+            return self._span(start, end)
+        if start.first.year == 1:
+            raise _NoMatch(f"у числа {start.first.day} не указан месяц")
+        s.expect_done()
+        if start.is_month:
+            if start.label:
+                return Span(start.first, start.last, SpanShape.MONTH_PART, start.label)
+            return Span(start.first, start.last, SpanShape.MONTH)
+        return Day(start.first)  # pragma: no cover - handled by _day_tail above
+
+    def _span(self, start: _Point, end: _Point) -> Span:
+        if start.first.year == 1:  # "12-16 ноября": the bare day takes the end's month
+            start = self._make_day(start.first.day, end.month, end.first.year, end.explicit_year, inherited=True)
+        first, last = start.first, end.last
+        if first > last and not start.explicit_year and first.month in _SUMMER and last.month not in _SUMMER:
+            # "август-сентябрь": the range crosses the start of the school year, so August comes first.
+            first = _shift_year(first, -1)
+        elif first > last and start.explicit_year and not end.explicit_year:
+            last = _shift_year(last, 1)
+        if first > last:
+            raise _NoMatch(f"начало периода ({_ru_date(first)}) позже конца ({_ru_date(last)})")
+        if start.is_month and end.is_month and not start.label and not end.label:
+            if start.first.month == end.first.month and first.year == last.year:
+                return Span(first, last, SpanShape.MONTH)
+            return Span(first, last, SpanShape.MONTHS)
+        return Span(first, last, SpanShape.DAYS)
+
+    def _point(self, s: _TokStream, *, allow_bare_day: bool = False) -> _Point | None:
+        """A day ("19.09", "5 сентября 2019"), a month ("октябрь 2019"), or part of a month ("начало мая")."""
+        while s.word(Word.FILLER) or s.word(Word.IN):
+            pass
+        nxt = s.peek(1)
+        if s.peek_word(Word.WHOLE) and nxt is not None and nxt.kind == "MONTH":  # "весь октябрь"
+            s.next()
+        t = s.peek()
+        if t is None:
+            return None
+        if t.kind == "DOT":
+            s.next()
+            d, m, y = t.value
+            if y is None:
+                y = self._year_after(s)
+            return self._make_day(d, m, y if y is not None else self.year.year_of(m), y is not None)
+        if t.kind == "NUM":
+            nxt = s.peek(1)
+            if nxt is not None and nxt.kind == "MONTH":
+                s.pos += 2
+                y = self._year_after(s)
+                m = nxt.value
+                return self._make_day(t.value, m, y if y is not None else self.year.year_of(m), y is not None)
+            if allow_bare_day and 1 <= t.value <= 31:
+                s.next()
+                return _Point(date(1, 1, t.value), date(1, 1, t.value), False, False, 0)
+            return None
+        if t.kind == "MONTH":
+            s.next()
+            return self._month_point(t.value, self._year_after(s))
+        if t.kind == "WORD" and t.value in _PART_WORDS:
+            s.next()
+            return self._month_part(s, t)
+        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
+            nxt = s.peek(1)
+            if nxt is not None and nxt.kind == "WORD" and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
+                s.pos += 2
+                return self._month_part(s, t, nxt)
+        return None
+
+    def _month_point(self, month: int, y: int | None, label: str | None = None) -> _Point:
+        year = y if y is not None else self.year.year_of(month)
+        self._check_year(year, y is not None)
+        last = calendar.monthrange(year, month)[1]
+        return _Point(date(year, month, 1), date(year, month, last), True, y is not None, month, label)
+
+    def _month_part(self, s: _TokStream, first: Tok, unit: Tok | None = None) -> _Point:
+        t = s.peek()
+        if t is None or t.kind != "MONTH":
+            raise _NoMatch(f"после «{first.text}» ожидается месяц, например «{first.text} октября»")
+        s.next()
+        month = t.value
+        whole = self._month_point(month, self._year_after(s))
+        last_day = whole.last.day
+        genitive = t.text
+        if unit is None:
+            word = first.value
+            ranges = {Word.START: (1, 10), Word.MIDDLE: (11, 20), Word.END: (21, last_day)}
+            a, b = ranges[word]
+            label = f"{_PART_WORDS[word]} {genitive}"
+        else:
+            n = first.value
+            if unit.value is Word.HALF:
+                if n not in (1, 2, -1):
+                    raise _NoMatch("половин в месяце две")
+                a, b = (1, 15) if n == 1 else (16, last_day)
+            elif unit.value is Word.DECADE:
+                if n not in (1, 2, 3, -1):
+                    raise _NoMatch("декад в месяце три")
+                a, b = {1: (1, 10), 2: (11, 20), 3: (21, last_day), -1: (21, last_day)}[n]
+            else:
+                if n not in (1, 2, 3, 4, 5, -1):
+                    raise _NoMatch("недель в месяце не больше пяти")
+                if n == -1:
+                    a, b = last_day - 6, last_day
+                else:
+                    a, b = 7 * n - 6, min(7 * n, last_day)
+                    if a > last_day:
+                        raise _NoMatch(f"в этом месяце нет {n}-й недели")
+            label = f"{first.text} {unit.text} {genitive}"
+        y, m = whole.first.year, whole.first.month
+        return _Point(date(y, m, a), date(y, m, b), True, whole.explicit_year, m, label)
+
+    def _year_after(self, s: _TokStream) -> int | None:
+        t = s.peek()
+        if t is not None and t.kind == "NUM" and 1900 <= t.value <= 2200:
+            s.next()
+            s.word(Word.YEAR)
+            return int(t.value)
+        return None
+
+    def _make_day(self, d: int, m: int, y: int, explicit: bool, *, inherited: bool = False) -> _Point:
+        if not 1 <= m <= 12:
+            raise _NoMatch(f"месяца с номером {m} нет")
+        last = calendar.monthrange(y, m)[1]
+        if not 1 <= d <= last:
+            month = self.lex.month_names[m]
+            raise DateError(
+                f"«{' '.join(self.text.split())}»: даты {d} {_genitive(m)} {y} не бывает — "
+                f"в {_prepositional(month)} {y} года {last} {plural(last, 'день', 'дня', 'дней')}",
+                expression=self.text,
+                hint="Исправьте число.",
+            )
+        if not inherited:
+            self._check_year(y, explicit)
+        return _Point(date(y, m, d), date(y, m, d), False, explicit, m)
+
+    def _check_year(self, y: int, explicit: bool) -> None:
+        if explicit and y not in (self.year.first, self.year.second):
+            self.warnings.append(f"год {y} не входит в учебный год {self.year.name}")
+
+    def _day_tail(self, s: _TokStream, point: _Point) -> Day:
+        """After a day: an optional weekday to check, then an optional time."""
+        wday = s.peek()
+        if wday is not None and wday.kind in ("WDAY", "WCHECK"):
+            s.next()
+            self._check_weekday(point.first, wday.value, wday.text)
+        t = self._time(s)
+        wday = s.peek()
+        if wday is not None and wday.kind in ("WDAY", "WCHECK"):
+            s.next()
+            self._check_weekday(point.first, wday.value, wday.text)
+        return Day(point.first, t)
+
+    def _time(self, s: _TokStream) -> time | None:
+        """«14:00», «в 14.00», «15.00ч», «в 14 ч», «в 14-00»."""
+        save = s.pos
+        had_in = s.word(Word.IN)
+        t = s.peek()
+        if t is None:
+            s.pos = save
+            return None
+        hm: tuple[int, int] | None = None
+        if t.kind == "TIME":
+            hm = t.value
+            s.next()
+        elif t.kind == "DOT" and t.value[2] is None:
+            h, m, _ = t.value
+            nxt = s.peek(1)
+            hour_word = nxt is not None and nxt.kind == "WORD" and nxt.value is Word.HOUR
+            if had_in or hour_word or m == 0 or m > 12:
+                hm = (h, m)
+                s.next()
+        elif t.kind == "NUM":
+            nxt = s.peek(1)
+            if nxt is not None and nxt.kind == "WORD" and nxt.value is Word.HOUR:
+                hm = (t.value, 0)
+                s.next()
+            elif had_in and nxt is not None and nxt.kind == "PUNCT" and nxt.value == "-":
+                after = s.peek(2)
+                if after is not None and after.kind == "NUM" and len(after.text) == 2:
+                    hm = (t.value, after.value)
+                    s.pos += 3
+        if hm is None:
+            s.pos = save
+            return None
+        s.word(Word.HOUR)
+        h, m = hm
+        if not (0 <= h <= 23 and 0 <= m <= 59):
+            raise _NoMatch(f"время {h}:{m:02d} невозможно")
+        return time(h, m)
+
+    def _check_weekday(self, day: date, weekday: int, written: str) -> None:
+        if day.weekday() != weekday:
+            actual = self.lex.weekday_names[day.weekday()]
+            self.warnings.append(
+                f"{_ru_date(day)} — {actual}, а в плане указано «{written}»: проверьте число или день недели"
+            )
+
+
+class _TokStream:
+    """A cursor over a part's tokens."""
+
+    __slots__ = ("pos", "tokens")
+
+    def __init__(self, tokens: list[Tok]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self, ahead: int = 0) -> Tok | None:
+        i = self.pos + ahead
+        return self.tokens[i] if i < len(self.tokens) else None
+
+    def next(self) -> Tok:
+        t = self.tokens[self.pos]
+        self.pos += 1
+        return t
+
+    def done(self) -> bool:
+        return self.pos >= len(self.tokens)
+
+    def peek_word(self, word: Word, ahead: int = 0) -> bool:
+        t = self.peek(ahead)
+        return t is not None and t.kind == "WORD" and t.value is word
+
+    def word(self, word: Word) -> bool:
+        if self.peek_word(word):
+            self.pos += 1
+            return True
+        return False
+
+    def punct(self, char: str) -> bool:
+        t = self.peek()
+        if t is not None and t.kind == "PUNCT" and t.value == char:
+            self.pos += 1
+            return True
+        return False
+
+    def expect_done(self) -> None:
+        # Trailing "г.", "года" and filler words are harmless.
+        while self.word(Word.YEAR) or self.word(Word.FILLER) or self.punct("."):
+            pass
+        if not self.done():
+            rest = " ".join(t.text for t in self.tokens[self.pos :])
+            raise _NoMatch(f"непонятно «{rest}»")
+
+
+# --------------------------------------------------------------------- helpers
+def _continues(tokens: list[Tok], i: int) -> bool:
+    """Whether the line break at ``i`` sits inside a range rather than between two parts."""
+    before = next((t for t in reversed(tokens[:i]) if t.kind != "NL"), None)
+    after = next((t for t in tokens[i + 1 :] if t.kind != "NL"), None)
+    if before is None or after is None:
+        return False
+    if before.kind in ("ORD", "ORDW") or (before.kind == "WORD" and before.value in _NEEDS_MORE):
+        return True  # "1-я неделя\nноября", "до\n1 октября"
+    if before.kind == "PUNCT" and before.value == "-":
+        return True
+    return (after.kind == "PUNCT" and after.value == "-") or (
+        after.kind == "WORD" and after.value in (Word.TO, Word.UNTIL)
+    )
+
+
+def _bounds(when: When) -> tuple[date, date]:
+    occ = when.occurrences()
+    return min(a for a, _ in occ), max(b for _, b in occ)
+
+
+def _shift_year(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _weekly(days: list[int]) -> str:
+    codes = ",".join(_RRULE_DAYS[d] for d in sorted(set(days)))
+    return f"FREQ=WEEKLY;BYDAY={codes}"
+
+
+def _ordinal_day(n: int, weekday: int) -> str:
+    if n not in (1, 2, 3, 4, 5, -1):
+        raise _NoMatch("в месяце не больше пяти одинаковых дней недели")
+    return f"{n:+d}{_RRULE_DAYS[weekday]}" if n < 0 else f"+{n}{_RRULE_DAYS[weekday]}"
+
+
+def _month_day(n: int) -> int:
+    if not 1 <= n <= 31:
+        raise _NoMatch(f"числа {n} в месяце нет")
+    return n
+
+
+_GENITIVE = get_month_names("wide", context="format", locale="ru")
+
+
+def _genitive(month: int) -> str:
+    return str(_GENITIVE[month])
+
+
+def _prepositional(nominative: str) -> str:
+    return nominative[:-1] + "е" if nominative[-1] in "ьй" else nominative + "е"
+
+
+def term_of(name: str, year: AcademicYear) -> tuple[TermKind, int] | None:
+    """Which school period a name in the plan's ``terms:`` means («II четверть» → quarter 2)."""
+    reader = _Reader(name, AcademicYear(year.first), False, lexicon())
+    stream = _TokStream(reader.tokenize())
+    t = stream.peek()
+    if t is not None and t.kind == "WORD" and t.value in _SEASONS:
+        stream.next()
+        if stream.word(Word.HOLIDAYS) and stream.done():
+            return TermKind.HOLIDAY, _SEASONS[t.value].value
+        return None
+    nxt = stream.peek(1)
+    if (
+        t is not None
+        and t.kind in ("ORDW", "ORD", "NUM")
+        and isinstance(t.value, int)
+        and nxt is not None
+        and nxt.kind == "WORD"
+        and nxt.value in _TERM_WORDS
+    ):
+        stream.pos += 2
+        kind = _TERM_WORDS[nxt.value]
+        if stream.done() and year.term(kind, t.value) is not None:
+            return kind, t.value
+    return None

@@ -1,0 +1,80 @@
+"""Readings and check results as JSON-ready dictionaries (the shapes documented in README and docs/dates.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plan_calendar.dates.describe import describe
+from plan_calendar.errors import PlanError
+from plan_calendar.plan import PlanWarning
+from plan_calendar.schedule import Schedule
+from plan_calendar.when import Day, Deadline, Reading, Several
+
+
+def reading_json(reading: Reading) -> dict[str, Any]:
+    """The fields of ``explain --json`` for one reading (without ``input``)."""
+    bounds = reading.bounds()
+    when = reading.when
+    due = when.due.isoformat() if isinstance(when, Deadline) else None
+    times = {p.time for p in _days(reading)}
+    t = next(iter(times)) if len(times) == 1 else None
+    return {
+        "kind": reading.kind,
+        "start": bounds[0].isoformat() if bounds else None,
+        "end": bounds[1].isoformat() if bounds else None,
+        "due": due,
+        "time": t.strftime("%H:%M") if t is not None else None,
+        "occurrences": [[a.isoformat(), b.isoformat()] for a, b in when.occurrences()],
+        "warnings": list(reading.warnings),
+        "reading": describe(reading),
+    }
+
+
+def _days(reading: Reading) -> list[Day]:
+    when = reading.when
+    if isinstance(when, Day):
+        return [when]
+    if isinstance(when, Several):
+        return [p for p in when.parts if isinstance(p, Day)]
+    return []
+
+
+def error_json(error: PlanError, item_id: str | None = None) -> dict[str, Any]:
+    source = error.source
+    return {
+        "file": source.file if source else None,
+        "line": source.line if source else None,
+        "column": source.column if source else None,
+        "item": item_id,
+        "message": str(error.message) + (f" {error.hint}" if error.hint else ""),
+    }
+
+
+def warning_json(warning: PlanWarning) -> dict[str, Any]:
+    return {
+        "file": warning.source.file,
+        "line": warning.source.line,
+        "column": warning.source.column,
+        "item": warning.item_id,
+        "message": warning.message,
+    }
+
+
+def check_json(schedule: Schedule) -> dict[str, Any]:
+    """``check --json`` for one plan."""
+    items = []
+    errors = []
+    for entry in schedule.entries:
+        data = entry.item.fields_as_written()
+        if entry.reading is not None:
+            data["reading"] = reading_json(entry.reading)
+        if entry.error is not None:
+            data["error"] = error_json(entry.error, entry.item.id)
+            errors.append(data["error"])
+        items.append(data)
+    return {
+        "plan": schedule.plan.summary(),
+        "items": items,
+        "errors": errors,
+        "warnings": [warning_json(w) for w in schedule.warnings],
+    }

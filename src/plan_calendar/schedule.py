@@ -1,0 +1,87 @@
+"""Interpretation: a :class:`Plan`'s items with their ``when`` texts read.
+
+Pure: no files, no clock. A date that cannot be read is an error of that item; the other items are still
+read, so ``check`` can report every problem at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from plan_calendar.dates.grammar import read_when
+from plan_calendar.errors import DateError, PlanError
+from plan_calendar.plan import Item, Plan, PlanWarning
+from plan_calendar.when import Day, Reading, Several, Undated
+
+__all__ = ["Schedule", "Scheduled", "interpret"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """An item and what its ``when`` was read as (or why it could not be read)."""
+
+    item: Item
+    reading: Reading | None
+    error: DateError | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.reading is not None and not isinstance(self.reading.when, Undated)
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A plan with every item read."""
+
+    plan: Plan
+    entries: tuple[Scheduled, ...]
+
+    @property
+    def errors(self) -> list[PlanError]:
+        return [e.error for e in self.entries if e.error is not None]
+
+    @property
+    def warnings(self) -> list[PlanWarning]:
+        """The plan's own warnings, then each reading's, placed at the item's ``when``."""
+        out = list(self.plan.warnings)
+        for entry in self.entries:
+            if entry.reading is not None:
+                out.extend(PlanWarning(w, entry.item.when_source, entry.item.id) for w in entry.reading.warnings)
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def interpret(plan: Plan) -> Schedule:
+    """Read every item's ``when`` in the context of the plan's academic year, terms and settings."""
+    entries = []
+    for item in plan.items:
+        try:
+            reading = read_when(item.when, plan.academic_year, until_inclusive=plan.until_inclusive)
+        except DateError as exc:
+            exc.source = item.when_source
+            entries.append(Scheduled(item, None, exc))
+            continue
+        entries.append(Scheduled(item, _with_item_time(item, reading)))
+    return Schedule(plan, tuple(entries))
+
+
+def _with_item_time(item: Item, reading: Reading) -> Reading:
+    """The item's ``time:`` applies to its days that have none in the text."""
+    if item.time is None:
+        return reading
+    when = reading.when
+    warnings = list(reading.warnings)
+    if isinstance(when, Day):
+        if when.time is not None and when.time != item.time:
+            warnings.append(
+                f"в дате указано время {when.time:%H:%M}, а в поле time — {item.time:%H:%M}: взято {when.time:%H:%M}"
+            )
+            return reading if len(warnings) == len(reading.warnings) else replace(reading, warnings=tuple(warnings))
+        return replace(reading, when=replace(when, time=when.time or item.time))
+    if isinstance(when, Several):
+        parts = tuple(replace(p, time=p.time or item.time) if isinstance(p, Day) else p for p in when.parts)
+        return replace(reading, when=Several(parts))
+    return reading

@@ -1,0 +1,193 @@
+"""What a date expression means: a small closed set of values.
+
+A plan's ``when`` text is read into a :class:`Reading`: the original text, one :data:`When` value and the
+warnings produced while reading it. The values know nothing of files, feeds or clocks.
+
+    >>> from datetime import date
+    >>> Span(date(2019, 10, 1), date(2019, 10, 31), SpanShape.MONTH).occurrences()
+    [(datetime.date(2019, 10, 1), datetime.date(2019, 10, 31))]
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+
+from dateutil.rrule import rrulestr
+
+
+class SpanShape(Enum):
+    """What kind of period a :class:`Span` came from; it decides how the span is described and shown."""
+
+    DAYS = "range"  # 12-16 ноября, 28.10-01.11
+    OPEN = "open-range"  # с 20 мая: the end is the end of the school year
+    MONTH = "month"  # октябрь
+    MONTHS = "months"  # январь-апрель
+    MONTH_PART = "month-part"  # начало октября, 1-я неделя ноября
+    TERM = "term"  # I четверть, осенние каникулы
+    YEAR = "year"  # the school year (throughout)
+
+
+class Each(Enum):
+    """What one occurrence of a :class:`Recurring` covers."""
+
+    DAY = "day"  # каждый понедельник, 2-я среда каждого месяца
+    WEEK = "week"  # еженедельно: some day of each week
+    MONTH = "month"  # ежемесячно: some day of each month
+    TERM = "term"  # 1 раз в четверть
+    HALF_YEAR = "half-year"  # 2 раза в год
+    YEAR = "year"  # 3 раза в год
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One day, maybe at a time of day."""
+
+    date: _dt.date
+    time: time | None = None
+
+    def occurrences(self) -> list[tuple[_dt.date, _dt.date]]:
+        return [(self.date, self.date)]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A closed range of days: a day range, a month, part of a month, a term, a month range."""
+
+    start: date
+    end: date
+    shape: SpanShape = SpanShape.DAYS
+    label: str | None = None  # how the period is named in the plan, e.g. "I четверть", "начало октября"
+    approximate: bool = False  # term dates taken from the built-in approximation
+
+    def occurrences(self) -> list[tuple[date, date]]:
+        return [(self.start, self.end)]
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """Due by this day at the latest; ``wording`` keeps how the plan said it ("до 1 октября")."""
+
+    due: date
+    wording: str
+
+    def occurrences(self) -> list[tuple[date, date]]:
+        return [(self.due, self.due)]
+
+
+@dataclass(frozen=True, slots=True)
+class Recurring:
+    """A repeated activity bounded by the school year.
+
+    ``rule`` is an RRULE (without DTSTART/UNTIL) when the repetition is a calendar rule; it is ``None`` when the
+    occurrences are the school's own periods (terms, half-years), listed in ``periods``. ``times`` says how many
+    times within each occurrence ("2 раза в месяц").
+    """
+
+    rule: str | None
+    within: Span
+    each: Each
+    times: int = 1
+    periods: tuple[Span, ...] = ()
+
+    def occurrences(self) -> list[tuple[date, date]]:
+        if self.rule is None:
+            return [(p.start, p.end) for p in self.periods]
+        start = self.within.start
+        rule = rrulestr(self.rule, dtstart=_midnight(start))
+        days = [d.date() for d in rule.between(_midnight(start), _midnight(self.within.end), inc=True)]
+        if self.each is Each.DAY:
+            return [(d, d) for d in days]
+        if self.each is Each.WEEK:
+            return [(d, min(d + timedelta(days=6), self.within.end)) for d in days]
+        # Each.MONTH
+        return [(d, min(_month_end(d), self.within.end)) for d in days]
+
+
+@dataclass(frozen=True, slots=True)
+class Ongoing:
+    """Throughout a period ("в течение года"): no single day to mark."""
+
+    span: Span
+
+    def occurrences(self) -> list[tuple[date, date]]:
+        return [(self.span.start, self.span.end)]
+
+
+@dataclass(frozen=True, slots=True)
+class Undated:
+    """No time is named ("по мере необходимости", "по плану"): kept and shown, never guessed."""
+
+    reason: str
+
+    def occurrences(self) -> list[tuple[date, date]]:
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class Several:
+    """Several parts in one cell ("декабрь, март", "23.09, 24.09, 25.09")."""
+
+    parts: tuple[Day | Span | Deadline | Recurring | Ongoing, ...]
+
+    def occurrences(self) -> list[tuple[date, date]]:
+        return [occ for part in self.parts for occ in part.occurrences()]
+
+
+When = Day | Span | Deadline | Several | Recurring | Ongoing | Undated
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The original text, what it was read as, and every assumption or correction made on the way."""
+
+    text: str
+    when: When
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def kind(self) -> str:
+        """The kind name used by ``explain --json``."""
+        return kind_of(self.when)
+
+    def bounds(self) -> tuple[date, date] | None:
+        """First and last day of the whole reading (inclusive), or None when undated."""
+        occ = self.when.occurrences()
+        if not occ:
+            return None
+        return min(a for a, _ in occ), max(b for _, b in occ)
+
+
+def kind_of(when: When) -> str:
+    """The kind name of a value: date, range, deadline, month, months, ... (see docs/dates.md)."""
+    match when:
+        case Day():
+            return "date"
+        case Span(shape=shape):
+            return "range" if shape is SpanShape.OPEN else shape.value
+        case Deadline():
+            return "deadline"
+        case Several():
+            return "several"
+        case Recurring():
+            return "recurring"
+        case Ongoing():
+            return "ongoing"
+        case Undated():
+            return "undated"
+    raise AssertionError(when)  # pragma: no cover - the union is closed
+
+
+def _midnight(d: date) -> datetime:
+    return datetime.combine(d, time())
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])

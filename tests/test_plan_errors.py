@@ -1,0 +1,171 @@
+"""Bad plans: each gives a Russian message with file:line:column, exit code 1 and no traceback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Result
+
+GOOD_HEAD = 'plan: Тест\nacademic_year: "2019-2020"\n'
+
+CASES = [
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    whne: октябрь\n",
+        6,
+        5,
+        ["неизвестный ключ «whne»", "Может быть, «when»?"],
+        id="unknown-item-key",
+    ),
+    pytest.param(
+        GOOD_HEAD + "itmes:\n  - id: a\n", 3, 1, ["неизвестный ключ «itmes»", "«items»"], id="unknown-plan-key"
+    ),
+    pytest.param(GOOD_HEAD + "items:\n  - id: a\n    when: октябрь\n", 4, 5, ["не указан «title»"], id="missing-title"),
+    pytest.param(GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n", 4, 5, ["не указан «when»"], id="missing-when"),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: A\n    when: май\n  - id: a\n    title: B\n    when: май\n",
+        7,
+        9,
+        ["id «a» уже есть в строке 4"],
+        id="duplicate-id",
+    ),
+    pytest.param('plan: Тест\nacademic_year: "2019-2021"\nitems: []\n', 2, 16, ["второй год"], id="academic-year-gap"),
+    pytest.param(
+        "plan: Тест\nacademic_year: прошлый\nitems: []\n", 2, 16, ["учебный год «прошлый»"], id="academic-year-words"
+    ),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар: новое\n    when: май\n  - title x\n",
+        None,
+        None,
+        ["ошибка в записи YAML"],
+        id="yaml-syntax",
+    ),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    when: 31 февраля\n",
+        6,
+        11,
+        ["даты 31 февраля 2020 не бывает"],
+        id="impossible-date",
+    ),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    when: с 14 по\n",
+        6,
+        11,
+        ["не удалось прочитать дату «с 14 по»"],
+        id="unreadable-date",
+    ),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: Плохой id\n    title: Семинар\n    when: май\n",
+        4,
+        9,
+        ["латинские буквы"],
+        id="bad-id",
+    ),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    when: май\n    kind: семинар\n",
+        7,
+        11,
+        ["неизвестный вид пункта"],
+        id="unknown-kind",
+    ),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    when: май\n    time: 25:00\n",
+        7,
+        11,
+        ["время «25:00»"],
+        id="bad-time",
+    ),
+    pytest.param(
+        GOOD_HEAD + "timezone: Europe/Mocsow\nitems: []\n", 3, 11, ["часовой пояс «Europe/Mocsow»"], id="bad-timezone"
+    ),
+    pytest.param(
+        GOOD_HEAD + "terms:\n  - name: пятая четверть\n    start: 2019-09-02\n    end: 2019-10-27\nitems: []\n",
+        4,
+        11,
+        ["непонятный период"],
+        id="bad-term",
+    ),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: A\n    when: май\n    a: 1\n    a: 2\n",
+        None,
+        None,
+        ["ключ повторяется"],
+        id="duplicate-key",
+    ),
+    pytest.param("", 1, None, ["файл плана пуст"], id="empty"),
+    pytest.param("plan: Тест\nitems: []\n", 1, 1, ["не указан «academic_year»"], id="missing-year"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "fragments"), CASES)
+def test_bad_plan(
+    cli: Callable[..., Result],
+    write_plan: Callable[[str], Path],
+    text: str,
+    line: int | None,
+    column: int | None,
+    fragments: list[str],
+) -> None:
+    path = write_plan(text)
+    result = cli("check", path)
+    assert result.code == 1
+    output = result.out + result.err
+    assert "Traceback" not in output
+    for fragment in fragments:
+        assert fragment in output
+    location = re.escape(str(path)) + (f":{line}" if line else r":\d+") + (f":{column}" if column else "")
+    assert re.search(location, output), output
+
+
+def test_bad_plan_json_reports_item_errors(cli: Callable[..., Result], write_plan: Callable[[str], Path]) -> None:
+    import json
+
+    path = write_plan(
+        GOOD_HEAD + "items:\n  - id: a\n    title: A\n    when: 31 февраля\n"
+        "  - id: b\n    title: B\n    when: девраль\n"
+    )
+    result = cli("check", "--json", path)
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert [e["item"] for e in data["errors"]] == ["a"]
+    assert data["errors"][0]["line"] == 6
+    assert data["items"][1]["reading"]["kind"] == "month"
+    assert data["warnings"][0]["message"] == "«девраль» прочитано как «февраль»"
+
+
+def test_missing_file(cli: Callable[..., Result], tmp_path: Path) -> None:
+    result = cli("check", tmp_path / "nope.yaml")
+    assert result.code == 1
+    assert "не найден" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_yaml_numbers_keep_their_text(cli: Callable[..., Result], write_plan: Callable[[str], Path]) -> None:
+    # YAML reads 19.10 as the float 19.1: the date must be taken as written, not as the float.
+    path = write_plan(
+        GOOD_HEAD + "items:\n  - id: a\n    title: A\n    when: 19.10\n  - id: b\n    title: B\n    when: 2019-09-05\n"
+    )
+    import json
+
+    result = cli("check", "--json", path)
+    data = json.loads(result.out)
+    assert result.code == 0
+    assert [i["when"] for i in data["items"]] == ["19.10", "2019-09-05"]
+    assert data["items"][0]["reading"]["start"] == "2019-10-19"
+
+
+def test_missing_id_is_proposed(cli: Callable[..., Result], write_plan: Callable[[str], Path]) -> None:
+    path = write_plan(GOOD_HEAD + "items:\n  - title: Сдача плана работы\n    when: до 1 октября\n")
+    result = cli("check", path)
+    assert result.code == 0
+    assert "добавьте «id: sdacha-plana-raboty»" in result.out
+
+
+def test_debug_shows_the_traceback(cli: Callable[..., Result], write_plan: Callable[[str], Path]) -> None:
+    path = write_plan("plan: Тест\nitems: []\n")
+    result = cli("--debug", "check", path)
+    assert result.code == 1
+    assert "Traceback" in result.err

@@ -92,7 +92,7 @@ CASES = [
         GOOD_HEAD + "items:\n  - id: a\n    title: A\n    when: май\n    a: 1\n    a: 2\n",
         None,
         None,
-        ["ключ повторяется"],
+        ["ключ «a» повторяется (он уже есть в строке 7)"],
         id="duplicate-key",
     ),
     pytest.param("", 1, None, ["файл плана пуст"], id="empty"),

@@ -6,12 +6,14 @@ line on stderr and the exit code of docs/DESIGN.md; a traceback is shown only wi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import sys
 import traceback
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -218,6 +220,86 @@ def _print_check(schedule: Schedule) -> None:
         f"Итого: {_count(total, 'пункт', 'пункта', 'пунктов')}, с датой {dated}, без даты {len(undated)}; "
         f"{verdict}, {_count(n_warnings, 'предупреждение', 'предупреждения', 'предупреждений')}."
     )
+
+
+# ----------------------------------------------------------------------------- build
+_PROGRESS_MIN_EVENTS = 2000
+
+
+@app.command(cls=_Command)
+def build(
+    plans: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Файлы планов (YAML); без них — plans из файла настроек.", metavar="ПЛАН.yaml", show_default=False
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Папка для календарей (по умолчанию public/ или out из настроек).", metavar="ПАПКА"
+        ),
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ"),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ничего не выводить при успехе (для cron).")] = False,
+) -> None:
+    """Записать календари (.ics) для подписки: по одному на план и дополнительные из настроек.
+
+    Неизменившиеся файлы не перезаписываются. План с ошибками не записывает ничего (код выхода 1).
+    """
+    from plan_calendar.config import load_config  # noqa: PLC0415 - only build needs the config
+    from plan_calendar.feeds import BuildError  # noqa: PLC0415
+    from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
+
+    config = load_config(config_file)
+    paths = list(plans or config.plans)
+    if not paths:
+        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
+    target = out or config.out
+    try:
+        with _progress(quiet) as progress:
+            report = build_feeds(paths, config, target, progress)
+    except BuildError as exc:
+        for schedule in exc.schedules:
+            for error in schedule.errors:
+                typer.echo(f"{error}", err=True)
+        raise
+    if quiet:
+        return
+    written = sum(1 for f in report.feeds if f.written)
+    unchanged = len(report.feeds) - written
+    changed = sum(f.changed_items for f in report.feeds)
+    line = (
+        f"Календари в {target}: {_count(len(report.feeds), 'файл', 'файла', 'файлов')} "
+        f"(записано {written}, без изменений {unchanged}); "
+        f"{_count(report.events, 'событие', 'события', 'событий')}, новых или изменённых {changed}; "
+        f"без даты (не в календаре): {len(report.undated)}."
+    )
+    typer.echo(line)
+    for plan_id, item_id, when in report.undated:
+        typer.echo(f"  без даты: {plan_id}/{item_id} — {when}")
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Any]:
+    """A progress bar on a terminal for large builds; nothing otherwise."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress  # noqa: PLC0415
+
+    with Progress(transient=True) as bar:
+
+        def start(total: int, _done: int) -> Any:
+            if total < _PROGRESS_MIN_EVENTS:
+                return None
+            task = bar.add_task("Сборка календарей", total=total)
+            return lambda n: bar.advance(task, n)
+
+        yield start
 
 
 # ----------------------------------------------------------------------------- explain

@@ -15,19 +15,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from slugify import slugify
 
 from plan_calendar.dates.grammar import read_when, term_of
 from plan_calendar.dates.school import AcademicYear, Term, TermKind
 from plan_calendar.errors import DateError, PlanFormatError, Source
 from plan_calendar.when import Day
+from plan_calendar.yamlsource import YamlMap, compose, is_null, plain, source_of
 
-__all__ = ["Item", "Kind", "Organizer", "Plan", "PlanWarning", "load_plan", "parse_plan", "propose_id"]
+__all__ = ["Display", "Item", "Kind", "Organizer", "Plan", "PlanWarning", "load_plan", "parse_plan", "propose_id"]
 
 
 class Kind(Enum):
@@ -40,6 +39,15 @@ class Kind(Enum):
     DEADLINE = "deadline"  # сдача плана, отчёта
     TASK = "task"  # работа, которую делают в течение периода: мониторинг, оформление заказа
     CONSULTATION = "consultation"  # консультации
+
+
+class Display(Enum):
+    """How an item whose reading is a period is shown in calendars (docs/display.md)."""
+
+    SPAN = "span"  # one all-day event over the whole period, as free time
+    START = "start"  # a one-day marker on the period's first day: «… (дата уточняется)»
+    MONTHLY = "monthly"  # a monthly recurring marker: for what goes on throughout the year
+    HIDDEN = "hidden"  # not in calendars (still in check and on the page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +88,7 @@ class Item:
     location: str | None = None
     tags: tuple[str, ...] = ()
     remind: Any = None  # validated by the reminders (issue: email reminders)
-    display: Any = None  # validated by the feeds (issue: calendar feeds)
+    display: Display | None = None
     notify: Any = None
     id_written: bool = True  # False when the plan has no id and one was proposed
 
@@ -97,10 +105,12 @@ class Item:
             value = getattr(self, name)
             if value:
                 out[name] = list(value)
-        for name in ("description", "location", "remind", "display", "notify"):
+        for name in ("description", "location", "remind", "notify"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = _plain(value)
+        if self.display is not None:
+            out["display"] = self.display.value
         out["line"] = self.source.line
         return out
 
@@ -215,96 +225,60 @@ def parse_plan(text: str, filename: str = "<план>") -> Plan:
 class _PlanReader:
     def __init__(self, text: str, filename: str) -> None:
         self.text = text
-        self.lines = text.splitlines()
         self.file = filename
         self.warnings: list[PlanWarning] = []
 
     # -------------------------------------------------------------- helpers
-    def at(self, node: Any, key: Any = None) -> Source:
-        """Where a mapping key (or the node itself) is in the file."""
-        try:
-            if key is not None and isinstance(node, CommentedMap):
-                line, col = node.lc.key(key)
-            elif key is not None and isinstance(node, CommentedSeq):
-                line, col = node.lc.item(key)
-            else:
-                line, col = node.lc.line, node.lc.col
-            return Source(self.file, line + 1, col + 1)
-        except (AttributeError, KeyError, TypeError):
-            return Source(self.file)
-
-    def value_at(self, node: CommentedMap, key: str) -> Source:
-        try:
-            line, col = node.lc.value(key)
-            return Source(self.file, line + 1, col + 1)
-        except (AttributeError, KeyError, TypeError):
-            return self.at(node, key)
-
     def fail(self, message: str, source: Source, hint: str | None = None) -> PlanFormatError:
         return PlanFormatError(message, source=source, hint=hint)
 
-    def check_keys(self, node: CommentedMap, allowed: tuple[str, ...], where: str) -> None:
+    def mapping(self, node: yaml.Node, what: str) -> YamlMap:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(f"{what}: ожидается словарь «ключ: значение»", source_of(node, self.file))
+        return YamlMap(node, self.file)
+
+    def check_keys(self, node: YamlMap, allowed: tuple[str, ...], where: str) -> None:
         for key in node:
             if key not in allowed:
-                guess = process.extractOne(str(key), allowed, scorer=Levenshtein.distance, score_cutoff=3)
+                guess = process.extractOne(key, allowed, scorer=Levenshtein.distance, score_cutoff=3)
                 hint = f"Может быть, «{guess[0]}»?" if guess else f"Допустимые ключи: {', '.join(allowed)}."
-                raise self.fail(f"неизвестный ключ «{key}» {where}", self.at(node, key), hint)
+                raise self.fail(f"неизвестный ключ «{key}» {where}", node.key_source(key), hint)
 
-    def text_of(self, node: CommentedMap, key: str, *, required: bool = False, where: str = "") -> str | None:
-        if key not in node or node[key] is None:
+    def text_of(self, node: YamlMap, key: str, *, required: bool = False, where: str = "") -> str | None:
+        """A scalar as written (YAML's own typing is ignored: "19.10" stays text, "14:00" is not 840)."""
+        value = node.get(key)
+        if value is None:
             if required:
-                raise self.fail(f"не указан «{key}» {where}".rstrip(), self.at(node), f"Добавьте «{key}: …».")
+                raise self.fail(f"не указан «{key}» {where}".rstrip(), node.source, f"Добавьте «{key}: …».")
             return None
-        value = node[key]
-        if isinstance(value, str):
-            return value.strip()
-        if isinstance(value, bool | int | float | date):
-            # YAML turned "19.09" into a number or "2019-09-05" into a date: take the text as written.
-            return self.raw_scalar(node, key)
-        raise self.fail(f"«{key}» должен быть строкой", self.value_at(node, key))
+        if not isinstance(value, yaml.ScalarNode):
+            raise self.fail(f"«{key}» должен быть строкой", node.value_source(key))
+        return str(value.value).strip()
 
-    def raw_scalar(self, node: CommentedMap, key: str) -> str:
-        src = self.value_at(node, key)
-        assert src.line is not None and src.column is not None
-        raw = self.lines[src.line - 1][src.column - 1 :]
-        raw = re.split(r"\s+#", raw, maxsplit=1)[0]
-        return raw.strip()
-
-    def text_list(self, node: CommentedMap, key: str) -> tuple[str, ...]:
-        if key not in node or node[key] is None:
+    def text_list(self, node: YamlMap, key: str) -> tuple[str, ...]:
+        value = node.get(key)
+        if value is None:
             return ()
-        value = node[key]
-        if isinstance(value, str):
-            return (value.strip(),) if value.strip() else ()
-        if isinstance(value, CommentedSeq):
+        if isinstance(value, yaml.ScalarNode):
+            text = str(value.value).strip()
+            return (text,) if text else ()
+        if isinstance(value, yaml.SequenceNode):
             out = []
-            for i, v in enumerate(value):
-                if not isinstance(v, str | int | float):
-                    raise self.fail(f"элементы «{key}» должны быть строками", self.at(value, i))
-                out.append(str(v).strip())
+            for v in value.value:
+                if not isinstance(v, yaml.ScalarNode):
+                    raise self.fail(f"элементы «{key}» должны быть строками", source_of(v, self.file))
+                out.append(str(v.value).strip())
             return tuple(x for x in out if x)
-        raise self.fail(f"«{key}» должен быть строкой или списком строк", self.value_at(node, key))
+        raise self.fail(f"«{key}» должен быть строкой или списком строк", node.value_source(key))
 
     # -------------------------------------------------------------- plan
     def read(self) -> Plan:
-        yaml = YAML(typ="rt")
-        try:
-            data = yaml.load(self.text)
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            source = Source(self.file, mark.line + 1, mark.column + 1) if mark else Source(self.file)
-            problem = exc.problem or exc.context or "ошибка синтаксиса"
-            raise self.fail(
-                f"ошибка в записи YAML: {_yaml_problem(problem)}",
-                source,
-                "Проверьте отступы, двоеточия и кавычки в этой строке и строкой выше.",
-            ) from None
-        except YAMLError as exc:
-            raise self.fail(f"ошибка в записи YAML: {exc}", Source(self.file)) from None
-        if data is None:
+        root = compose(self.text, self.file)
+        if root is None or is_null(root):
             raise self.fail("файл плана пуст", Source(self.file, 1), "Начните с «plan: …» и «items: …».")
-        if not isinstance(data, CommentedMap):
+        if not isinstance(root, yaml.MappingNode):
             raise self.fail("план должен быть словарём с ключами plan, academic_year, items", Source(self.file, 1))
+        data = YamlMap(root, self.file)
         self.check_keys(data, _PLAN_KEYS, "в плане")
         title = self.text_of(data, "plan", required=True, where="(название плана)")
         assert title is not None
@@ -313,12 +287,12 @@ class _PlanReader:
         try:
             year = AcademicYear.parse(year_text)
         except DateError as exc:
-            raise exc.located(self.value_at(data, "academic_year")) from None
+            raise exc.located(data.value_source("academic_year")) from None
         plan_id = self.text_of(data, "id") or slugify(Path(self.file).stem) or "plan"
         if not _ID_RE.match(plan_id):
             raise self.fail(
-                f"id плана «{plan_id}» может содержать только латинские буквы, цифры и дефисы",
-                self.value_at(data, "id"),
+                f"id плана «{plan_id}» может содержать только строчные латинские буквы, цифры и дефисы",
+                data.value_source("id"),
                 f"Например: {slugify(plan_id) or 'rmo-2019-2020'}.",
             )
         timezone = self.text_of(data, "timezone") or "Europe/Moscow"
@@ -326,13 +300,14 @@ class _PlanReader:
         locale = self.text_of(data, "locale") or "ru"
         if locale.split("_")[0].split("-")[0] != "ru":
             raise self.fail(
-                f"язык «{locale}» пока не поддерживается", self.value_at(data, "locale"), "Укажите locale: ru."
+                f"язык «{locale}» пока не поддерживается", data.value_source("locale"), "Укажите locale: ru."
             )
         until_inclusive = False
         if "until_inclusive" in data:
-            if not isinstance(data["until_inclusive"], bool):
-                raise self.fail("until_inclusive должен быть true или false", self.value_at(data, "until_inclusive"))
-            until_inclusive = data["until_inclusive"]
+            flag = (self.text_of(data, "until_inclusive") or "").lower()
+            if flag not in ("true", "false"):
+                raise self.fail("until_inclusive должен быть true или false", data.value_source("until_inclusive"))
+            until_inclusive = flag == "true"
         terms = self.read_terms(data, year)
         year = AcademicYear(year.first, terms)
         defaults = self.read_defaults(data)
@@ -351,44 +326,40 @@ class _PlanReader:
             warnings=tuple(self.warnings),
         )
 
-    def check_timezone(self, name: str, data: CommentedMap) -> None:
-
+    def check_timezone(self, name: str, data: YamlMap) -> None:
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             raise self.fail(
                 f"неизвестный часовой пояс «{name}»",
-                self.value_at(data, "timezone"),
+                data.value_source("timezone"),
                 "Укажите имя из базы IANA, например Europe/Moscow или Asia/Yekaterinburg.",
             ) from None
 
-    def read_organizer(self, data: CommentedMap) -> Organizer | None:
+    def read_organizer(self, data: YamlMap) -> Organizer | None:
         node = data.get("organizer")
         if node is None:
             return None
-        if isinstance(node, str):
-            return Organizer(node.strip())
-        if not isinstance(node, CommentedMap):
-            raise self.fail("organizer должен содержать name и email", self.value_at(data, "organizer"))
-        self.check_keys(node, ("name", "email"), "в organizer")
-        name = self.text_of(node, "name", required=True, where="в organizer")
-        email = self.text_of(node, "email")
+        if isinstance(node, yaml.ScalarNode):
+            return Organizer(str(node.value).strip())
+        org = self.mapping(node, "organizer")
+        self.check_keys(org, ("name", "email"), "в organizer")
+        name = self.text_of(org, "name", required=True, where="в organizer")
+        email = self.text_of(org, "email")
         if email is not None and not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", email):
-            raise self.fail(f"адрес «{email}» не похож на email", self.value_at(node, "email"))
+            raise self.fail(f"адрес «{email}» не похож на email", org.value_source("email"))
         assert name is not None
         return Organizer(name, email)
 
-    def read_terms(self, data: CommentedMap, year: AcademicYear) -> tuple[Term, ...]:
-
+    def read_terms(self, data: YamlMap, year: AcademicYear) -> tuple[Term, ...]:
         node = data.get("terms")
         if node is None:
             return ()
-        if not isinstance(node, CommentedSeq):
-            raise self.fail("terms должен быть списком периодов", self.value_at(data, "terms"))
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail("terms должен быть списком периодов", data.value_source("terms"))
         terms: list[Term] = []
-        for i, entry in enumerate(node):
-            if not isinstance(entry, CommentedMap):
-                raise self.fail("каждый период в terms — это name, start и end", self.at(node, i))
+        for entry_node in node.value:
+            entry = self.mapping(entry_node, "каждый период в terms — это name, start и end")
             self.check_keys(entry, ("name", "start", "end"), "в terms")
             name = self.text_of(entry, "name", required=True, where="у периода")
             assert name is not None
@@ -396,78 +367,69 @@ class _PlanReader:
             if found is None:
                 raise self.fail(
                     f"непонятный период «{name}»",
-                    self.value_at(entry, "name"),
+                    entry.value_source("name"),
                     "Пишите «I четверть», «II полугодие», «осенние каникулы».",
                 )
             start = self.term_date(entry, "start", year)
             end = self.term_date(entry, "end", year)
             if start > end:
-                raise self.fail(f"у периода «{name}» начало позже конца", self.value_at(entry, "end"))
+                raise self.fail(f"у периода «{name}» начало позже конца", entry.value_source("end"))
             kind, number = found
             if any(t.kind is kind and t.number == number for t in terms):
-                raise self.fail(f"период «{name}» указан дважды", self.value_at(entry, "name"))
+                raise self.fail(f"период «{name}» указан дважды", entry.value_source("name"))
             terms.append(Term(kind, number, start, end, _term_name(kind, number, name)))
         return tuple(terms)
 
-    def term_date(self, entry: CommentedMap, key: str, year: AcademicYear) -> date:
-
-        value = entry.get(key)
-        if isinstance(value, date):
-            return value
+    def term_date(self, entry: YamlMap, key: str, year: AcademicYear) -> date:
         text = self.text_of(entry, key, required=True, where="у периода")
         assert text is not None
         try:
             reading = read_when(text, year)
         except DateError as exc:
-            raise exc.located(self.value_at(entry, key)) from None
+            raise exc.located(entry.value_source(key)) from None
         if not isinstance(reading.when, Day):
-            raise self.fail(f"«{text}» — не одна дата", self.value_at(entry, key), "Пишите, например, 2019-09-02.")
+            raise self.fail(f"«{text}» — не одна дата", entry.value_source(key), "Пишите, например, 2019-09-02.")
         return reading.when.date
 
-    def read_defaults(self, data: CommentedMap) -> CommentedMap:
+    def read_defaults(self, data: YamlMap) -> YamlMap | None:
         node = data.get("defaults")
         if node is None:
-            return CommentedMap()
-        if not isinstance(node, CommentedMap):
-            raise self.fail("defaults должен быть словарём", self.value_at(data, "defaults"))
-        self.check_keys(node, _DEFAULT_KEYS, "в defaults")
-        return node
+            return None
+        defaults = self.mapping(node, "defaults")
+        self.check_keys(defaults, _DEFAULT_KEYS, "в defaults")
+        return defaults
 
     # -------------------------------------------------------------- items
-    def read_items(self, data: CommentedMap, defaults: CommentedMap) -> tuple[Item, ...]:
+    def read_items(self, data: YamlMap, defaults: YamlMap | None) -> tuple[Item, ...]:
         node = data.get("items")
         if node is None:
-            raise self.fail("в плане нет пунктов", self.at(data), "Добавьте список «items:».")
-        if not isinstance(node, CommentedSeq):
-            raise self.fail("items должен быть списком пунктов", self.value_at(data, "items"))
+            raise self.fail("в плане нет пунктов", data.source, "Добавьте список «items:».")
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail("items должен быть списком пунктов", data.value_source("items"))
+        entries = [self.mapping(n, "каждый пункт — это словарь с title и when") for n in node.value]
         written: dict[str, Source] = {}
-        for entry in node:
-            if isinstance(entry, CommentedMap) and isinstance(entry.get("id"), str):
-                item_id = entry["id"].strip()
-                if item_id in written:
-                    first = written[item_id]
-                    raise self.fail(
-                        f"id «{item_id}» уже есть в строке {first.line}",
-                        self.value_at(entry, "id"),
-                        "У каждого пункта должен быть свой id.",
-                    )
-                written[item_id] = self.value_at(entry, "id")
+        for entry in entries:
+            item_id = self.text_of(entry, "id")
+            if item_id is None:
+                continue
+            if item_id in written:
+                raise self.fail(
+                    f"id «{item_id}» уже есть в строке {written[item_id].line}",
+                    entry.value_source("id"),
+                    "У каждого пункта должен быть свой id.",
+                )
+            written[item_id] = entry.value_source("id")
         taken = set(written)
-        items = []
-        for i, entry in enumerate(node):
-            if not isinstance(entry, CommentedMap):
-                raise self.fail("каждый пункт — это словарь с title и when", self.at(node, i))
-            items.append(self.read_item(entry, defaults, taken))
-        return tuple(items)
+        return tuple(self.read_item(entry, defaults, taken) for entry in entries)
 
-    def read_item(self, node: CommentedMap, defaults: CommentedMap, taken: set[str]) -> Item:
+    def read_item(self, node: YamlMap, defaults: YamlMap | None, taken: set[str]) -> Item:
         self.check_keys(node, _ITEM_KEYS, "в пункте плана")
-        source = self.at(node)
+        source = node.source
         title = self.text_of(node, "title", required=True, where="у пункта")
         assert title is not None
         title = " ".join(title.split())
         if not title:
-            raise self.fail("пустой title у пункта", self.value_at(node, "title"))
+            raise self.fail("пустой title у пункта", node.value_source("title"))
         when = self.text_of(node, "when", required=True, where=f"у пункта «{_short(title)}»")
         assert when is not None
         item_id = self.text_of(node, "id")
@@ -486,7 +448,7 @@ class _PlanReader:
         elif not _ID_RE.match(item_id):
             raise self.fail(
                 f"id «{item_id}» может содержать только строчные латинские буквы, цифры и дефисы",
-                self.value_at(node, "id"),
+                node.value_source("id"),
                 f"Например: {propose_id(item_id)}.",
             )
         merged = _Merged(node, defaults)
@@ -495,7 +457,7 @@ class _PlanReader:
             title=title,
             when=when,
             source=source,
-            when_source=self.value_at(node, "when"),
+            when_source=node.value_source("when"),
             kind=self.read_kind(merged),
             time=self.read_time(merged),
             duration=self.read_duration(merged),
@@ -504,9 +466,9 @@ class _PlanReader:
             responsible=self.text_list(*merged.owner("responsible")),
             location=self.text_of(*merged.owner("location")),
             tags=self.text_list(*merged.owner("tags")),
-            remind=_plain(merged.get("remind")),
-            display=_plain(merged.get("display")),
-            notify=_plain(merged.get("notify")),
+            remind=plain(merged.get("remind")),
+            display=self.read_display(merged),
+            notify=plain(merged.get("notify")),
             id_written=id_written,
         )
 
@@ -521,56 +483,65 @@ class _PlanReader:
             names = [k.value for k in Kind]
             guess = process.extractOne(text, names, scorer=Levenshtein.distance, score_cutoff=3)
             hint = f"Может быть, «{guess[0]}»?" if guess else f"Допустимые виды: {', '.join(names)}."
-            raise self.fail(f"неизвестный вид пункта «{text}»", self.value_at(owner, key), hint) from None
+            raise self.fail(f"неизвестный вид пункта «{text}»", owner.value_source(key), hint) from None
+
+    def read_display(self, merged: _Merged) -> Display | None:
+        owner, key = merged.owner("display")
+        text = self.text_of(owner, key)
+        if text is None:
+            return None
+        try:
+            return Display(text)
+        except ValueError:
+            names = ", ".join(d.value for d in Display)
+            raise self.fail(
+                f"неизвестный способ показа «{text}»", owner.value_source(key), f"Допустимо: {names}."
+            ) from None
 
     def read_time(self, merged: _Merged) -> time | None:
         owner, key = merged.owner("time")
-        value = owner.get(key) if key in owner else None
-        if value is None:
+        text = self.text_of(owner, key)
+        if text is None:
             return None
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-            # YAML 1.1 readers turn 14:00 into 840 (minutes); ruamel's 1.2 default keeps it a string.
-            return time(value // 60, value % 60)
-        text = self.text_of(owner, key) or ""
         m = _TIME_RE.match(text)
         if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-            raise self.fail(f"время «{text}» записано непонятно", self.value_at(owner, key), "Пишите «14:00».")
+            raise self.fail(f"время «{text}» записано непонятно", owner.value_source(key), "Пишите «14:00».")
         return time(int(m.group(1)), int(m.group(2)))
 
     def read_duration(self, merged: _Merged) -> timedelta | None:
         owner, key = merged.owner("duration")
-        value = owner.get(key) if key in owner else None
-        if value is None:
+        text = self.text_of(owner, key)
+        if text is None:
             return None
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return timedelta(minutes=value)
-        text = self.text_of(owner, key) or ""
-        m = _DURATION_RE.match(text)
-        if not text.strip() or not m or not (m.group("h") or m.group("m")):
-            raise self.fail(
-                f"длительность «{text}» записана непонятно",
-                self.value_at(owner, key),
-                "Пишите в минутах (90) или как «1h30m», «2 ч».",
-            )
-        minutes = int(m.group("h") or 0) * 60 + int(m.group("m") or 0)
+        if text.isdigit():
+            minutes = int(text)
+        else:
+            m = _DURATION_RE.match(text)
+            if not text.strip() or not m or not (m.group("h") or m.group("m")):
+                raise self.fail(
+                    f"длительность «{text}» записана непонятно",
+                    owner.value_source(key),
+                    "Пишите в минутах (90) или как «1h30m», «2 ч».",
+                )
+            minutes = int(m.group("h") or 0) * 60 + int(m.group("m") or 0)
         if minutes <= 0:
-            raise self.fail("длительность должна быть больше нуля", self.value_at(owner, key))
+            raise self.fail("длительность должна быть больше нуля", owner.value_source(key))
         return timedelta(minutes=minutes)
 
 
 class _Merged:
     """An item's mapping with the plan's ``defaults:`` behind it, remembering which one a value came from."""
 
-    def __init__(self, node: CommentedMap, defaults: CommentedMap) -> None:
+    def __init__(self, node: YamlMap, defaults: YamlMap | None) -> None:
         self.node = node
         self.defaults = defaults
 
-    def owner(self, key: str) -> tuple[CommentedMap, str]:
-        if key in self.node:
+    def owner(self, key: str) -> tuple[YamlMap, str]:
+        if key in self.node or self.defaults is None:
             return self.node, key
         return self.defaults, key
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str) -> yaml.Node | None:
         owner, _ = self.owner(key)
         return owner.get(key)
 
@@ -591,7 +562,7 @@ def _short(title: str, limit: int = 50) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """ruamel's commented containers → plain dicts and lists (for JSON and for later stages)."""
+    """Nested settings as plain dicts and lists (for JSON)."""
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -599,24 +570,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-_YAML_PROBLEMS = {
-    "mapping values are not allowed here": "двоеточие в неожиданном месте (возьмите значение в кавычки)",
-    "could not find expected ':'": "не найдено двоеточие после ключа",
-    "found character '\\t' that cannot start any token": "табуляция вместо пробелов",
-    "expected <block end>, but found '<block sequence start>'": "неверный отступ у элемента списка",
-    "expected <block end>, but found '<block mapping start>'": "неверный отступ",
-    "found duplicate key": "ключ повторяется",
-    "found undefined alias": "неизвестная ссылка (*)",
-}
-
-
-def _yaml_problem(problem: str) -> str:
-    for english, russian in _YAML_PROBLEMS.items():
-        if problem.startswith(english):
-            return russian
-    return problem
 
 
 def iter_items(plans: list[Plan]) -> Iterator[tuple[Plan, Item]]:

@@ -57,12 +57,21 @@ class Schedule:
 def interpret(plan: Plan) -> Schedule:
     """Read every item's ``when`` in the context of the plan's academic year, terms and settings."""
     entries = []
+    # Plans repeat their date texts («октябрь», «в течение года»); reading is pure, so each is read once.
+    readings: dict[str, Reading | DateError] = {}
     for item in plan.items:
-        try:
-            reading = read_when(item.when, plan.academic_year, until_inclusive=plan.until_inclusive)
-        except DateError as exc:
-            exc.source = item.when_source
-            entries.append(Scheduled(item, None, exc))
+        reading = readings.get(item.when)
+        if reading is None:
+            try:
+                reading = read_when(item.when, plan.academic_year, until_inclusive=plan.until_inclusive)
+            except DateError as exc:
+                reading = exc
+            readings[item.when] = reading
+        if isinstance(reading, DateError):
+            error = DateError(
+                reading.message, source=item.when_source, expression=reading.expression, hint=reading.hint
+            )
+            entries.append(Scheduled(item, None, error))
             continue
         entries.append(Scheduled(item, _with_item_time(item, reading)))
     return Schedule(plan, tuple(entries))

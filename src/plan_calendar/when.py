@@ -100,15 +100,22 @@ class Recurring:
     def occurrences(self) -> list[tuple[date, date]]:
         if self.rule is None:
             return [(p.start, p.end) for p in self.periods]
-        start = self.within.start
+        start = self.first_start()
         rule = rrulestr(self.rule, dtstart=_midnight(start))
         days = [d.date() for d in rule.between(_midnight(start), _midnight(self.within.end), inc=True)]
         if self.each is Each.DAY:
-            return [(d, d) for d in days]
+            return [(d, d) for d in days if d >= self.within.start]
+        last = _month_end if self.each is Each.MONTH else _week_end
+        return [(max(d, self.within.start), min(last(d), self.within.end)) for d in days]
+
+    def first_start(self) -> _dt.date:
+        """DTSTART for the rule: a week or month repetition starts on the Monday or 1st on or before the year."""
+        start = self.within.start
+        if self.each is Each.MONTH:
+            return start.replace(day=1)
         if self.each is Each.WEEK:
-            return [(d, min(d + timedelta(days=6), self.within.end)) for d in days]
-        # Each.MONTH
-        return [(d, min(_month_end(d), self.within.end)) for d in days]
+            return start - timedelta(days=start.weekday())
+        return start
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +194,10 @@ def kind_of(when: When) -> str:
 
 def _midnight(d: date) -> datetime:
     return datetime.combine(d, time())
+
+
+def _week_end(d: date) -> date:
+    return d + timedelta(days=6 - d.weekday())
 
 
 def _month_end(d: date) -> date:

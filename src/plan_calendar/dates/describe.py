@@ -6,6 +6,7 @@ Dates are formatted by babel from CLDR; plurals («1 раз», «3 раза», �
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -35,6 +36,7 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return one if form == "one" else few if form == "few" else many
 
 
+@lru_cache(maxsize=8192)
 def day(d: date, *, weekday: bool = False) -> str:
     """«30 сентября 2019», with weekday «30 сентября 2019, пн»."""
     return format_date(d, "d MMMM y, EEE" if weekday else "d MMMM y", locale=_LOCALE)
@@ -51,11 +53,13 @@ def day_range(a: date, b: date) -> str:
     return f"{a.day}–{day(b)}"
 
 
+@lru_cache(maxsize=1024)
 def month(d: date) -> str:
     """«октябрь 2019»."""
     return format_date(d, "LLLL y", locale=_LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def describe(reading: Reading | When) -> str:
     """How a reading is understood, in one Russian line."""
     when = reading.when if isinstance(reading, Reading) else reading

@@ -139,6 +139,19 @@ _ORDINALS: dict[int, tuple[str, ...]] = {
     -1: ("последний", "последняя", "последнее", "последнюю", "последней", "последнего"),
 }
 
+# Title words that mark a campaign: an activity that fills its whole period (месячник, неделя книги, акция).
+CAMPAIGN_STEMS = ("месячник", "недел", "декад", "акци", "конкурс", "марафон", "фестивал", "олимпиад")
+# Russian names of item kinds, for calendar categories and messages.
+KIND_NAMES = {
+    "meeting": "Заседание",
+    "seminar": "Семинар",
+    "event": "Мероприятие",
+    "campaign": "Акция",
+    "deadline": "Срок",
+    "task": "Работа",
+    "consultation": "Консультация",
+}
+
 _SOFT_MONTH_ENDINGS = ("я", "е", "ю", "ем")
 _HARD_MONTH_ENDINGS = ("", "а", "е", "у", "ом")
 _WEEKDAY_ENDINGS = ("", "а", "у", "ы", "е", "и", "ам", "ом", "ой", "ям", "ей", "ами")

@@ -1,0 +1,352 @@
+"""The configuration file: TOML → typed settings.
+
+Found from ``--config``, then ``$PLAN_CAL_CONFIG``, then ``./plan-cal.toml``, then
+``$XDG_CONFIG_HOME/plan-cal/config.toml``. Without any, the defaults apply. Secrets are never in the file:
+it names the environment variable that holds them. Every key is described in ``config.example.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from plan_calendar.errors import ConfigError, Source
+from plan_calendar.plan import Display, Kind
+
+__all__ = [
+    "CalendarSettings",
+    "Config",
+    "DisplaySettings",
+    "FeedSpec",
+    "find_config",
+    "load_config",
+    "parse_duration",
+]
+
+ENV_VAR = "PLAN_CAL_CONFIG"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DisplaySettings:
+    """Default display policy per shape of reading; an item's ``display:`` overrides them."""
+
+    period: Display = Display.START  # a month, part of a month, a term, a month range
+    campaign: Display = Display.SPAN  # the same for campaigns (месячник, неделя, декада, акция, конкурс)
+    ongoing: Display = Display.MONTHLY  # throughout the year
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSettings:
+    """What every feed carries."""
+
+    domain: str = "plan-cal.local"  # the right side of every UID
+    url: str | None = None  # where the feeds are published (https://…/); links in descriptions
+    refresh: timedelta = timedelta(hours=12)  # REFRESH-INTERVAL and X-PUBLISHED-TTL
+    default_duration: timedelta = timedelta(hours=1, minutes=30)  # timed events without a duration
+    alarms: bool = False  # VALARM (most subscribers never see them; see CLIENT-RULES)
+    alarm_before: timedelta = timedelta(days=1)
+    organizer_name: str | None = None  # overrides the plan's organizer
+    organizer_email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """An extra feed: items of any plan that pass every given filter."""
+
+    name: str
+    title: str
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """All settings; ``source`` is the file they came from (None: the defaults)."""
+
+    source: Path | None = None
+    plans: tuple[Path, ...] = ()
+    out: Path = Path("public")
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
+    feeds: tuple[FeedSpec, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict)  # sections read by later stages (smtp, reminders)
+
+
+def parse_duration(text: str) -> timedelta:
+    """«14d», «3d», «12h», «90m», «1h30m» → timedelta; raises ValueError."""
+    m = _DURATION.match(str(text))
+    if not m or not any(m.groups()):
+        raise ValueError(text)
+    days, hours, minutes = (int(g or 0) for g in m.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def find_config(explicit: str | Path | None, *, cwd: Path | None = None) -> Path | None:
+    """The configuration file to use, in the documented order; None when there is none."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"файл настроек «{path}» не найден", hint="Проверьте путь в --config.")
+        return path
+    env = os.environ.get(ENV_VAR)
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise ConfigError(
+                f"файл настроек «{path}» (из переменной {ENV_VAR}) не найден", hint="Исправьте переменную."
+            )
+        return path
+    local = (cwd or Path.cwd()) / "plan-cal.toml"
+    if local.is_file():
+        return local
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "plan-cal" / "config.toml"
+    return xdg if xdg.is_file() else None
+
+
+def load_config(explicit: str | Path | None = None) -> Config:
+    """Find and read the configuration; the defaults when there is no file."""
+    path = find_config(explicit)
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"не удалось прочитать файл настроек «{path}»: {exc}") from None
+    return parse_config(text, path)
+
+
+_TOP_KEYS = ("plans", "out", "calendar", "display", "feeds", "smtp", "reminders", "templates", "site")
+_CALENDAR_KEYS = (
+    "domain",
+    "url",
+    "refresh",
+    "default_duration",
+    "alarms",
+    "alarm_before",
+    "organizer_name",
+    "organizer_email",
+)
+_DISPLAY_KEYS = ("period", "campaign", "ongoing")
+_FEED_KEYS = ("name", "title", "kinds", "tags", "responsible", "plans", "description")
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Read configuration text; ``path`` is used in messages and to resolve relative plan paths."""
+    reader = _ConfigReader(text, path)
+    return reader.read()
+
+
+class _ConfigReader:
+    def __init__(self, text: str, path: Path) -> None:
+        self.text = text
+        self.lines = text.splitlines()
+        self.path = path
+
+    def fail(
+        self, message: str, section: str | None = None, key: str | None = None, hint: str | None = None
+    ) -> ConfigError:
+        return ConfigError(message, source=Source(str(self.path), self.line_of(section, key)), hint=hint)
+
+    def line_of(self, section: str | None, key: str | None) -> int | None:
+        """The line of ``key`` in ``[section]`` (tomllib keeps no positions, so look for it in the text)."""
+        start = 0
+        if section:
+            header = re.compile(rf"^\s*\[\[?\s*{re.escape(section)}\s*\]\]?\s*$")
+            for i, line in enumerate(self.lines):
+                if header.match(line):
+                    start = i
+                    break
+            else:
+                return None
+            if key is None:
+                return start + 1
+        if key is None:
+            return None
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start, len(self.lines)):
+            if i > start and section and self.lines[i].lstrip().startswith("["):
+                break
+            if not section and self.lines[i].lstrip().startswith("["):
+                break
+            if pattern.match(self.lines[i]):
+                return i + 1
+        return None
+
+    def check_keys(self, table: dict[str, Any], allowed: tuple[str, ...], section: str | None) -> None:
+        for key in table:
+            if key not in allowed:
+                guess = process.extractOne(key, allowed, scorer=Levenshtein.distance, score_cutoff=3)
+                hint = f"Может быть, «{guess[0]}»?" if guess else f"Допустимые ключи: {', '.join(allowed)}."
+                where = f"в разделе [{section}]" if section else "в файле настроек"
+                raise self.fail(f"неизвестный ключ «{key}» {where}", section, key, hint)
+
+    def read(self) -> Config:
+        try:
+            data = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+            source = Source(str(self.path), int(m.group(1)), int(m.group(2))) if m else Source(str(self.path))
+            raise ConfigError(
+                f"ошибка в записи TOML: {re.sub(r' [(]at line.*', '', str(exc))}",
+                source=source,
+                hint="Проверьте кавычки, скобки и знаки «=» в этой строке.",
+            ) from None
+        self.check_keys(data, _TOP_KEYS, None)
+        base = self.path.parent
+        plans = tuple(base / p for p in self.str_list(data, "plans", None))
+        out = base / self.string(data, "out", None, "public")
+        return Config(
+            source=self.path,
+            plans=plans,
+            out=out,
+            calendar=self.calendar(self.table(data, "calendar")),
+            display=self.display(self.table(data, "display")),
+            feeds=self.feeds(data.get("feeds", [])),
+            raw=data,
+        )
+
+    # ---------------------------------------------------------------- value helpers
+    def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(f"«{key}» должен быть разделом [{key}]", None, key)
+        return value
+
+    def string(self, data: dict[str, Any], key: str, section: str | None, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"«{key}» должен быть непустой строкой", section, key)
+        return value.strip()
+
+    def optional_string(self, data: dict[str, Any], key: str, section: str | None) -> str | None:
+        return self.string(data, key, section) if key in data else None
+
+    def str_list(self, data: dict[str, Any], key: str, section: str | None) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"«{key}» должен быть списком строк", section, key)
+        return tuple(v.strip() for v in value if v.strip())
+
+    def duration(self, data: dict[str, Any], key: str, section: str, default: timedelta) -> timedelta:
+        if key not in data:
+            return default
+        try:
+            value = parse_duration(str(data[key]))
+        except ValueError:
+            raise self.fail(
+                f"«{key} = {data[key]!r}»: длительность записана непонятно",
+                section,
+                key,
+                "Пишите как «14d», «12h», «90m» или «1h30m».",
+            ) from None
+        if value <= timedelta(0):
+            raise self.fail(f"«{key}» должно быть больше нуля", section, key)
+        return value
+
+    def boolean(self, data: dict[str, Any], key: str, section: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(f"«{key}» должен быть true или false", section, key)
+        return value
+
+    # ---------------------------------------------------------------- sections
+    def calendar(self, data: dict[str, Any]) -> CalendarSettings:
+        self.check_keys(data, _CALENDAR_KEYS, "calendar")
+        defaults = CalendarSettings()
+        domain = self.string(data, "domain", "calendar", defaults.domain)
+        if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
+            raise self.fail(f"домен «{domain}» записан неверно", "calendar", "domain", "Например: plan.example.org.")
+        url = self.optional_string(data, "url", "calendar")
+        if url is not None:
+            if not re.match(r"^https?://[^\s/]+", url):
+                raise self.fail(
+                    f"адрес «{url}» должен начинаться с https://",
+                    "calendar",
+                    "url",
+                    "Например: https://plan.example.org/",
+                )
+            url = url if url.endswith("/") else url + "/"
+        email = self.optional_string(data, "organizer_email", "calendar")
+        if email is not None and not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", email):
+            raise self.fail(f"адрес «{email}» не похож на email", "calendar", "organizer_email")
+        return CalendarSettings(
+            domain=domain,
+            url=url,
+            refresh=self.duration(data, "refresh", "calendar", defaults.refresh),
+            default_duration=self.duration(data, "default_duration", "calendar", defaults.default_duration),
+            alarms=self.boolean(data, "alarms", "calendar", defaults.alarms),
+            alarm_before=self.duration(data, "alarm_before", "calendar", defaults.alarm_before),
+            organizer_name=self.optional_string(data, "organizer_name", "calendar"),
+            organizer_email=email,
+        )
+
+    def display(self, data: dict[str, Any]) -> DisplaySettings:
+        self.check_keys(data, _DISPLAY_KEYS, "display")
+        values: dict[str, Display] = {}
+        for key in _DISPLAY_KEYS:
+            if key in data:
+                values[key] = self.display_value(data[key], "display", key)
+        return DisplaySettings(**values)
+
+    def display_value(self, value: Any, section: str, key: str) -> Display:
+        try:
+            return Display(value)
+        except ValueError:
+            names = ", ".join(d.value for d in Display)
+            raise self.fail(
+                f"«{key} = {value!r}»: неизвестный способ показа", section, key, f"Допустимо: {names}."
+            ) from None
+
+    def feeds(self, value: Any) -> tuple[FeedSpec, ...]:
+        if not isinstance(value, list):
+            raise self.fail("feeds должен быть списком разделов [[feeds]]", None, "feeds")
+        specs: list[FeedSpec] = []
+        for table in value:
+            if not isinstance(table, dict):
+                raise self.fail("каждый [[feeds]] — раздел с name и title", "feeds")
+            self.check_keys(table, _FEED_KEYS, "feeds")
+            name = self.string(table, "name", "feeds")
+            if not _SLUG.match(name):
+                raise self.fail(
+                    f"имя календаря «{name}» может содержать только строчные латинские буквы, цифры и дефисы",
+                    "feeds",
+                    "name",
+                )
+            if any(s.name == name for s in specs):
+                raise self.fail(f"календарь «{name}» описан дважды", "feeds", "name")
+            kinds = self.str_list(table, "kinds", "feeds")
+            for kind in kinds:
+                if kind not in {k.value for k in Kind}:
+                    raise self.fail(
+                        f"неизвестный вид пункта «{kind}» в календаре «{name}»",
+                        "feeds",
+                        "kinds",
+                        f"Допустимые виды: {', '.join(k.value for k in Kind)}.",
+                    )
+            specs.append(
+                FeedSpec(
+                    name=name,
+                    title=self.string(table, "title", "feeds"),
+                    kinds=kinds,
+                    tags=self.str_list(table, "tags", "feeds"),
+                    responsible=self.str_list(table, "responsible", "feeds"),
+                    plans=self.str_list(table, "plans", "feeds"),
+                    description=self.optional_string(table, "description", "feeds"),
+                )
+            )
+        return tuple(specs)

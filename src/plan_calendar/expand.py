@@ -1,0 +1,275 @@
+"""The display policy: readings → calendar entries (docs/display.md).
+
+Pure: a :class:`~plan_calendar.schedule.Schedule` and settings in, :class:`Entry` values out. Feeds, the
+overview page and the emailed ``.ics`` all place items through this module, so an item looks the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from plan_calendar.config import DisplaySettings
+from plan_calendar.dates.describe import day_range, describe, month, plural
+from plan_calendar.dates.lexicon import CAMPAIGN_STEMS, KIND_NAMES
+from plan_calendar.plan import Display, Item, Kind, Plan
+from plan_calendar.schedule import Schedule, Scheduled
+from plan_calendar.when import Day, Deadline, Each, Ongoing, Recurring, Several, Span, SpanShape, Undated, When
+
+__all__ = ["Entry", "expand", "expand_item", "is_campaign"]
+
+_ONE_DAY = timedelta(days=1)
+# Kinds whose day inside a period is simply not known yet: shown as «… (дата уточняется)».
+_SINGLE_ACTIVITY = frozenset({None, Kind.MEETING, Kind.SEMINAR, Kind.EVENT, Kind.CONSULTATION})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One calendar entry: what a VEVENT will say, before it is iCalendar.
+
+    All-day entries have ``date`` bounds with an exclusive ``end``; timed entries have aware datetimes.
+    ``rrule`` (without DTSTART/UNTIL) repeats the entry until ``until`` (inclusive).
+    """
+
+    plan: Plan
+    item: Item
+    key: str  # UID suffix that tells the parts of one item apart ("" or "-20191201")
+    summary: str
+    start: date | datetime
+    end: date | datetime
+    description: str
+    categories: tuple[str, ...]
+    transparent: bool = True
+    tentative: bool = False
+    rrule: str | None = None
+    until: date | None = None
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    @property
+    def uid_stem(self) -> str:
+        """plan + item + part: the stable part of the UID."""
+        return f"{self.plan.id}-{self.item.id}{self.key}"
+
+
+def is_campaign(item: Item) -> bool:
+    """A campaign fills its whole period: kind ``campaign``, or no kind and a title like «Месячник …»."""
+    if item.kind is not None:
+        return item.kind is Kind.CAMPAIGN
+    words = re.findall(r"[а-яё]+", item.title.lower())
+    return any(w.startswith(stem) for w in words for stem in CAMPAIGN_STEMS)
+
+
+def expand(schedule: Schedule, display: DisplaySettings, default_duration: timedelta) -> list[Entry]:
+    """Every entry of a plan's dated items, in plan order. Undated items and errors give none."""
+    entries: list[Entry] = []
+    for scheduled in schedule.entries:
+        entries.extend(expand_item(schedule.plan, scheduled, display, default_duration))
+    return entries
+
+
+def expand_item(plan: Plan, scheduled: Scheduled, display: DisplaySettings, default_duration: timedelta) -> list[Entry]:
+    """The entries of one item (several for a list of dates, none when undated or hidden)."""
+    reading = scheduled.reading
+    if reading is None or isinstance(reading.when, Undated):
+        return []
+    builder = _Builder(plan, scheduled.item, display, default_duration, describe(reading))
+    parts = reading.when.parts if isinstance(reading.when, Several) else (reading.when,)
+    entries: list[Entry] = []
+    for part in parts:
+        entries.extend(builder.part(part, keyed=len(parts) > 1))
+    # Two parts on the same day ("5 сентября, 5 сентября 14:00") still need distinct UIDs.
+    seen: dict[str, int] = {}
+    unique = []
+    for entry in entries:
+        n = seen.get(entry.key, 0)
+        seen[entry.key] = n + 1
+        unique.append(entry if n == 0 else _with_key(entry, f"{entry.key}-{n + 1}"))
+    return unique
+
+
+def _with_key(entry: Entry, key: str) -> Entry:
+    return replace(entry, key=key)
+
+
+class _Builder:
+    def __init__(
+        self, plan: Plan, item: Item, display: DisplaySettings, duration: timedelta, reading_text: str
+    ) -> None:
+        self.plan = plan
+        self.item = item
+        self.display = display
+        self.duration = item.duration or duration
+        self.reading_text = reading_text
+        self.tz = ZoneInfo(plan.timezone)
+        self.campaign = is_campaign(item)
+        kinds = [KIND_NAMES[item.kind.value]] if item.kind is not None else []
+        self.categories = tuple(dict.fromkeys([*kinds, *item.tags]))
+
+    # ------------------------------------------------------------------ dispatch
+    def part(self, when: When, *, keyed: bool) -> list[Entry]:
+        match when:
+            case Day():
+                return [self.day(when, keyed)]
+            case Deadline():
+                return [self.deadline(when, keyed)]
+            case Span():
+                return self.span(when, keyed)
+            case Recurring():
+                return self.recurring(when, keyed)
+            case Ongoing():
+                return self.ongoing(when, keyed)
+        return []  # Undated and nested Several do not occur as parts
+
+    def policy_for_period(self) -> Display:
+        if self.item.display is not None:
+            return self.item.display
+        return self.display.campaign if self.campaign else self.display.period
+
+    # ------------------------------------------------------------------ shapes
+    def day(self, day: Day, keyed: bool) -> Entry:
+        key = _key(day.date) if keyed else ""
+        if day.time is None:
+            return self.entry(key, self.item.title, day.date, day.date + _ONE_DAY)
+        start = datetime.combine(day.date, day.time, self.tz)
+        return self.entry(key, self.item.title, start, start + self.duration, transparent=False)
+
+    def deadline(self, deadline: Deadline, keyed: bool) -> Entry:
+        key = _key(deadline.due) if keyed else ""
+        return self.entry(key, f"Срок: {self.item.title}", deadline.due, deadline.due + _ONE_DAY)
+
+    def span(self, span: Span, keyed: bool) -> list[Entry]:
+        key = _key(span.start) if keyed else ""
+        if span.shape in (SpanShape.DAYS, SpanShape.OPEN):
+            return [self.entry(key, self.item.title, span.start, span.end + _ONE_DAY)]
+        return self.period(span, key, self.policy_for_period(), _period_label(span))
+
+    def period(self, span: Span, key: str, policy: Display, label: str) -> list[Entry]:
+        title = self.item.title
+        if policy is Display.HIDDEN:
+            return []
+        if policy is Display.SPAN:
+            return [self.entry(key, title, span.start, span.end + _ONE_DAY)]
+        if policy is Display.MONTHLY:
+            first = span.start
+            return [
+                self.entry(key, f"{title} ({label})", first, first + _ONE_DAY, rrule="FREQ=MONTHLY", until=span.end)
+            ]
+        # START: a marker on the first day that says the day is not known yet
+        if self.item.kind in _SINGLE_ACTIVITY and not self.campaign:
+            return [
+                self.entry(
+                    key,
+                    f"{title} (дата уточняется)",
+                    span.start,
+                    span.start + _ONE_DAY,
+                    tentative=True,
+                    note=f"Точная дата уточняется: по плану — {label}.",
+                )
+            ]
+        return [self.entry(key, f"{title} ({label})", span.start, span.start + _ONE_DAY, note=f"По плану — {label}.")]
+
+    def recurring(self, rec: Recurring, keyed: bool) -> list[Entry]:
+        if rec.rule is None:  # once in each term / half-year / the year: one entry per period
+            label = _times_label(rec)
+            policy = self.item.display if self.item.display is not None else Display.START
+            out: list[Entry] = []
+            for period in rec.periods:
+                out.extend(self.period(period, _key(period.start), policy, f"{label}: {_period_label(period)}"))
+            return out
+        key = _key(rec.within.start) if keyed else ""
+        first = rec.occurrences()[0][0] if rec.each is Each.DAY else rec.first_start()
+        until = rec.within.end
+        summary = self.item.title if rec.each is Each.DAY else f"{self.item.title} ({_times_label(rec)})"
+        if rec.each is Each.DAY and self.item.time is not None:
+            start = datetime.combine(first, self.item.time, self.tz)
+            return [
+                self.entry(key, summary, start, start + self.duration, transparent=False, rrule=rec.rule, until=until)
+            ]
+        return [self.entry(key, summary, first, first + _ONE_DAY, rrule=rec.rule, until=until)]
+
+    def ongoing(self, ongoing: Ongoing, keyed: bool) -> list[Entry]:
+        key = _key(ongoing.span.start) if keyed else ""
+        policy = self.item.display if self.item.display is not None else self.display.ongoing
+        return self.period(ongoing.span, key, policy, "в течение года")
+
+    # ------------------------------------------------------------------ one entry
+    def entry(
+        self,
+        key: str,
+        summary: str,
+        start: date | datetime,
+        end: date | datetime,
+        *,
+        transparent: bool = True,
+        tentative: bool = False,
+        rrule: str | None = None,
+        until: date | None = None,
+        note: str | None = None,
+    ) -> Entry:
+        return Entry(
+            plan=self.plan,
+            item=self.item,
+            key=key,
+            summary=summary,
+            start=start,
+            end=end,
+            description=self.describe(note),
+            categories=self.categories,
+            transparent=transparent,
+            tentative=tentative,
+            rrule=rrule,
+            until=until,
+        )
+
+    def describe(self, note: str | None) -> str:
+        item = self.item
+        lines: list[str] = []
+        if note:
+            lines.append(note)
+        if item.agenda:
+            lines.append("Повестка:")
+            lines.extend(f"{i}. {point}" for i, point in enumerate(item.agenda, 1))
+        if item.description:
+            lines.append(item.description)
+        if item.responsible:
+            lines.append(f"Ответственные: {', '.join(item.responsible)}")
+        lines.append(f"Сроки по плану: {' '.join(item.when.split())}")
+        lines.append(f"Как прочитано: {self.reading_text}")
+        lines.append(f"План: {self.plan.title}")
+        return "\n".join(lines)
+
+
+def _key(d: date) -> str:
+    return f"-{d:%Y%m%d}"
+
+
+def _period_label(span: Span) -> str:
+    """«октябрь 2019», «январь–апрель 2020», «I четверть», «начало октября»."""
+    if span.shape is SpanShape.MONTH:
+        return month(span.start)
+    if span.shape in (SpanShape.TERM, SpanShape.MONTH_PART) and span.label:
+        return span.label if span.shape is SpanShape.TERM else f"{span.label} {span.start.year}"
+    if span.shape is SpanShape.MONTHS:
+        return describe(span)
+    return day_range(span.start, span.end)
+
+
+def _times_label(rec: Recurring) -> str:
+    per = {
+        Each.WEEK: "в неделю",
+        Each.MONTH: "в месяц",
+        Each.TERM: "в четверть",
+        Each.HALF_YEAR: "в полугодие",
+        Each.YEAR: "за год",
+    }.get(rec.each, "")
+    if rec.times == 1 and rec.each is Each.MONTH:
+        return "ежемесячно"
+    if rec.times == 1 and rec.each is Each.WEEK:
+        return "еженедельно"
+    return f"{rec.times} {plural(rec.times, 'раз', 'раза', 'раз')} {per}"

@@ -1,0 +1,513 @@
+"""Calendar feeds: entries → iCalendar bytes, and builds that cron can run forever.
+
+Every rule of CLIENT-RULES.md is kept here: CRLF and folding (by icalendar 7.3+), DATE values with exclusive
+DTEND, a VTIMEZONE for every TZID, stable UIDs, REFRESH-INTERVAL with X-PUBLISHED-TTL, METHOD:PUBLISH only with
+an ORGANIZER. Output is deterministic: there is no wall clock in it. An item's LAST-MODIFIED and DTSTAMP are the
+modification time of its sources (plan and config files) in the build that first saw that version of the item;
+its SEQUENCE rises with each change. Both are read back from the previous feed in the output folder (with a
+digest of each event's content kept in X-PLAN-CAL-DIGEST), so nothing else needs to be kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import tempfile
+import time as _time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    vCalAddress,
+    vCategory,
+    vDDDTypes,
+    vDuration,
+    vInt,
+    vRecur,
+    vText,
+    vUri,
+)
+
+from plan_calendar.config import CalendarSettings, Config, FeedSpec
+from plan_calendar.errors import PlanError, ServiceError
+from plan_calendar.expand import Entry, expand
+from plan_calendar.plan import Plan, load_plan
+from plan_calendar.schedule import Schedule, interpret
+
+__all__ = ["BuildError", "BuildReport", "Feed", "Previous", "build", "read_previous", "render"]
+
+PRODID = "-//plan-cal//plan-cal//RU"
+LOCK_NAME = ".plan-cal.lock"
+DIGEST_PROPERTY = "X-PLAN-CAL-DIGEST"  # what the event said, to tell a change at the next build
+DIGEST_VERSION = 1  # raise when the rendering of unchanged entries changes, so every event gets a new version
+# Values that are the same in every event; they carry no parameters, so events can share them.
+_TRANSPARENT, _OPAQUE = vText("TRANSPARENT"), vText("OPAQUE")
+_TENTATIVE, _CONFIRMED = vText("TENTATIVE"), vText("CONFIRMED")
+_VERSION_FIELDS = frozenset({"UID", "SEQUENCE", "LAST-MODIFIED", DIGEST_PROPERTY})
+_LOCK_WAIT = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One .ics file to write: its name, what it is called in calendars, and its entries."""
+
+    name: str
+    title: str
+    description: str
+    timezone: str
+    entries: tuple[Entry, ...]
+    first_year: int  # bounds of the VTIMEZONE block
+    last_year: int
+    uid_prefix: str = ""  # extra feeds prefix their UIDs so that an event has one UID per calendar
+    stamp: datetime = datetime(1970, 1, 1, tzinfo=UTC)  # the sources' modification time
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.ics"
+
+
+@dataclass(frozen=True, slots=True)
+class _Version:
+    sequence: int
+    modified: datetime
+    digest: str
+
+
+@dataclass
+class FeedResult:
+    """What happened to one feed in a build."""
+
+    name: str
+    path: Path
+    events: int
+    written: bool
+    changed_items: int = 0
+
+
+@dataclass
+class BuildReport:
+    """The summary a build prints."""
+
+    feeds: list[FeedResult] = field(default_factory=list)
+    undated: list[tuple[str, str, str]] = field(default_factory=list)  # plan id, item id, when
+    warnings: int = 0
+
+    @property
+    def events(self) -> int:
+        return sum(f.events for f in self.feeds)
+
+
+class BuildError(PlanError):
+    """Plans with errors: nothing was written. ``schedules`` carry the errors to print."""
+
+    def __init__(self, schedules: list[Schedule]) -> None:
+        count = sum(len(s.errors) for s in schedules)
+        super().__init__(
+            f"в планах есть ошибки ({count}): календари не записаны",
+            hint="Исправьте их (подробности: plan-cal check) и запустите сборку снова.",
+        )
+        self.schedules = schedules
+
+
+# ----------------------------------------------------------------------------- rendering
+def plan_events(feed: Feed, settings: CalendarSettings) -> list[tuple[Entry, str, str]]:
+    """Each entry with its UID and content digest, in the feed's order (by day, then UID)."""
+    organizer = _organizer(feed, settings)
+    ordered = sorted(feed.entries, key=lambda e: (_sort_day(e.start), feed.uid_prefix + e.uid_stem))
+    out = []
+    for entry in ordered:
+        uid = f"{feed.uid_prefix}{entry.uid_stem}@{settings.domain}"
+        out.append((entry, uid, _digest(entry, uid, settings, organizer)))
+    return out
+
+
+def feed_digest(feed: Feed, settings: CalendarSettings, events: list[tuple[Entry, str, str]]) -> str:
+    """A hash of the whole feed's content: equal digests mean equal bytes (stamps come from the same feed)."""
+    organizer = _organizer(feed, settings)
+    content = (
+        feed.title,
+        feed.description,
+        feed.timezone,
+        feed.first_year,
+        feed.last_year,
+        settings.refresh.total_seconds(),
+        str(organizer) if organizer is not None else None,
+        [(uid, digest) for _, uid, digest in events],
+        DIGEST_VERSION,
+    )
+    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:32]
+
+
+def render(
+    feed: Feed,
+    settings: CalendarSettings,
+    previous: dict[str, _Version] | None = None,
+    progress: Callable[[int], None] | None = None,
+    events: list[tuple[Entry, str, str]] | None = None,
+) -> tuple[bytes, int]:
+    """The feed's bytes, and how many of its events are new or changed since ``previous``."""
+    previous = previous or {}
+    events = plan_events(feed, settings) if events is None else events
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    organizer = _organizer(feed, settings)
+    if organizer is not None:
+        # RFC 5546 wants an ORGANIZER in every PUBLISH event; without one, METHOD is left out.
+        cal.add("method", "PUBLISH")
+    cal.add("name", feed.title)
+    cal.add("x-wr-calname", feed.title)
+    cal.add("description", feed.description)
+    cal.add("x-wr-caldesc", feed.description)
+    cal.add("x-wr-timezone", feed.timezone)
+    cal.add("refresh-interval", settings.refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(settings.refresh))
+    cal[DIGEST_PROPERTY] = vText(feed_digest(feed, settings, events))
+    if any(not e.all_day for e in feed.entries):
+        cal.add_component(
+            Timezone.from_tzid(
+                feed.timezone, first_date=date(feed.first_year, 1, 1), last_date=date(feed.last_year + 1, 1, 1)
+            )
+        )
+    changed = 0
+    stamps: dict[datetime, vDDDTypes] = {}  # one value object per distinct stamp (they carry no parameters)
+    for entry, uid, digest in events:
+        event = _event(entry, uid, settings, organizer)
+        before = previous.get(uid)
+        if before is not None and before.digest == digest:
+            sequence, modified = before.sequence, before.modified
+        else:
+            changed += 1
+            sequence = before.sequence + 1 if before is not None else 0
+            modified = feed.stamp
+            if before is not None and modified <= before.modified:
+                modified = before.modified + timedelta(seconds=1)
+        stamp = stamps.get(modified)
+        if stamp is None:
+            stamp = stamps[modified] = vDDDTypes(modified)
+        event["DTSTAMP"] = stamp
+        event["LAST-MODIFIED"] = stamp
+        event["SEQUENCE"] = vInt(sequence)
+        event[DIGEST_PROPERTY] = vText(digest)
+        cal.add_component(event)
+        if progress is not None:
+            progress(1)
+    return cal.to_ical(), changed
+
+
+def _sort_day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _organizer(feed: Feed, settings: CalendarSettings) -> vCalAddress | None:
+    email = settings.organizer_email
+    name = settings.organizer_name
+    if email is None:
+        plans = {e.plan.id: e.plan for e in feed.entries}
+        organizers = {p.organizer for p in plans.values() if p.organizer is not None and p.organizer.email}
+        if len(organizers) == 1:
+            only = organizers.pop()
+            email, name = only.email, name or only.name
+    if email is None:
+        return None
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = name
+    return address
+
+
+def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> Event:
+    # Properties are set with icalendar's value types directly: the same bytes as Component.add(), without its
+    # per-call type dispatch, which costs as much as the serialisation itself on large plans.
+    event = Event()
+    event["UID"] = vText(uid)
+    event["SUMMARY"] = vText(entry.summary)
+    event["DTSTART"] = vDDDTypes(entry.start)
+    event["DTEND"] = vDDDTypes(entry.end)
+    if entry.rrule is not None:
+        rule = vRecur.from_ical(entry.rrule)
+        if entry.until is not None:
+            if isinstance(entry.start, datetime):
+                # With a TZID start, UNTIL must be a UTC date-time (RFC 5545 3.3.10).
+                tz = entry.start.tzinfo or ZoneInfo(entry.plan.timezone)
+                rule["UNTIL"] = datetime.combine(entry.until, time(23, 59, 59), tz).astimezone(UTC)
+            else:
+                rule["UNTIL"] = entry.until
+        event["RRULE"] = rule
+    description = entry.description
+    if settings.url:
+        description = f"{description}\nПодробнее: {settings.url}"
+        event["URL"] = vUri(settings.url)
+    event["DESCRIPTION"] = vText(description)
+    if entry.item.location:
+        event["LOCATION"] = vText(entry.item.location)
+    if entry.categories:
+        event["CATEGORIES"] = vCategory(list(entry.categories))
+    event["TRANSP"] = _TRANSPARENT if entry.transparent else _OPAQUE
+    event["STATUS"] = _TENTATIVE if entry.tentative else _CONFIRMED
+    if organizer is not None:
+        event["ORGANIZER"] = organizer
+    if settings.alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", entry.summary)
+        alarm.add("trigger", -settings.alarm_before)
+        event.add_component(alarm)
+    return event
+
+
+def _digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> str:
+    """A hash of everything an event says except its version stamps (computed from the entry, not the bytes)."""
+    content = (
+        uid,
+        entry.summary,
+        entry.start.isoformat(),
+        entry.end.isoformat(),
+        entry.rrule,
+        entry.until.isoformat() if entry.until else None,
+        entry.description,
+        entry.item.location,
+        entry.categories,
+        entry.transparent,
+        entry.tentative,
+        str(organizer) if organizer is not None else None,
+        organizer.params.get("CN") if organizer is not None else None,
+        settings.url,
+        settings.alarms and settings.alarm_before.total_seconds(),
+        DIGEST_VERSION,
+    )
+    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """What the feed written before says: its content digest and each event's version."""
+
+    digest: str | None
+    versions: dict[str, _Version]
+
+
+def read_previous(path: Path) -> Previous:
+    """The digest and versions of a feed plan-cal wrote before (empty if there is none).
+
+    The feed is our own output, so a scan of its unfolded lines is enough; a file without our PRODID or
+    digests (someone else's, or damaged) starts the versions afresh.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return Previous(None, {})
+    lines = text.replace("\r\n ", "").replace("\r\n\t", "").splitlines()
+    if f"PRODID:{PRODID}" not in lines:
+        return Previous(None, {})
+    versions: dict[str, _Version] = {}
+    feed: str | None = None
+    fields: dict[str, str] = {}
+    depth = 0
+    for line in lines:
+        if line.startswith("BEGIN:"):
+            depth += 1
+            if line == "BEGIN:VEVENT":
+                fields = {}
+        elif line.startswith("END:"):
+            depth -= 1
+            if line == "END:VEVENT":
+                try:
+                    modified = datetime.strptime(fields["LAST-MODIFIED"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                    versions[fields["UID"]] = _Version(int(fields["SEQUENCE"]), modified, fields[DIGEST_PROPERTY])
+                except (KeyError, ValueError):
+                    continue
+        else:
+            name, _, value = line.partition(":")
+            if depth == 1 and name == DIGEST_PROPERTY:
+                feed = value
+            elif name in _VERSION_FIELDS:
+                fields[name] = value
+    return Previous(feed, versions)
+
+
+# ----------------------------------------------------------------------------- files
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Replace ``path`` with ``data`` through a temporary file in the same folder; False if unchanged."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server must read the feed
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def build_lock(folder: Path, wait: float = _LOCK_WAIT) -> Iterator[None]:
+    """One build at a time per output folder; a second one waits for the first."""
+    handle = (folder / LOCK_NAME).open("a")
+    try:
+        deadline = _time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if _time.monotonic() > deadline:
+                    raise ServiceError(
+                        f"другая сборка в папке «{folder}» не закончилась за {int(wait)} с",
+                        hint="Повторите позже.",
+                    ) from None
+                _time.sleep(0.05)
+        yield
+    finally:
+        handle.close()
+
+
+# ----------------------------------------------------------------------------- builds
+def build(
+    plan_paths: list[Path],
+    config: Config,
+    out: Path,
+    progress: Callable[[int, int], Callable[[int], None] | None] | None = None,
+) -> BuildReport:
+    """Read the plans, and write a feed per plan plus the config's extra feeds into ``out``.
+
+    A plan with errors writes nothing (:class:`BuildError`). ``progress(total)`` may return a callback that
+    is called once per rendered event.
+    """
+    schedules = [interpret(load_plan(p)) for p in plan_paths]
+    if any(not s.ok for s in schedules):
+        raise BuildError(schedules)
+    _check_names(schedules, config)
+    stamp = _sources_time([*plan_paths, *([config.source] if config.source else [])])
+    feeds = _feeds(schedules, config, stamp)
+    report = BuildReport(warnings=sum(len(s.warnings) for s in schedules))
+    for s in schedules:
+        report.undated.extend((s.plan.id, e.item.id, " ".join(e.item.when.split())) for e in s.entries if not e.dated)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PlanError(f"не удалось создать папку «{out}»: {exc.strerror}") from None
+    tick = progress(sum(len(f.entries) for f in feeds), 0) if progress else None
+    rendered = []
+    with build_lock(out):
+        for feed in feeds:
+            path = out / feed.filename
+            events = plan_events(feed, config.calendar)
+            previous = read_previous(path)
+            if previous.digest == feed_digest(feed, config.calendar, events):
+                # Same content as the feed on disk: its bytes would be the same, so skip rendering it.
+                report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written=False))
+                if tick is not None:
+                    tick(len(events))
+                continue
+            data, changed = render(feed, config.calendar, previous.versions, tick, events)
+            rendered.append((feed, path, data, changed))
+        for feed, path, data, changed in rendered:
+            written = write_atomic(path, data)
+            report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written, changed))
+    report.feeds.sort(key=lambda f: [x.name for x in feeds].index(f.name))
+    return report
+
+
+def _check_names(schedules: list[Schedule], config: Config) -> None:
+    seen: dict[str, str] = {}
+    for s in schedules:
+        if s.plan.id in seen:
+            raise PlanError(
+                f"у планов «{seen[s.plan.id]}» и «{s.plan.source.file}» одинаковый id «{s.plan.id}»",
+                hint="Задайте разные id: календари получили бы одно имя файла.",
+            )
+        seen[s.plan.id] = s.plan.source.file
+    for spec in config.feeds:
+        if spec.name in seen:
+            raise PlanError(
+                f"календарь «{spec.name}» из настроек называется так же, как план «{seen[spec.name]}»",
+                hint="Переименуйте [[feeds]] name.",
+            )
+
+
+def _sources_time(paths: list[Path]) -> datetime:
+    mtimes = [int(p.stat().st_mtime) for p in paths if p.exists()]
+    return datetime.fromtimestamp(max(mtimes, default=0), UTC)
+
+
+def _feeds(schedules: list[Schedule], config: Config, stamp: datetime) -> list[Feed]:
+    feeds = []
+    everything: list[Entry] = []
+    for schedule in schedules:
+        plan = schedule.plan
+        entries = tuple(expand(schedule, config.display, config.calendar.default_duration))
+        everything.extend(entries)
+        feeds.append(
+            Feed(
+                name=plan.id,
+                title=plan.title,
+                description=_plan_description(plan),
+                timezone=plan.timezone,
+                entries=entries,
+                first_year=plan.academic_year.first,
+                last_year=plan.academic_year.second,
+                stamp=stamp,
+            )
+        )
+    for spec in config.feeds:
+        chosen = tuple(e for e in everything if _matches(spec, e))
+        plans = [s.plan for s in schedules] or []
+        feeds.append(
+            Feed(
+                name=spec.name,
+                title=spec.title,
+                description=spec.description or spec.title,
+                timezone=plans[0].timezone if plans else "Europe/Moscow",
+                entries=chosen,
+                first_year=min((p.academic_year.first for p in plans), default=1970),
+                last_year=max((p.academic_year.second for p in plans), default=1971),
+                uid_prefix=f"{spec.name}-",
+                stamp=stamp,
+            )
+        )
+    return feeds
+
+
+def _matches(spec: FeedSpec, entry: Entry) -> bool:
+    item = entry.item
+    if spec.plans and entry.plan.id not in spec.plans:
+        return False
+    if spec.kinds and (item.kind is None or item.kind.value not in spec.kinds):
+        return False
+    if spec.tags and not set(spec.tags) & set(item.tags):
+        return False
+    return not spec.responsible or bool(set(spec.responsible) & set(item.responsible))
+
+
+def _plan_description(plan: Plan) -> str:
+    return f"{plan.title}. Учебный год {plan.academic_year.name}. Календарь создан plan-cal из плана работы."

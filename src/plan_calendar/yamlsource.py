@@ -1,0 +1,146 @@
+"""YAML in, with positions: a thin layer over PyYAML's composer (libyaml when available).
+
+The plan reader works on the node tree, not on constructed Python values, because it needs three things the
+node tree keeps: the line and column of every key and value, the scalar text exactly as written ("19.10" is a
+date here, not the float 19.1), and duplicate keys (which constructing a dict would silently drop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from plan_calendar.errors import PlanFormatError, Source
+
+__all__ = ["YamlMap", "YamlSeq", "compose", "is_null", "plain", "source_of"]
+
+_Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """Skips YAML's implicit typing: the reader takes every scalar as the text written, so resolving
+    "19.10" to a float or "14:00" to a number would be wasted work (most of the load time on big plans)."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return "tag:yaml.org,2002:str"
+        if kind is yaml.SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+
+_PROBLEMS = {
+    "mapping values are not allowed": "двоеточие в неожиданном месте (возьмите значение в кавычки)",
+    "could not find expected ':'": "не найдено двоеточие после ключа",
+    "found character '\\t' that cannot start any token": "табуляция вместо пробелов",
+    "found a tab character": "табуляция вместо пробелов",
+    "did not find expected key": "неверный отступ или лишний символ",
+    "did not find expected '-' indicator": "неверный отступ у элемента списка",
+    "found undefined alias": "неизвестная ссылка (*)",
+    "found unexpected end of stream": "файл оборвался (незакрытая кавычка или скобка)",
+    "found unexpected ':'": "двоеточие в неожиданном месте (возьмите значение в кавычки)",
+    "while scanning a quoted scalar": "незакрытая кавычка",
+}
+
+
+def compose(text: str, file: str) -> yaml.Node | None:
+    """The document's node tree, or None for an empty document; syntax errors become PlanFormatError."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        source = Source(file, mark.line + 1, mark.column + 1) if mark else Source(file)
+        problem = exc.problem or exc.context or ""
+        raise PlanFormatError(
+            f"ошибка в записи YAML: {_russian(problem, exc.context or '')}",
+            source=source,
+            hint="Проверьте отступы, двоеточия и кавычки в этой строке и строкой выше.",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PlanFormatError(f"ошибка в записи YAML: {exc}", source=Source(file)) from None
+
+
+def _russian(problem: str, context: str) -> str:
+    for english, russian in _PROBLEMS.items():
+        if problem.startswith(english) or context.startswith(english):
+            return russian
+    return problem or context or "ошибка синтаксиса"
+
+
+def source_of(node: yaml.Node, file: str) -> Source:
+    return Source(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def is_null(node: yaml.Node | None) -> bool:
+    """An absent value, or a plain (unquoted) null: ``key:``, ``key: ~``, ``key: null``."""
+    return node is None or (isinstance(node, yaml.ScalarNode) and node.style is None and node.value in _NULLS)
+
+
+class YamlMap:
+    """A mapping node: keys in order, each with its key node and value node; duplicate keys are errors."""
+
+    def __init__(self, node: yaml.MappingNode, file: str) -> None:
+        self.node = node
+        self.file = file
+        self.entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise PlanFormatError("ключ должен быть словом", source=source_of(key_node, file))
+            key = str(key_node.value)
+            if key in self.entries:
+                first = self.entries[key][0].start_mark.line + 1
+                raise PlanFormatError(
+                    f"ключ «{key}» повторяется (он уже есть в строке {first})",
+                    source=source_of(key_node, file),
+                    hint="Оставьте один.",
+                )
+            self.entries[key] = (key_node, value_node)
+
+    @property
+    def source(self) -> Source:
+        return source_of(self.node, self.file)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries and not is_null(self.entries[key][1])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def get(self, key: str) -> yaml.Node | None:
+        entry = self.entries.get(key)
+        return None if entry is None or is_null(entry[1]) else entry[1]
+
+    def key_source(self, key: str) -> Source:
+        return source_of(self.entries[key][0], self.file) if key in self.entries else self.source
+
+    def value_source(self, key: str) -> Source:
+        return source_of(self.entries[key][1], self.file) if key in self.entries else self.source
+
+
+class YamlSeq:
+    """A sequence node's items."""
+
+    def __init__(self, node: yaml.SequenceNode, file: str) -> None:
+        self.node = node
+        self.file = file
+
+    def __iter__(self) -> Iterator[yaml.Node]:
+        return iter(self.node.value)
+
+    def __len__(self) -> int:
+        return len(self.node.value)
+
+
+def plain(node: yaml.Node | None) -> Any:
+    """A node as plain Python data, scalars as the text written (for settings validated later)."""
+    if is_null(node):
+        return None
+    if isinstance(node, yaml.MappingNode):
+        return {str(k.value): plain(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [plain(v) for v in node.value]
+    assert isinstance(node, yaml.ScalarNode)
+    return str(node.value)

@@ -1,0 +1,341 @@
+"""`plan-cal build`: feeds that every client accepts, and builds that cron can run forever."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import icalendar
+import pytest
+import recurring_ical_events
+
+from conftest import EXAMPLE, ROOT, Result
+from feedcheck import check_client_rules, libical_errors, parse_all
+from plan_calendar import AcademicYear, read_when
+from plan_calendar.when import Recurring
+
+GOLDEN = Path(__file__).parent / "golden"
+FIXED = datetime(2019, 8, 26, 12, 0, tzinfo=UTC).timestamp()
+HEAD = 'plan: Тест\nid: test\nacademic_year: "2019-2020"\n'
+
+
+def _plan(tmp_path: Path, text: str, name: str = "plan.yaml", mtime: float = FIXED) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def _example(tmp_path: Path) -> Path:
+    path = tmp_path / "rmo-2019-2020.yaml"
+    shutil.copy(EXAMPLE, path)
+    os.utime(path, (FIXED, FIXED))
+    return path
+
+
+def _events(path: Path) -> dict[str, icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    return {str(e["UID"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+
+
+def test_example_feed_golden(cli: Callable[..., Result], tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    result = cli("build", _example(tmp_path), "--out", out)
+    assert result.code == 0, result.err
+    assert "1 файл (записано 1, без изменений 0); 15 событий" in result.out
+    feed = out / "rmo-2019-2020.ics"
+    data = feed.read_bytes()
+    check_client_rules(data)
+    assert libical_errors([feed]) == {str(feed): []}
+    golden = GOLDEN / "rmo-2019-2020.ics"
+    if os.environ.get("PLAN_CAL_UPDATE_GOLDEN") == "1":
+        golden.write_bytes(data)
+    assert data == golden.read_bytes(), "PLAN_CAL_UPDATE_GOLDEN=1 rewrites tests/golden/rmo-2019-2020.ics"
+
+
+def test_example_feed_places_every_item(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    out = tmp_path / "public"
+    cli("build", _example(tmp_path), "--out", out)
+    events = _events(out / "rmo-2019-2020.ics")
+    deadline = events["rmo-2019-2020-sdacha-plana"]
+    assert str(deadline["SUMMARY"]).startswith("Срок: ")
+    assert deadline["DTSTART"].dt == date(2019, 9, 30) and deadline["DTEND"].dt == date(2019, 10, 1)
+    assert "Сроки по плану: до 1 октября" in str(deadline["DESCRIPTION"])
+    campaign = events["rmo-2019-2020-mesyachnik-bibliotek"]  # a month-long campaign spans its month
+    assert (campaign["DTSTART"].dt, campaign["DTEND"].dt) == (date(2019, 10, 1), date(2019, 11, 1))
+    seminar = events["rmo-2019-2020-seminar-litres"]  # a seminar "in October" does not cover October
+    assert (seminar["DTSTART"].dt, seminar["DTEND"].dt) == (date(2019, 10, 1), date(2019, 10, 2))
+    assert str(seminar["STATUS"]) == "TENTATIVE" and "(дата уточняется)" in str(seminar["SUMMARY"])
+    ongoing = events["rmo-2019-2020-konsultacii"]  # throughout the year: a monthly marker, not a 9-month bar
+    assert ongoing["DTEND"].dt == date(2019, 9, 2)
+    assert ongoing["RRULE"].to_ical() == b"FREQ=MONTHLY;UNTIL=20200531"
+    agenda = str(events["rmo-2019-2020-zasedanie-rmo-sentyabr"]["DESCRIPTION"])
+    assert "Повестка:\n1. Обеспеченность учебниками" in agenda and "\n4. Библиотечный бенефис" in agenda
+    assert all(str(e["TRANSP"]) == "TRANSPARENT" for e in events.values())
+
+
+FULL_PLAN = (
+    HEAD
+    + """\
+organizer: {name: РМО библиотекарей, email: rmo@example.org}
+terms:
+  - {name: I четверть, start: 2019-09-02, end: 2019-10-27}
+  - {name: II четверть, start: 2019-11-05, end: 2019-12-29}
+  - {name: III четверть, start: 2020-01-09, end: 2020-03-20}
+  - {name: IV четверть, start: 2020-03-30, end: 2020-05-29}
+items:
+  - {id: timed, title: "Заседание; с запятой, и \\\\ обратной чертой", when: "19.09 14:00", duration: 90,
+     location: "ИМЦ, каб. 5", responsible: [Иванова И. И., Петрова А. А.], tags: [заседание]}
+  - {id: weekly, title: Кружок, when: по средам, time: "15:30"}
+  - {id: monthly-day, title: Отчёт, when: последняя пятница месяца}
+  - {id: several, title: Олимпиада, when: "23.09, 24.09, 25.09"}
+  - {id: months, title: Мониторинг, when: "декабрь, март", kind: task}
+  - {id: quarterly, title: Проверка фонда, when: 1 раз в четверть}
+  - {id: term, title: Конкурс чтецов, when: II четверть}
+  - {id: range, title: Неделя книги, when: 12-16 ноября, kind: campaign}
+  - {id: undated, title: Консультации, when: по мере необходимости}
+  - {id: year, title: Работа с фондом, when: в течение года, display: span}
+  - {id: hidden, title: Скрытое, when: октябрь, display: hidden}
+  - {id: long, title: "Очень длинное название мероприятия, которое никак не помещается в одну строку календаря и
+       переносится много раз: «кавычки», ёлки, 2019–2020", when: 5 сентября 2019 г.}
+"""
+)
+
+CONFIG = """\
+[calendar]
+domain = "plan.example.org"
+url = "https://plan.example.org/"
+refresh = "6h"
+alarms = true
+alarm_before = "2d"
+
+[[feeds]]
+name = "sroki"
+title = "Только сроки и задачи"
+kinds = ["task"]
+
+[[feeds]]
+name = "zasedaniya"
+title = "Заседания"
+tags = ["заседание"]
+
+[[feeds]]
+name = "ivanova"
+title = "Иванова И. И."
+responsible = ["Иванова И. И."]
+"""
+
+
+def test_every_feed_passes_every_parser(cli: Callable[..., Result], tmp_path: Path) -> None:
+    plan = _plan(tmp_path, FULL_PLAN)
+    config = tmp_path / "plan-cal.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "public"
+    result = cli("build", plan, "--out", out, "--config", config)
+    assert result.code == 0, result.err
+    assert "без даты: test/undated — по мере необходимости" in result.out
+    feeds = sorted(out.glob("*.ics"))
+    assert [f.name for f in feeds] == ["ivanova.ics", "sroki.ics", "test.ics", "zasedaniya.ics"]
+    for feed in feeds:
+        check_client_rules(feed.read_bytes())
+    assert all(not errors for errors in libical_errors(feeds).values())
+    events = _events(out / "test.ics")
+    assert "test-undated" not in events and "test-hidden" not in events
+    timed = events["test-timed"]
+    assert timed["DTSTART"].params["TZID"] == "Europe/Moscow"
+    assert timed["DTSTART"].dt.isoformat() == "2019-09-19T14:00:00+03:00"
+    assert (timed["DTEND"].dt - timed["DTSTART"].dt).total_seconds() == 90 * 60
+    assert str(timed["SUMMARY"]) == "Заседание; с запятой, и \\ обратной чертой"
+    assert str(timed["ORGANIZER"]) == "mailto:rmo@example.org" and timed["ORGANIZER"].params["CN"]
+    assert str(timed["LOCATION"]) == "ИМЦ, каб. 5"
+    assert [str(c) for c in timed["CATEGORIES"].cats] == ["заседание"]
+    assert "Ответственные: Иванова И. И., Петрова А. А." in str(timed["DESCRIPTION"])
+    assert "Подробнее: https://plan.example.org/" in str(timed["DESCRIPTION"])
+    alarm = timed.walk("VALARM")[0]
+    assert alarm["TRIGGER"].dt.total_seconds() == -2 * 86400
+    weekly = events["test-weekly"]
+    assert weekly["DTSTART"].dt.isoformat() == "2019-09-04T15:30:00+03:00"
+    assert weekly["RRULE"]["UNTIL"][0] == datetime(2020, 5, 29, 20, 59, 59, tzinfo=UTC)
+    assert {"test-several-20190923", "test-several-20190924", "test-several-20190925"} <= set(events)
+    assert {"test-months-20191201", "test-months-20200301"} <= set(events)
+    assert {f"test-quarterly-{d}" for d in ("20190902", "20191105", "20200109", "20200330")} <= set(events)
+    year = events["test-year"]
+    assert (year["DTSTART"].dt, year["DTEND"].dt) == (date(2019, 9, 2), date(2020, 5, 30))
+    cal = icalendar.Calendar.from_ical((out / "test.ics").read_bytes())
+    assert str(cal["METHOD"]) == "PUBLISH"
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in (out / "test.ics").read_text(encoding="utf-8")
+    # Extra feeds: filtered, with UIDs of their own.
+    assert set(_events(out / "sroki.ics")) == {"sroki-test-months-20191201", "sroki-test-months-20200301"}
+    assert set(_events(out / "zasedaniya.ics")) == {"zasedaniya-test-timed"}
+    assert set(_events(out / "ivanova.ics")) == {"ivanova-test-timed"}
+
+
+RECURRENCES = [
+    "по средам",
+    "каждый понедельник",
+    "по вторникам и четвергам",
+    "2-я среда каждого месяца",
+    "последняя пятница месяца",
+    "15 числа каждого месяца",
+    "ежедневно",
+]
+
+
+@pytest.mark.parametrize("when", RECURRENCES)
+def test_recurrences_expand_to_the_days_read(cli: Callable[..., Result], tmp_path: Path, when: str) -> None:
+    plan = _plan(tmp_path, HEAD + f"items:\n  - {{id: r, title: Кружок, when: {when}}}\n")
+    out = tmp_path / "out"
+    assert cli("build", plan, "--out", out).code == 0
+    data = (out / "test.ics").read_bytes()
+    cal = check_client_rules(data)
+    assert len(list(cal.walk("VEVENT"))) == 1, "a recurrence is one rule, not copies"
+    expanded = recurring_ical_events.of(cal).between(date(2019, 8, 1), date(2020, 9, 1))
+    days = sorted(e["DTSTART"].dt for e in expanded)
+    reading = read_when(when, AcademicYear(2019))
+    assert isinstance(reading.when, Recurring)
+    assert days == [a for a, _ in reading.when.occurrences()]
+
+
+def test_deterministic(cli: Callable[..., Result], tmp_path: Path) -> None:
+    plan = _plan(tmp_path, FULL_PLAN)
+    assert cli("build", plan, "--out", tmp_path / "a").code == 0
+    assert cli("build", plan, "--out", tmp_path / "b").code == 0
+    assert (tmp_path / "a" / "test.ics").read_bytes() == (tmp_path / "b" / "test.ics").read_bytes()
+
+
+def test_unchanged_feed_is_not_rewritten(cli: Callable[..., Result], tmp_path: Path) -> None:
+    plan = _example(tmp_path)
+    out = tmp_path / "out"
+    cli("build", plan, "--out", out)
+    feed = out / "rmo-2019-2020.ics"
+    before = feed.stat()
+    os.utime(plan, (FIXED + 3600, FIXED + 3600))  # touched, not changed
+    result = cli("build", plan, "--out", out)
+    assert "записано 0, без изменений 1" in result.out and "новых или изменённых 0" in result.out
+    after = feed.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+
+
+def test_a_change_raises_sequence_and_moves_the_stamps(cli: Callable[..., Result], tmp_path: Path) -> None:
+    plan = _example(tmp_path)
+    out = tmp_path / "out"
+    cli("build", plan, "--out", out)
+    first = _events(out / "rmo-2019-2020.ics")
+    text = plan.read_text(encoding="utf-8").replace('when: "до 1 октября"', 'when: "до 5 октября"')
+    later = FIXED + 86400
+    _plan(tmp_path, text, plan.name, mtime=later)
+    result = cli("build", plan, "--out", out)
+    assert "новых или изменённых 1" in result.out
+    second = _events(out / "rmo-2019-2020.ics")
+    changed = second["rmo-2019-2020-sdacha-plana"]
+    assert int(changed["SEQUENCE"]) == 1
+    assert changed["LAST-MODIFIED"].dt == changed["DTSTAMP"].dt == datetime.fromtimestamp(later, UTC)
+    assert changed["DTSTART"].dt == date(2019, 10, 4)
+    for uid, event in second.items():
+        if uid != "rmo-2019-2020-sdacha-plana":
+            assert int(event["SEQUENCE"]) == 0
+            assert event["LAST-MODIFIED"].dt == first[uid]["LAST-MODIFIED"].dt
+    # A third change of the same item raises it again, even with an unchanged file time.
+    _plan(tmp_path, text.replace("до 5 октября", "до 7 октября"), plan.name, mtime=later)
+    cli("build", plan, "--out", out)
+    third = _events(out / "rmo-2019-2020.ics")["rmo-2019-2020-sdacha-plana"]
+    assert int(third["SEQUENCE"]) == 2
+    assert third["LAST-MODIFIED"].dt > changed["LAST-MODIFIED"].dt
+
+
+def test_a_removed_item_disappears(cli: Callable[..., Result], tmp_path: Path) -> None:
+    plan = _plan(tmp_path, HEAD + "items:\n  - {id: a, title: A, when: май}\n  - {id: b, title: B, when: 19.09}\n")
+    out = tmp_path / "out"
+    cli("build", plan, "--out", out)
+    _plan(tmp_path, HEAD + "items:\n  - {id: a, title: A, when: май}\n", mtime=FIXED + 60)
+    cli("build", plan, "--out", out)
+    assert set(_events(out / "test.ics")) == {"test-a"}
+
+
+def test_plan_with_errors_writes_nothing(cli: Callable[..., Result], tmp_path: Path) -> None:
+    good = _plan(tmp_path, HEAD + "items:\n  - {id: a, title: A, when: май}\n", "good.yaml")
+    bad = _plan(
+        tmp_path,
+        'plan: Б\nid: bad\nacademic_year: "2019-2020"\nitems:\n  - {id: a, title: A, when: 31.04}\n',
+        "bad.yaml",
+    )
+    out = tmp_path / "out"
+    result = cli("build", good, bad, "--out", out)
+    assert result.code == 1
+    assert "bad.yaml:5:" in result.err and "календари не записаны" in result.err
+    assert "Traceback" not in result.err
+    assert not list(out.glob("*.ics")) if out.exists() else True
+
+
+def test_quiet_prints_nothing(cli: Callable[..., Result], tmp_path: Path) -> None:
+    result = cli("build", _example(tmp_path), "--out", tmp_path / "out", "--quiet")
+    assert result.code == 0 and result.out == "" and result.err == ""
+
+
+def test_plans_and_out_from_config(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _example(tmp_path)
+    (tmp_path / "plan-cal.toml").write_text('plans = ["rmo-2019-2020.yaml"]\nout = "site"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli("build")
+    assert result.code == 0, result.err
+    assert (tmp_path / "site" / "rmo-2019-2020.ics").is_file()
+
+
+def test_a_crash_leaves_the_old_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from plan_calendar.config import Config
+    from plan_calendar.feeds import build
+
+    plan = _example(tmp_path)
+    out = tmp_path / "out"
+    build([plan], Config(), out)
+    feed = out / "rmo-2019-2020.ics"
+    old = feed.read_bytes()
+    _plan(tmp_path, plan.read_text(encoding="utf-8").replace("Заседание РМО", "Заседание"), plan.name, FIXED + 60)
+
+    def crash(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        build([plan], Config(), out)
+    assert feed.read_bytes() == old
+    assert sorted(p.name for p in out.iterdir()) == [".plan-cal.lock", "rmo-2019-2020.ics"], "no temporary files"
+
+
+def test_concurrent_builds(tmp_path: Path) -> None:
+    items = "".join(f"  - {{id: i{n}, title: Пункт {n}, when: {1 + n % 28}.{1 + n % 12:02d}}}\n" for n in range(3000))
+    plan = _plan(tmp_path, HEAD + "items:\n" + items)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "plan_calendar", "build", str(plan), "--out", str(out), "--quiet"]
+    runs = [subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE) for _ in range(3)]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    cal = parse_all((out / "test.ics").read_bytes())
+    assert len(list(cal.walk("VEVENT"))) == 3000
+    assert sorted(p.name for p in out.iterdir()) == [".plan-cal.lock", "test.ics"]
+
+
+@pytest.mark.parametrize(
+    ("config", "fragment", "line"),
+    [
+        ('[calendar]\ndomian = "x.org"\n', "неизвестный ключ «domian»", 2),
+        ('[calendar]\nrefresh = "скоро"\n', "длительность записана непонятно", 2),
+        ('[display]\nperiod = "bar"\n', "неизвестный способ показа", 2),
+        ('[[feeds]]\nname = "Сроки"\ntitle = "x"\n', "только строчные латинские", 2),
+        ('[[feeds]]\nname = "s"\ntitle = "x"\nkinds = ["deadlines"]\n', "неизвестный вид пункта «deadlines»", 4),
+        ("[calendar\n", "ошибка в записи TOML", 1),
+    ],
+)
+def test_config_errors(cli: Callable[..., Result], tmp_path: Path, config: str, fragment: str, line: int) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(config, encoding="utf-8")
+    result = cli("build", _example(tmp_path), "--out", tmp_path / "out", "--config", path)
+    assert result.code == 1
+    assert fragment in result.err and f"{path}:{line}" in result.err
+    assert "Traceback" not in result.err

@@ -420,13 +420,13 @@ class _Reader:
         if s.done():
             if start.first.year == 1:  # bare day "с 20" with no month
                 raise _NoMatch("не указан месяц")
-            _, end = self.year.school_span()
-            if start.first > end:  # "с 1 июня": a summer start runs to the academic year's last day
-                end = self.year.end
-            if start.first > end:
+            _, last_day = self.year.school_span()
+            if start.first > last_day:  # "с 1 июня": a summer start runs to the academic year's last day
+                last_day = self.year.end
+            if start.first > last_day:
                 raise _NoMatch("начало позже конца учебного года")
-            self.warnings.append(f"конец не указан: считается до конца учебного года ({_ru_date(end)})")
-            return Span(start.first, end, SpanShape.OPEN)
+            self.warnings.append(f"конец не указан: считается до конца учебного года ({_ru_date(last_day)})")
+            return Span(start.first, last_day, SpanShape.OPEN)
         if not (s.word(Word.TO) or s.word(Word.UNTIL) or s.punct("-")):
             raise _NoMatch("после начала ожидается «по …» или «до …»")
         end = self._point(s)

@@ -339,3 +339,18 @@ def test_config_errors(cli: Callable[..., Result], tmp_path: Path, config: str, 
     assert result.code == 1
     assert fragment in result.err and f"{path}:{line}" in result.err
     assert "Traceback" not in result.err
+
+
+def test_config_example_builds_the_example(cli: Callable[..., Result], tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    result = cli("build", "--config", ROOT / "config.example.toml", "--out", out)
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in out.glob("*.ics")) == ["rmo-2019-2020.ics", "sroki.ics"]
+    deadlines = _events(out / "sroki.ics")
+    assert set(deadlines) == {
+        "sroki-rmo-2019-2020-sdacha-plana",
+        "sroki-rmo-2019-2020-monitoring-fondov",
+        "sroki-rmo-2019-2020-itogi-mesyachnika",
+        "sroki-rmo-2019-2020-zakaz-uchebnikov",
+    }
+    assert all(str(e["UID"]).endswith("@plan.example.org") for e in deadlines.values())

@@ -14,7 +14,7 @@ import shutil
 import sys
 import traceback
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -300,6 +300,83 @@ def _progress(quiet: bool) -> Iterator[Any]:
             return lambda n: bar.advance(task, n)
 
         yield start
+
+
+# ----------------------------------------------------------------------------- remind
+@app.command(cls=_Command)
+def remind(
+    plans: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Файлы планов; без них — plans из файла настроек.", metavar="ПЛАН.yaml", show_default=False
+        ),
+    ] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", help="Момент отправки, например 2019-09-16T09:00 (по умолчанию — сейчас).", metavar="ДАТА-ВРЕМЯ"
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Показать, что было бы отправлено, ничего не отправляя и не записывая.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ничего не выводить при успехе (для cron).")] = False,
+) -> None:
+    """Отправить напоминания, срок которых наступил, и записать их в журнал.
+
+    Повторный запуск в тот же момент ничего не отправит. Код выхода 3 — SMTP-сервер недоступен или просит
+    повторить позже (напоминания уйдут при следующем запуске); 1 — ошибки в плане, настройках или адрес
+    отклонён сервером.
+    """
+    from plan_calendar.config import load_config  # noqa: PLC0415 - reminders load their own modules
+    from plan_calendar.reminders.run import remind as run_reminders  # noqa: PLC0415
+
+    config = load_config(config_file)
+    paths = list(plans or config.plans)
+    if not paths:
+        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
+    now = _moment(at, config.reminders.timezone)
+    report = run_reminders(config, paths, now, dry_run=dry_run)
+    if dry_run:
+        for message in report.planned:
+            typer.echo(
+                f"Кому: {message.recipient}\nКогда: {message.send_at:%Y-%m-%d %H:%M}\n"
+                f"Тема: {message.subject}\n\n{message.text}\n{'-' * 60}"
+            )
+        typer.echo(
+            f"Пробный запуск: было бы отправлено писем: {len(report.planned)}; уже отправлено раньше: "
+            f"{report.already}. Ничего не отправлено и не записано."
+        )
+        return
+    for message, detail in report.failed:
+        typer.echo(f"ошибка: письмо для {message.recipient} отклонено: {detail}", err=True)
+    for message, detail in report.deferred:
+        typer.echo(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}", err=True)
+    if not quiet or report.failed or report.deferred:
+        typer.echo(
+            f"Напоминания на {now:%Y-%m-%d %H:%M}: отправлено писем {len(report.sent)}, отложено "
+            f"{len(report.deferred)}, отклонено {len(report.failed)}; уже были отправлены раньше: {report.already}; "
+            f"пропущено как слишком старые: {len(report.missed)}.",
+            err=bool(report.failed or report.deferred),
+        )
+    if report.deferred:
+        raise typer.Exit(ExitCode.SERVICE)
+    if report.failed:
+        raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+def _moment(text: str | None, zone: str) -> datetime:
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    tz = ZoneInfo(zone)
+    if text is None:
+        return datetime.now(tz)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"«{text}» — не дата и время; пишите 2019-09-16T09:00", param_hint="--at") from None
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
 
 
 # ----------------------------------------------------------------------------- explain

@@ -11,10 +11,14 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
+from email.utils import parseaddr
+from enum import Enum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -26,6 +30,9 @@ __all__ = [
     "Config",
     "DisplaySettings",
     "FeedSpec",
+    "ReminderSettings",
+    "Security",
+    "SmtpSettings",
     "find_config",
     "load_config",
     "parse_duration",
@@ -59,6 +66,57 @@ class CalendarSettings:
     organizer_email: str | None = None
 
 
+class Security(Enum):
+    """How the SMTP connection is protected."""
+
+    STARTTLS = "starttls"  # plain connection upgraded with STARTTLS (port 587)
+    TLS = "tls"  # TLS from the first byte (port 465)
+    NONE = "none"  # no encryption: only for a relay on the same machine
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """The mail server. The password is never in the file: ``password_env`` names the variable holding it."""
+
+    host: str = "localhost"
+    port: int = 587
+    security: Security = Security.STARTTLS
+    username: str | None = None
+    password_env: str = "PLAN_CAL_SMTP_PASSWORD"
+    sender: str = "plan-cal <plan-cal@localhost>"
+    timeout: float = 30.0
+
+    def password(self) -> str | None:
+        """The password from the environment; an error when a username is set and the variable is empty."""
+        if self.username is None:
+            return None
+        value = os.environ.get(self.password_env)
+        if not value:
+            raise ConfigError(
+                f"пароль для SMTP не задан: переменная окружения {self.password_env} пуста",
+                hint=f"Задайте её перед запуском, например: export {self.password_env}='…'.",
+            )
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    """When reminders go out and to whom."""
+
+    recipients: tuple[str, ...] = ()
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    before_deadline: tuple[timedelta, ...] = (timedelta(days=14), timedelta(days=3), timedelta(days=1))
+    before_event: tuple[timedelta, ...] = (timedelta(days=1),)
+    month_start: bool = True  # «в ноябре по плану: …» on the first working day of month-long items
+    send_at: time = time(9, 0)
+    timezone: str = "Europe/Moscow"
+    working_days_only: bool = True
+    country: str = "RU"
+    state: Path = Path("plan-cal-state.sqlite3")
+    digest: bool = True
+    catch_up: timedelta = timedelta(days=3)
+
+
 @dataclass(frozen=True, slots=True)
 class FeedSpec:
     """An extra feed: items of any plan that pass every given filter."""
@@ -82,7 +140,10 @@ class Config:
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
     feeds: tuple[FeedSpec, ...] = ()
-    raw: dict[str, Any] = field(default_factory=dict)  # sections read by later stages (smtp, reminders)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    templates: Path | None = None  # a folder whose templates replace the built-in ones
+    raw: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -140,6 +201,22 @@ _CALENDAR_KEYS = (
     "organizer_email",
 )
 _DISPLAY_KEYS = ("period", "campaign", "ongoing")
+_SMTP_KEYS = ("host", "port", "security", "username", "password_env", "sender", "timeout")
+_REMINDER_KEYS = (
+    "recipients",
+    "groups",
+    "before_deadline",
+    "before_event",
+    "month_start",
+    "send_at",
+    "timezone",
+    "working_days_only",
+    "country",
+    "state",
+    "digest",
+    "catch_up",
+)
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 _FEED_KEYS = ("name", "title", "kinds", "tags", "responsible", "plans", "description")
 
 
@@ -215,6 +292,9 @@ class _ConfigReader:
             calendar=self.calendar(self.table(data, "calendar")),
             display=self.display(self.table(data, "display")),
             feeds=self.feeds(data.get("feeds", [])),
+            smtp=self.smtp(self.table(data, "smtp")),
+            reminders=self.reminders(self.table(data, "reminders"), base),
+            templates=base / self.string(data, "templates", None) if "templates" in data else None,
             raw=data,
         )
 
@@ -294,6 +374,109 @@ class _ConfigReader:
             organizer_name=self.optional_string(data, "organizer_name", "calendar"),
             organizer_email=email,
         )
+
+    def smtp(self, data: dict[str, Any]) -> SmtpSettings:
+        self.check_keys(data, _SMTP_KEYS, "smtp")
+        d = SmtpSettings()
+        try:
+            security = Security(data.get("security", d.security.value))
+        except ValueError:
+            raise self.fail(
+                f"«security = {data['security']!r}»: допустимо starttls, tls или none", "smtp", "security"
+            ) from None
+        port = data.get("port", 465 if security is Security.TLS and "port" not in data else d.port)
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+            raise self.fail("«port» должен быть числом от 1 до 65535", "smtp", "port")
+        timeout = data.get("timeout", d.timeout)
+        if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
+            raise self.fail("«timeout» должен быть числом секунд больше нуля", "smtp", "timeout")
+        if "password" in data:  # pragma: no cover - check_keys rejects it first; kept for clarity
+            raise self.fail("пароль нельзя хранить в файле", "smtp", "password")
+        sender = self.string(data, "sender", "smtp", d.sender)
+        if "@" not in parseaddr(sender)[1] or any(c in sender for c in "\r\n"):
+            raise self.fail(
+                f"отправитель «{sender}» не похож на адрес",
+                "smtp",
+                "sender",
+                "Например: «РМО библиотекарей <rmo@example.org>».",
+            )
+        return SmtpSettings(
+            host=self.string(data, "host", "smtp", d.host),
+            port=port,
+            security=security,
+            username=self.optional_string(data, "username", "smtp"),
+            password_env=self.string(data, "password_env", "smtp", d.password_env),
+            sender=sender,
+            timeout=float(timeout),
+        )
+
+    def reminders(self, data: dict[str, Any], base: Path) -> ReminderSettings:
+        self.check_keys(data, _REMINDER_KEYS, "reminders")
+        d = ReminderSettings()
+        recipients = self.emails(self.str_list(data, "recipients", "reminders"), "recipients")
+        groups_table = data.get("groups", {})
+        if not isinstance(groups_table, dict):
+            raise self.fail("«groups» должен быть таблицей «имя = [адреса]»", "reminders", "groups")
+        groups = {}
+        for name, members in groups_table.items():
+            values = self.str_list(groups_table, name, "reminders")
+            groups[str(name)] = self.emails(values, "groups")
+            del members
+        send_at_text = self.string(data, "send_at", "reminders", d.send_at.strftime("%H:%M"))
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", send_at_text)
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise self.fail(
+                f"«send_at = {send_at_text!r}»: время записано непонятно", "reminders", "send_at", "Пишите «09:00»."
+            )
+        zone = self.string(data, "timezone", "reminders", d.timezone)
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail(f"неизвестный часовой пояс «{zone}»", "reminders", "timezone") from None
+        country = self.string(data, "country", "reminders", d.country)
+        try:
+            holidays.country_holidays(country)
+        except NotImplementedError:
+            raise self.fail(
+                f"календарь праздников страны «{country}» неизвестен",
+                "reminders",
+                "country",
+                "Укажите код страны, например RU.",
+            ) from None
+        return ReminderSettings(
+            recipients=recipients,
+            groups=groups,
+            before_deadline=self.leads(data, "before_deadline", d.before_deadline),
+            before_event=self.leads(data, "before_event", d.before_event),
+            month_start=self.boolean(data, "month_start", "reminders", d.month_start),
+            send_at=time(int(m.group(1)), int(m.group(2))),
+            timezone=zone,
+            working_days_only=self.boolean(data, "working_days_only", "reminders", d.working_days_only),
+            country=country,
+            state=base / self.string(data, "state", "reminders", str(d.state)),
+            digest=self.boolean(data, "digest", "reminders", d.digest),
+            catch_up=self.duration(data, "catch_up", "reminders", d.catch_up),
+        )
+
+    def emails(self, values: tuple[str, ...], key: str) -> tuple[str, ...]:
+        for value in values:
+            if not _EMAIL.fullmatch(value):
+                raise self.fail(f"«{value}» не похож на адрес электронной почты", "reminders", key)
+        return values
+
+    def leads(self, data: dict[str, Any], key: str, default: tuple[timedelta, ...]) -> tuple[timedelta, ...]:
+        if key not in data:
+            return default
+        out = []
+        for text in self.str_list(data, key, "reminders"):
+            try:
+                value = parse_duration(text)
+            except ValueError:
+                raise self.fail(
+                    f"«{key}»: «{text}» записано непонятно", "reminders", key, "Пишите как «14d», «3d», «1d»."
+                ) from None
+            out.append(value)
+        return tuple(sorted(set(out), reverse=True))
 
     def display(self, data: dict[str, Any]) -> DisplaySettings:
         self.check_keys(data, _DISPLAY_KEYS, "display")

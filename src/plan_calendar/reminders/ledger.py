@@ -1,0 +1,166 @@
+"""The ledger: one SQLite row per (plan, item, occurrence, lead, recipient), so no reminder is lost or sent twice.
+
+A row is ``pending`` before the SMTP transaction starts and ``sent`` after the server accepted the message,
+``failed`` when the server refused it for good (5xx), ``deferred`` after a temporary failure (sent again next
+run), ``missed`` when it was older than the catch-up window. The one window for a duplicate is a crash between
+the server's acceptance and the update to ``sent``: the row stays ``pending`` and is sent again, with the same
+Message-ID, so mail systems can drop the copy.
+
+WAL mode lets a reader (the scheduler) and a writer (cron's ``remind``) share the file; a lock file makes two
+sending runs take turns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from plan_calendar.errors import ConfigError, ServiceError
+
+__all__ = ["Key", "Ledger"]
+
+Key = tuple[str, str, str, str, str]  # plan, item, occurrence (ISO day), lead, recipient
+UNSENT = frozenset({"pending", "deferred"})
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reminders (
+    plan TEXT NOT NULL,
+    item TEXT NOT NULL,
+    occurrence TEXT NOT NULL,
+    lead TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'deferred', 'missed')),
+    message_id TEXT,
+    send_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    detail TEXT,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (plan, item, occurrence, lead, recipient)
+) WITHOUT ROWID;
+"""
+_BATCH = 400  # keys per SELECT (SQLite's limit on variables is 32766; stay well below)
+
+
+class Ledger:
+    """The reminders' state file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(
+                f"не удалось открыть файл состояния «{path}»: {exc}",
+                hint="Проверьте путь state в [reminders] и права на папку.",
+            ) from None
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")  # a 'sent' mark must survive a power cut
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def sending(self, wait: float = 120.0) -> Iterator[None]:
+        """Exclusive right to send: two runs (cron and the scheduler) take turns."""
+        handle = self.path.with_name(self.path.name + ".lock").open("a")
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise ServiceError("другой запуск напоминаний не закончился", hint="Повторите позже.") from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            handle.close()
+
+    def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
+        """The status of each key that has a row (looked up by primary key: flat as the ledger grows)."""
+        found: dict[Key, str] = {}
+        keys = list(dict.fromkeys(keys))
+        for i in range(0, len(keys), _BATCH):
+            batch = keys[i : i + _BATCH]
+            where = " OR ".join(["(plan=? AND item=? AND occurrence=? AND lead=? AND recipient=?)"] * len(batch))
+            params = [v for key in batch for v in key]
+            for row in self.db.execute(
+                f"SELECT plan, item, occurrence, lead, recipient, status FROM reminders WHERE {where}", params
+            ):
+                found[(row[0], row[1], row[2], row[3], row[4])] = row[5]
+        return found
+
+    def _set(
+        self,
+        keys: Iterable[Key],
+        status: str,
+        now: datetime,
+        *,
+        message_id: str | None = None,
+        send_at: datetime | None = None,
+        detail: str | None = None,
+        attempt: bool = False,
+    ) -> None:
+        rows = [
+            (*key, status, message_id, send_at.isoformat() if send_at else None, int(attempt), detail, now.isoformat())
+            for key in keys
+        ]
+        with self._transaction():
+            self.db.executemany(
+                """INSERT INTO reminders (plan, item, occurrence, lead, recipient, status, message_id, send_at,
+                                          attempts, detail, updated)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (plan, item, occurrence, lead, recipient) DO UPDATE SET
+                       status = excluded.status,
+                       message_id = COALESCE(excluded.message_id, message_id),
+                       send_at = COALESCE(excluded.send_at, send_at),
+                       attempts = attempts + excluded.attempts,
+                       detail = excluded.detail,
+                       updated = excluded.updated""",
+                rows,
+            )
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def claim(self, keys: Iterable[Key], message_id: str, send_at: datetime, now: datetime) -> None:
+        """Before the SMTP transaction: these reminders are being sent."""
+        self._set(keys, "pending", now, message_id=message_id, send_at=send_at, attempt=True)
+
+    def sent(self, keys: Iterable[Key], now: datetime, detail: str | None = None) -> None:
+        self._set(keys, "sent", now, detail=detail)
+
+    def failed(self, keys: Iterable[Key], now: datetime, detail: str) -> None:
+        self._set(keys, "failed", now, detail=detail)
+
+    def deferred(self, keys: Iterable[Key], now: datetime, detail: str) -> None:
+        self._set(keys, "deferred", now, detail=detail)
+
+    def missed(self, keys: Iterable[Key], now: datetime) -> None:
+        self._set(keys, "missed", now, detail="старше окна догоняющей отправки (catch_up)")
+
+    def rows(self) -> list[dict[str, object]]:
+        """Everything, for tests and inspection."""
+        cursor = self.db.execute("SELECT * FROM reminders ORDER BY plan, item, occurrence, lead, recipient")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]

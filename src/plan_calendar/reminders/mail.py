@@ -1,0 +1,331 @@
+"""Reminder emails: render (Jinja2 templates, Russian dates) and send (SMTP with TLS by default).
+
+A message is deterministic: the same reminders give the same bytes (Date is the scheduled send time, MIME
+boundaries and the Message-ID are derived from the reminders), so a rare resend is recognisable as a duplicate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import smtplib
+import ssl
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+
+from plan_calendar.config import Config, Security, SmtpSettings
+from plan_calendar.dates.describe import describe, plural
+from plan_calendar.dates.lexicon import lexicon
+from plan_calendar.errors import ConfigError, ServiceError
+from plan_calendar.expand import expand_item
+from plan_calendar.feeds import Feed, render
+from plan_calendar.reminders.rules import Reminder, TargetKind
+from plan_calendar.schedule import Scheduled
+from plan_calendar.when import Day, Reading, Span, SpanShape
+
+__all__ = ["Message", "PermanentFailure", "SmtpSender", "TemporaryFailure", "compose"]
+
+_LATE_AFTER = timedelta(hours=1)  # sent this much after its time, a reminder says it is late
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One email to one recipient, with the reminders it carries."""
+
+    recipient: str
+    send_at: datetime
+    reminders: tuple[Reminder, ...]
+    message_id: str
+    subject: str
+    text: str
+    email: EmailMessage
+
+    def as_bytes(self) -> bytes:
+        return self.email.as_bytes(policy=SMTP_POLICY)
+
+
+class TemporaryFailure(Exception):
+    """The server could not be reached or said "try later" (4xx): the reminders stay unsent for the next run."""
+
+    def __init__(self, detail: str, *, connection_lost: bool = False) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.connection_lost = connection_lost
+
+
+class PermanentFailure(Exception):
+    """The server refused this message for good (5xx): recorded as failed, not retried."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+# ----------------------------------------------------------------------------- rendering
+def _environment(templates: Path | None) -> Environment:
+    loaders: list[Any] = [PackageLoader("plan_calendar", "templates")]
+    if templates is not None:
+        loaders.insert(0, FileSystemLoader(templates))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+    env.globals["plural"] = plural
+    return env
+
+
+def _long_date(d: date) -> str:
+    """«30 сентября 2019 г., понедельник»."""
+    return format_date(d, "d MMMM y 'г.', EEEE", locale="ru")
+
+
+def _countdown(days: int) -> str | None:
+    if days < 0:
+        return None
+    if days == 0:
+        return "сегодня"
+    if days == 1:
+        return "завтра"
+    return f"через {days} {plural(days, 'день', 'дня', 'дней')}"
+
+
+def _view(reminder: Reminder, now: datetime) -> dict[str, Any]:
+    target = reminder.target
+    item = target.item
+    send_day = reminder.send_at.date()
+    if target.kind is TargetKind.DEADLINE:
+        heading, when_text = "Срок", f"срок — {_long_date(target.day)}"
+        countdown = _countdown((target.day - send_day).days)
+    elif target.kind is TargetKind.EVENT:
+        heading = "Скоро по плану"
+        when_text = _long_date(target.day)
+        if target.day != target.end:
+            when_text = f"{when_text} – {_long_date(target.end)}"
+        at = target.when.time if isinstance(target.when, Day) else None
+        if at is not None:
+            when_text = f"{when_text}, {at:%H:%M}"
+        countdown = _countdown((target.day - send_day).days)
+    else:
+        when = target.when
+        if isinstance(when, Span) and when.shape is SpanShape.MONTH:
+            name = lexicon().month_names[target.day.month]
+            prepositional = name[:-1] + "е" if name[-1] in "ьй" else name + "е"
+            heading = f"В {prepositional} по плану"
+        else:
+            heading = f"С {format_date(target.day, 'd MMMM', locale='ru')} по плану"
+        when_text, countdown = describe(when), None
+    late = now - reminder.send_at > _LATE_AFTER
+    return {
+        "heading": heading,
+        "title": item.title,
+        "when_text": when_text,
+        "countdown": countdown,
+        "wording": " ".join(item.when.split()),
+        "late": late,
+        "due_text": _long_date(reminder.send_at.date()),
+        "location": item.location,
+        "responsible": list(item.responsible),
+        "agenda": list(item.agenda),
+        "description": item.description,
+        "plan": target.plan.title,
+    }
+
+
+def compose(reminders: Iterable[Reminder], config: Config, now: datetime) -> list[Message]:
+    """Group reminders into messages (a digest per recipient for this run, or one each) and render them.
+
+    A run normally covers one send time; after downtime it also carries late reminders, which join the same
+    digest rather than arriving as a burst of emails.
+    """
+    env = _environment(config.templates)
+    groups: dict[tuple[object, ...], list[Reminder]] = {}
+    for reminder in reminders:
+        key: tuple[object, ...] = (reminder.recipient,)
+        if not config.reminders.digest:
+            key = (*key, reminder.key)
+        groups.setdefault(key, []).append(reminder)
+    return [_message(env, group, config, now) for group in groups.values()]
+
+
+def _message(env: Environment, group: list[Reminder], config: Config, now: datetime) -> Message:
+    recipient, send_at = group[0].recipient, max(r.send_at for r in group)
+    # An item shows once even when two of its lead times fall on the same send time (3d and a shifted 1d).
+    shown = {(r.target.plan.id, r.target.item.id, r.target.day): r for r in reversed(group)}
+    views = [_view(r, now) for r in sorted(shown.values(), key=lambda r: (r.target.day, r.key))]
+    context = {
+        "reminders": views,
+        "plan_titles": list(dict.fromkeys(r.target.plan.title for r in group)),
+        "send_day": format_date(send_at.date(), "d MMMM y", locale="ru"),
+        "feed_url": _feed_url(config, group),
+        "recipient": recipient,
+    }
+    subject = " ".join(env.get_template("email/subject.txt").render(**context).split())
+    text = env.get_template("email/body.txt").render(**context, subject=subject)
+    html = env.get_template("email/body.html").render(**context, subject=subject)
+    digest = hashlib.sha256(repr((recipient, sorted(r.key for r in group))).encode()).hexdigest()
+    _, sender_address = parseaddr(config.smtp.sender)
+    domain = sender_address.rpartition("@")[2] or "plan-cal.local"
+    message_id = f"<{digest[:32]}@{domain}>"
+
+    msg = EmailMessage(policy=SMTP_POLICY)
+    msg["From"] = config.smtp.sender
+    msg["To"] = recipient
+    msg["Date"] = format_datetime(send_at)
+    msg["Subject"] = subject
+    msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    for name, data in _attachments(group, config):
+        msg.add_attachment(data, maintype="text", subtype="calendar", filename=name, params={"method": "PUBLISH"})
+    for n, part in enumerate(p for p in msg.walk() if p.is_multipart()):
+        part.set_boundary(f"=_plan-cal-{digest[:16]}-{n}")  # random boundaries would make resends differ
+    return Message(recipient, send_at, tuple(group), message_id, subject, text, msg)
+
+
+def _feed_url(config: Config, group: list[Reminder]) -> str | None:
+    if not config.calendar.url:
+        return None
+    plans = list(dict.fromkeys(r.target.plan.id for r in group))
+    return f"{config.calendar.url}{plans[0]}.ics" if len(plans) == 1 else config.calendar.url
+
+
+def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes]]:
+    """One .ics per item and day: METHOD:PUBLISH, the one event, no alarms (CLIENT-RULES)."""
+    name, address = parseaddr(config.smtp.sender)
+    settings = replace(config.calendar, alarms=False, organizer_email=address or None, organizer_name=name or None)
+    out: list[tuple[str, bytes]] = []
+    seen: set[tuple[str, str, date]] = set()
+    for reminder in group:
+        target = reminder.target
+        key = (target.plan.id, target.item.id, target.day)
+        if key in seen:
+            continue
+        seen.add(key)
+        scheduled = Scheduled(target.item, Reading(target.item.when, target.when))
+        entries = [
+            e
+            for e in expand_item(target.plan, scheduled, config.display, config.calendar.default_duration)
+            if (e.start.date() if isinstance(e.start, datetime) else e.start) == target.day
+        ]
+        if not entries:
+            continue
+        feed = Feed(
+            name=target.item.id,
+            title=target.plan.title,
+            description=target.plan.title,
+            timezone=target.plan.timezone,
+            entries=(entries[0],),
+            first_year=target.plan.academic_year.first,
+            last_year=target.plan.academic_year.second,
+            stamp=reminder.send_at.astimezone(UTC),
+        )
+        data, _ = render(feed, settings)
+        out.append((f"{target.item.id}-{target.day:%Y%m%d}.ics", data))
+    return out
+
+
+# ----------------------------------------------------------------------------- sending
+class SmtpSender:
+    """One SMTP session for a run: TLS by default, the password from the environment."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self.connection: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSender:
+        s = self.settings
+        password = s.password()
+        context = ssl.create_default_context()
+        try:
+            if s.security is Security.TLS:
+                self.connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+            else:
+                self.connection = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                if s.security is Security.STARTTLS:
+                    self.connection.starttls(context=context)
+            if s.username is not None and password is not None:
+                try:
+                    self.connection.login(s.username, password)
+                except UnicodeEncodeError:
+                    raise ConfigError(
+                        "пароль или имя пользователя SMTP содержат не латинские символы, а вход на сервер по "
+                        "протоколу SMTP поддерживает только латиницу",
+                        hint="Задайте для почтового ящика пароль из латинских букв, цифр и знаков.",
+                    ) from None
+        except smtplib.SMTPAuthenticationError as exc:
+            self.close()
+            raise ConfigError(
+                f"SMTP-сервер {s.host} не принял имя пользователя или пароль: {_answer(exc.smtp_code, exc.smtp_error)}",
+                hint=f"Проверьте username в [smtp] и переменную {s.password_env}.",
+            ) from None
+        except smtplib.SMTPNotSupportedError:
+            self.close()
+            raise ServiceError(
+                f"SMTP-сервер {s.host} не поддерживает STARTTLS",
+                hint='Укажите security = "tls" (порт 465) или проверьте адрес сервера.',
+            ) from None
+        except ssl.SSLError as exc:
+            self.close()
+            raise ServiceError(f"не удалось установить защищённое соединение с {s.host}: {exc.reason}") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise TemporaryFailure(f"SMTP-сервер {s.host}:{s.port} недоступен: {exc}", connection_lost=True) from None
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.connection.quit()
+        self.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            finally:
+                self.connection = None
+
+    def send(self, message: Message) -> str:
+        """Send one message; the server's answer, or TemporaryFailure / PermanentFailure."""
+        if self.connection is None:
+            raise TemporaryFailure("соединение с SMTP-сервером потеряно", connection_lost=True)
+        _, sender = parseaddr(self.settings.sender)
+        try:
+            self.connection.send_message(message.email, from_addr=sender, to_addrs=[message.recipient])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, answer = exc.recipients.get(message.recipient, (550, b""))
+            raise _by_code(code, answer) from None
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            raise _by_code(exc.smtp_code, exc.smtp_error) from None
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:  # OSError covers timeouts
+            self.close()
+            raise TemporaryFailure(f"соединение с SMTP-сервером прервано: {exc}", connection_lost=True) from None
+        except smtplib.SMTPResponseException as exc:
+            raise _by_code(exc.smtp_code, exc.smtp_error) from None
+        return "250"
+
+
+def _answer(code: int, text: bytes | str) -> str:
+    detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {detail}".strip()
+
+
+def _by_code(code: int, text: bytes | str) -> Exception:
+    answer = _answer(code, text)
+    if 400 <= code < 500:
+        return TemporaryFailure(f"сервер просит повторить позже: {answer}")
+    return PermanentFailure(f"сервер отклонил письмо: {answer}")

@@ -1,0 +1,112 @@
+"""One reminder run: what `plan-cal remind` and each scheduler job do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from plan_calendar.config import Config, SmtpSettings
+from plan_calendar.errors import PlanError
+from plan_calendar.plan import load_plan
+from plan_calendar.reminders.ledger import UNSENT, Ledger
+from plan_calendar.reminders.mail import Message, PermanentFailure, SmtpSender, TemporaryFailure, compose
+from plan_calendar.reminders.rules import Reminder, due
+from plan_calendar.schedule import Schedule, interpret
+
+__all__ = ["RemindReport", "remind"]
+
+
+@dataclass
+class RemindReport:
+    """What a run did."""
+
+    planned: list[Message] = field(default_factory=list)  # what was due (all of it with --dry-run)
+    sent: list[Message] = field(default_factory=list)
+    failed: list[tuple[Message, str]] = field(default_factory=list)  # refused for good
+    deferred: list[tuple[Message, str]] = field(default_factory=list)  # left for the next run
+    missed: list[Reminder] = field(default_factory=list)  # older than the catch-up window
+    already: int = 0  # reminders due but sent before
+    dry_run: bool = False
+
+
+def load_schedules(paths: list[Path]) -> list[Schedule]:
+    """Read and interpret plans; a plan with errors stops the run (nothing is sent)."""
+    schedules = [interpret(load_plan(p)) for p in paths]
+    errors = [e for s in schedules for e in s.errors]
+    if errors:
+        first = errors[0]
+        raise PlanError(
+            f"в планах есть ошибки ({len(errors)}), первая: {first}",
+            hint="Напоминания не отправлены. Исправьте план (plan-cal check) и запустите снова.",
+        )
+    return schedules
+
+
+def remind(
+    config: Config,
+    plan_paths: list[Path],
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    sender: Callable[[SmtpSettings], SmtpSender] = SmtpSender,
+) -> RemindReport:
+    """Send every reminder due at ``now`` that the ledger has not seen sent; record each step."""
+    schedules = load_schedules(plan_paths)
+    to_send, missed = due(schedules, config.reminders, now)
+    report = RemindReport(dry_run=dry_run)
+    if dry_run:  # reads the ledger if there is one, and writes nothing
+        statuses: dict[tuple[str, str, str, str, str], str] = {}
+        if config.reminders.state.exists():
+            with Ledger(config.reminders.state) as ledger:
+                statuses = ledger.statuses([r.key for r in to_send])
+        pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
+        report.already = len(to_send) - len(pending)
+        report.planned = compose(pending, config, now)
+        return report
+    with Ledger(config.reminders.state) as ledger, ledger.sending():
+        statuses = ledger.statuses([r.key for r in [*to_send, *missed]])
+        pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
+        report.already = len(to_send) - len(pending)
+        report.missed = [r for r in missed if r.key not in statuses]
+        if report.missed:
+            ledger.missed([r.key for r in report.missed], now)
+        report.planned = compose(pending, config, now)
+        if report.planned:
+            _send_all(report, ledger, config, now, sender)
+    return report
+
+
+def _send_all(
+    report: RemindReport,
+    ledger: Ledger,
+    config: Config,
+    now: datetime,
+    sender: Callable[[SmtpSettings], SmtpSender],
+) -> None:
+    messages = list(report.planned)
+    try:
+        with sender(config.smtp) as smtp:
+            while messages:
+                message = messages.pop(0)
+                keys = [r.key for r in message.reminders]
+                ledger.claim(keys, message.message_id, message.send_at, now)  # marked before the transaction
+                try:
+                    answer = smtp.send(message)
+                except PermanentFailure as exc:
+                    ledger.failed(keys, now, exc.detail)
+                    report.failed.append((message, exc.detail))
+                except TemporaryFailure as exc:
+                    ledger.deferred(keys, now, exc.detail)
+                    report.deferred.append((message, exc.detail))
+                    if exc.connection_lost:
+                        raise
+                else:
+                    ledger.sent(keys, now, answer)
+                    report.sent.append(message)
+    except TemporaryFailure as exc:
+        # The server is unreachable: everything not yet tried waits for the next run.
+        for message in messages:
+            ledger.deferred([r.key for r in message.reminders], now, exc.detail)
+            report.deferred.append((message, exc.detail))

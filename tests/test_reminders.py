@@ -1,0 +1,306 @@
+"""`plan-cal remind` end to end against a real SMTP server (aiosmtpd): exactly once, on working days."""
+
+from __future__ import annotations
+
+import sqlite3
+import ssl
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from conftest import EXAMPLE, Result
+from smtpserver import Server, make_certificate
+
+HEAD = 'plan: План\nid: p\nacademic_year: "2019-2020"\n'
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with Server() as s:
+        yield s
+
+
+def _config(
+    tmp_path: Path,
+    port: int,
+    plans: list[Path],
+    *,
+    recipients: tuple[str, ...] = ("lib@example.org",),
+    extra_smtp: str = 'security = "none"',
+    extra: str = "",
+) -> Path:
+    path = tmp_path / "plan-cal.toml"
+    listed = ", ".join(f'"{p}"' for p in plans)
+    path.write_text(
+        f"plans = [{listed}]\n"
+        f'[calendar]\nurl = "https://plan.example.org/"\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\n{extra_smtp}\nsender = "РМО библиотекарей <rmo@example.org>"\n'
+        f"timeout = 2\n"
+        f"[reminders]\nrecipients = [{', '.join(repr(r).replace(chr(39), chr(34)) for r in recipients)}]\n"
+        f'state = "state.sqlite3"\n{extra}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _plan(tmp_path: Path, items: str, name: str = "plan.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(HEAD + "items:\n" + items, encoding="utf-8")
+    return path
+
+
+def _ledger(tmp_path: Path) -> list[tuple[str, ...]]:
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        return list(db.execute("SELECT item, occurrence, lead, recipient, status FROM reminders ORDER BY 1, 2, 3, 4"))
+
+
+def test_the_example_plan_at_a_chosen_moment(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    config = _config(tmp_path, server.port, [EXAMPLE])
+    result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert result.code == 0, result.err
+    assert "отправлено писем 1" in result.out
+    [message] = server.recorder.parsed()
+    assert message["Subject"] == "Срок: Сдача плана работы библиотеки на 2019-2020 учебный год"
+    body = message.get_body(("plain",)).get_content()
+    assert "срок — 30 сентября 2019 г., понедельник — через 14 дней" in body
+    assert "В плане: «до 1 октября»" in body
+    assert "https://plan.example.org/rmo-2019-2020.ics" in body
+    # The same moment again sends nothing.
+    again = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert again.code == 0 and "отправлено писем 0" in again.out and "уже были отправлены раньше: 1" in again.out
+    assert len(server.recorder.messages) == 1
+    sent = [row for row in _ledger(tmp_path) if row[4] == "sent"]
+    assert sent == [("sdacha-plana", "2019-09-30", "14d", "lib@example.org", "sent")]
+    # An older reminder (1 day before 5 September) is past the catch-up window: logged as missed, never sent.
+    assert ("iniciativnaya-gruppa", "2019-09-05", "1d", "lib@example.org", "missed") in _ledger(tmp_path)
+
+
+def test_an_email_parsed_back(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    plan = _plan(
+        tmp_path,
+        "  - id: zased\n    title: Заседание РМО <b>важно</b>\n    when: 19.09 14:00\n"
+        "    location: ИМЦ\n    responsible: Иванова И. И.\n"
+        "    agenda: [Обеспеченность учебниками, Новая модель библиотеки]\n",
+    )
+    config = _config(tmp_path, server.port, [plan])
+    assert cli("remind", "--config", config, "--at", "2019-09-18T09:00").code == 0
+    [message] = server.recorder.parsed()
+    assert message["From"] == "РМО библиотекарей <rmo@example.org>"
+    assert message["To"] == "lib@example.org"
+    assert message["Date"] == "Wed, 18 Sep 2019 09:00:00 +0300"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Message-ID"].endswith("@example.org>")
+    assert message.get_content_type() == "multipart/mixed"
+    alternative = message.get_payload()[0]
+    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "19 сентября 2019 г., четверг, 14:00 — завтра" in text
+    assert "Место: ИМЦ" in text and "Ответственные: Иванова И. И." in text and "1) Обеспеченность учебниками" in text
+    assert "<b>важно</b>" not in html and "&lt;b&gt;важно&lt;/b&gt;" in html, "HTML is autoescaped"
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar" and attachment.get_param("method") == "PUBLISH"
+    cal = icalendar.Calendar.from_ical(attachment.get_content())
+    assert str(cal["METHOD"]) == "PUBLISH"
+    [event] = cal.walk("VEVENT")
+    assert event["DTSTART"].dt.isoformat() == "2019-09-19T14:00:00+03:00"
+    assert not event.walk("VALARM") and str(event["ORGANIZER"]) == "mailto:rmo@example.org"
+
+
+def test_headers_cannot_be_injected(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    plan = _plan(tmp_path, '  - id: a\n    title: "Отчёт\\nBcc: evil@example.com\\r\\nX-Evil: 1"\n    when: до 20.09\n')
+    config = _config(tmp_path, server.port, [plan])
+    assert cli("remind", "--config", config, "--at", "2019-09-18T09:00").code == 0
+    [(_, recipients, raw)] = server.recorder.messages
+    assert recipients == ["lib@example.org"]
+    header_lines = raw.split(b"\r\n\r\n", 1)[0].decode().split("\r\n")
+    assert not [line for line in header_lines if line.startswith(("Bcc:", "X-Evil:"))]
+    [message] = server.recorder.parsed()
+    assert message["Bcc"] is None and message["X-Evil"] is None
+    assert message["Subject"] == "Срок: Отчёт Bcc: evil@example.com X-Evil: 1", "the text stays in the subject"
+
+
+def test_a_saturday_reminder_goes_out_on_friday(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    # Due Monday 30 September: "1d" falls on Sunday 29th and moves to Friday 27th, with "3d".
+    config = _config(tmp_path, server.port, [EXAMPLE], extra='catch_up = "1h"\n')
+    assert "отправлено писем 0" in cli("remind", "--config", config, "--at", "2019-09-26T09:00").out
+    result = cli("remind", "--config", config, "--at", "2019-09-27T09:00")
+    assert "отправлено писем 1" in result.out, result.out + result.err
+    for weekend in ("2019-09-28T09:00", "2019-09-29T09:00"):
+        assert "отправлено писем 0" in cli("remind", "--config", config, "--at", weekend).out
+    assert {row[2] for row in _ledger(tmp_path) if row[4] == "sent"} == {"3d", "1d"}
+    [message] = server.recorder.parsed()
+    assert message.get_body(("plain",)).get_content().count("Сдача плана работы") == 1
+
+
+def test_a_holiday_moves_the_reminder(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    # Due Tuesday 5 November 2019; the day before is Unity Day (a holiday), so "1d" goes out on Friday 1 November.
+    plan = _plan(tmp_path, "  - {id: otchet, title: Отчёт, when: не позднее 5 ноября}\n")
+    config = _config(tmp_path, server.port, [plan], extra='before_deadline = ["1d"]\ncatch_up = "1h"\n')
+    assert "отправлено писем 0" in cli("remind", "--config", config, "--at", "2019-10-31T09:00").out
+    assert "отправлено писем 1" in cli("remind", "--config", config, "--at", "2019-11-01T09:00").out
+    assert "отправлено писем 0" in cli("remind", "--config", config, "--at", "2019-11-04T09:00").out
+
+
+def test_the_digest(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    plan = _plan(
+        tmp_path,
+        "  - {id: a, title: Первый отчёт, when: до 20.09}\n"
+        "  - {id: b, title: Второй отчёт, when: не позднее 19.09}\n"
+        "  - {id: c, title: Семинар, when: 19.09}\n",
+    )
+    config = _config(
+        tmp_path,
+        server.port,
+        [plan],
+        recipients=("one@example.org", "two@example.org"),
+        extra='before_deadline = ["1d"]\nbefore_event = ["1d"]\n',
+    )
+    assert "отправлено писем 2" in cli("remind", "--config", config, "--at", "2019-09-18T09:00").out
+    messages = server.recorder.parsed()
+    assert sorted(m["To"] for m in messages) == ["one@example.org", "two@example.org"]
+    assert messages[0]["Subject"] == "Напоминания по плану на 18 сентября 2019: 3 пункта"
+    text = messages[0].get_body(("plain",)).get_content()
+    assert all(t in text for t in ("Первый отчёт", "Второй отчёт", "Семинар"))
+    assert len(list(messages[0].iter_attachments())) == 3
+
+
+def test_without_digest_one_email_each(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    plan = _plan(tmp_path, "  - {id: a, title: А, when: до 20.09}\n  - {id: b, title: Б, when: до 20.09}\n")
+    config = _config(tmp_path, server.port, [plan], extra='digest = false\nbefore_deadline = ["1d"]\n')
+    assert "отправлено писем 2" in cli("remind", "--config", config, "--at", "2019-09-18T09:00").out
+
+
+def test_month_start_and_notify(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    plan = _plan(tmp_path, "  - {id: m, title: Мониторинг фондов, when: ноябрь, notify: [metod]}\n")
+    config = _config(tmp_path, server.port, [plan], extra='[reminders.groups]\nmetod = ["metod@example.org"]\n')
+    result = cli("remind", "--config", config, "--at", "2019-11-01T09:00")
+    assert "отправлено писем 1" in result.out, result.err
+    [message] = server.recorder.parsed()
+    assert message["To"] == "metod@example.org"
+    assert message["Subject"] == "В ноябре по плану: Мониторинг фондов"
+
+
+def test_catch_up_window(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    config = _config(tmp_path, server.port, [EXAMPLE], extra='catch_up = "3d"\n')
+    late = cli("remind", "--config", config, "--at", "2019-09-18T10:00")  # the 14d reminder was due on the 16th
+    assert "отправлено писем 1" in late.out
+    assert "Это напоминание запоздало" in server.recorder.parsed()[0].get_body(("plain",)).get_content()
+    tmp2 = tmp_path / "other"
+    tmp2.mkdir()
+    config2 = _config(tmp2, server.port, [EXAMPLE], extra='catch_up = "3d"\n')
+    too_late = cli("remind", "--config", config2, "--at", "2019-09-21T10:00")  # five days late: skipped
+    assert "отправлено писем 0" in too_late.out and "пропущено как слишком старые" in too_late.out
+    assert ("sdacha-plana", "2019-09-30", "14d", "lib@example.org", "missed") in _ledger(tmp2)
+    assert not [row for row in _ledger(tmp2) if row[4] == "sent"]
+
+
+def test_dry_run_sends_and_records_nothing(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    config = _config(tmp_path, server.port, [EXAMPLE])
+    result = cli("remind", "--config", config, "--at", "2019-09-16T09:00", "--dry-run")
+    assert result.code == 0
+    assert "Кому: lib@example.org" in result.out and "через 14 дней" in result.out
+    assert not server.recorder.messages
+    assert not (tmp_path / "state.sqlite3").exists()
+
+
+def test_starttls_with_auth(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cert, key = make_certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts the test certificate, and only it
+    monkeypatch.setenv("RMO_SMTP_PASSWORD", "Secret-123")
+    with Server(tls=context, users={"rmo@example.org": "Secret-123"}) as server:
+        config = _config(
+            tmp_path,
+            server.port,
+            [EXAMPLE],
+            extra_smtp=('security = "starttls"\nusername = "rmo@example.org"\npassword_env = "RMO_SMTP_PASSWORD"'),
+        )
+        result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+        assert result.code == 0, result.err
+        assert server.recorder.logins == ["rmo@example.org"] and len(server.recorder.messages) == 1
+        monkeypatch.setenv("RMO_SMTP_PASSWORD", "wrong")
+        (tmp_path / "state.sqlite3").unlink()
+        wrong = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+        assert wrong.code == 1 and "не принял имя пользователя или пароль" in wrong.err
+        monkeypatch.delenv("RMO_SMTP_PASSWORD")
+        missing = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+        assert missing.code == 1 and "RMO_SMTP_PASSWORD" in missing.err
+        monkeypatch.setenv("RMO_SMTP_PASSWORD", "пароль")
+        cyrillic = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+        assert cyrillic.code == 1 and "только латиницу" in cyrillic.err and "Traceback" not in cyrillic.err
+
+
+def test_server_down_then_up(cli: Callable[..., Result], tmp_path: Path) -> None:
+    from smtpserver import free_port
+
+    port = free_port()
+    config = _config(tmp_path, port, [EXAMPLE])
+    down = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert down.code == 3 and "повторится при следующем запуске" in down.err
+    assert ("sdacha-plana", "2019-09-30", "14d", "lib@example.org", "deferred") in _ledger(tmp_path)
+    with Server(port=port) as server:
+        up = cli("remind", "--config", config, "--at", "2019-09-16T09:05")
+        assert up.code == 0 and len(server.recorder.messages) == 1
+        assert cli("remind", "--config", config, "--at", "2019-09-16T09:10").code == 0
+        assert len(server.recorder.messages) == 1
+
+
+def test_451_then_success(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    server.recorder.behaviour.temporary_failures = 1
+    config = _config(tmp_path, server.port, [EXAMPLE])
+    first = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert first.code == 3 and "451" in first.err
+    second = cli("remind", "--config", config, "--at", "2019-09-16T10:00")
+    assert second.code == 0 and len(server.recorder.messages) == 1
+
+
+def test_550_for_one_recipient_of_two(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    server.recorder.behaviour.refuse["bad@example.org"] = "550 5.1.1 no such user"
+    config = _config(tmp_path, server.port, [EXAMPLE], recipients=("good@example.org", "bad@example.org"))
+    result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert result.code == 1 and "550 5.1.1 no such user" in result.err
+    assert [r[1] for r in server.recorder.messages] == [["good@example.org"]]
+    statuses = {row[3]: row[4] for row in _ledger(tmp_path) if row[0] == "sdacha-plana"}
+    assert statuses == {"good@example.org": "sent", "bad@example.org": "failed"}
+    again = cli("remind", "--config", config, "--at", "2019-09-16T11:00")
+    assert again.code == 0 and len(server.recorder.messages) == 1, "neither resent nor retried forever"
+
+
+def test_connection_dropped_in_data(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    server.recorder.behaviour.drop_data = 1
+    config = _config(tmp_path, server.port, [EXAMPLE])
+    assert cli("remind", "--config", config, "--at", "2019-09-16T09:00").code == 3
+    assert not server.recorder.messages
+    assert cli("remind", "--config", config, "--at", "2019-09-16T09:30").code == 0
+    assert len(server.recorder.messages) == 1
+
+
+def test_slow_server_past_the_timeout(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    server.recorder.behaviour.stall_data = 4  # the client waits 2 s
+    config = _config(tmp_path, server.port, [EXAMPLE])
+    assert cli("remind", "--config", config, "--at", "2019-09-16T09:00").code == 3
+    server.recorder.behaviour.stall_data = 0
+    assert cli("remind", "--config", config, "--at", "2019-09-16T09:30").code == 0
+    assert len(server.recorder.messages) == 1
+
+
+def test_message_id_is_stable(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from plan_calendar.config import load_config
+    from plan_calendar.reminders.mail import compose
+    from plan_calendar.reminders.rules import due
+    from plan_calendar.reminders.run import load_schedules
+
+    config = load_config(_config(tmp_path, 25, [EXAMPLE]))
+    now = datetime(2019, 9, 16, 9, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    schedules = load_schedules([EXAMPLE])
+    first = compose(due(schedules, config.reminders, now)[0], config, now)
+    second = compose(due(schedules, config.reminders, now)[0], config, now)
+    assert [m.message_id for m in first] == [m.message_id for m in second]
+    assert [m.as_bytes() for m in first] == [m.as_bytes() for m in second], "emails are byte-identical"

@@ -366,6 +366,34 @@ def remind(
         raise typer.Exit(ExitCode.PLAN_ERROR)
 
 
+@app.command(cls=_Command)
+def scheduler(
+    plans: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Файлы планов; без них — plans из файла настроек.", metavar="ПЛАН.yaml", show_default=False
+        ),
+    ] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")] = None,
+    watch_every: Annotated[
+        float, typer.Option("--watch-every", help="Как часто проверять, не изменились ли файлы (секунды).", min=0.5)
+    ] = 10.0,
+) -> None:
+    """Работать службой: отправлять напоминания в их время (для systemd).
+
+    При запуске отправляет то, что наступило, пока служба не работала (в пределах catch_up), затем ждёт
+    следующего времени отправки. Перечитывает планы и настройки при их изменении. Останавливается по
+    SIGTERM или Ctrl+C. Вместе с cron-запусками `remind` ничего не отправляет дважды.
+    """
+    import logging  # noqa: PLC0415
+
+    from plan_calendar.reminders.scheduler import ReminderService  # noqa: PLC0415
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    ReminderService(config_file, list(plans) if plans else None, watch_every=watch_every).run()
+
+
 def _moment(text: str | None, zone: str) -> datetime:
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 

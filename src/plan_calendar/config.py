@@ -423,8 +423,8 @@ class _ConfigReader:
             groups[str(name)] = self.emails(values, "groups")
             del members
         send_at_text = self.string(data, "send_at", "reminders", d.send_at.strftime("%H:%M"))
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})", send_at_text)
-        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", send_at_text)
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59 or int(m.group(3) or 0) > 59:
             raise self.fail(
                 f"«send_at = {send_at_text!r}»: время записано непонятно", "reminders", "send_at", "Пишите «09:00»."
             )
@@ -449,7 +449,7 @@ class _ConfigReader:
             before_deadline=self.leads(data, "before_deadline", d.before_deadline),
             before_event=self.leads(data, "before_event", d.before_event),
             month_start=self.boolean(data, "month_start", "reminders", d.month_start),
-            send_at=time(int(m.group(1)), int(m.group(2))),
+            send_at=time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)),
             timezone=zone,
             working_days_only=self.boolean(data, "working_days_only", "reminders", d.working_days_only),
             country=country,

@@ -25,7 +25,7 @@ from plan_calendar.plan import Item, Plan
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Day, Deadline, Each, Recurring, Several, Span, SpanShape, When
 
-__all__ = ["Reminder", "Target", "TargetKind", "due", "reminders_between", "targets"]
+__all__ = ["Reminder", "Target", "TargetKind", "due", "next_send_time", "reminders_between", "targets"]
 
 _MAX_WORKDAY_SEARCH = 31
 
@@ -250,6 +250,19 @@ def reminders_between(
                     out.extend(Reminder(target, lead, who, at) for who in recipients(target.item, settings))
     out.sort(key=lambda r: (r.send_at, r.key))
     return out
+
+
+def next_send_time(schedules: list[Schedule], settings: ReminderSettings, now: datetime) -> datetime | None:
+    """The earliest send time after ``now`` (within a year), or None when nothing is left to remind."""
+    horizon = now + timedelta(days=366)
+    best: datetime | None = None
+    for schedule in schedules:
+        for target in targets(schedule, settings):
+            for lead in target.leads:
+                at = send_time(target, lead, settings)
+                if now < at <= horizon and (best is None or at < best):
+                    best = at
+    return best
 
 
 def due(schedules: list[Schedule], settings: ReminderSettings, now: datetime) -> tuple[list[Reminder], list[Reminder]]:

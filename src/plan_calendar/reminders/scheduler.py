@@ -1,0 +1,142 @@
+"""`plan-cal scheduler`: a long-running service that sends reminders at their time (APScheduler 3.x).
+
+It runs the same code as `plan-cal remind`, so the ledger keeps cron and the service from sending twice:
+- at start, one run sends whatever became due while the service was down (within the catch-up window);
+- then one job at the next send time computed from the plans; after each run, the next one is scheduled;
+- a watch job reloads the plans and the config when their files change, and reschedules;
+- SIGTERM and SIGINT stop it cleanly after the run in progress.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from plan_calendar.config import Config, load_config
+from plan_calendar.errors import PlanError
+from plan_calendar.reminders.rules import next_send_time
+from plan_calendar.reminders.run import load_schedules, remind
+
+__all__ = ["ReminderService"]
+
+log = logging.getLogger("plan_calendar.scheduler")
+SEND_JOB = "send-reminders"
+WATCH_JOB = "watch-files"
+
+
+class ReminderService:
+    """The scheduler service; ``run()`` blocks until stopped."""
+
+    def __init__(
+        self,
+        config_path: Path | None,
+        plan_paths: list[Path] | None = None,
+        *,
+        watch_every: float = 10.0,
+        clock: Callable[[ZoneInfo], datetime] = datetime.now,
+    ) -> None:
+        self.config_path = config_path
+        self.plan_override = plan_paths
+        self.watch_every = watch_every
+        self.clock = clock
+        self.config = self._load_config()
+        self.tz = ZoneInfo(self.config.reminders.timezone)
+        self.scheduler = BlockingScheduler(timezone=self.tz)
+        self._mtimes = self._file_times()
+
+    # ------------------------------------------------------------------ files
+    def _load_config(self) -> Config:
+        return load_config(self.config_path)
+
+    @property
+    def plans(self) -> list[Path]:
+        return list(self.plan_override or self.config.plans)
+
+    def _file_times(self) -> dict[Path, float]:
+        paths = [*self.plans, *([self.config.source] if self.config.source else [])]
+        return {p: p.stat().st_mtime if p.exists() else -1.0 for p in paths}
+
+    # ------------------------------------------------------------------ jobs
+    def run_once(self) -> None:
+        """One `remind` run at the current time; errors are logged, never fatal to the service."""
+        now = self.clock(self.tz)
+        try:
+            report = remind(self.config, self.plans, now)
+        except PlanError as exc:
+            log.error("напоминания не отправлены: %s", exc)
+        else:
+            for message in report.sent:
+                log.info("отправлено: %s — %s", message.recipient, message.subject)
+            for message, detail in report.failed:
+                log.error("отклонено: %s — %s", message.recipient, detail)
+            for message, detail in report.deferred:
+                log.warning("отложено до следующего запуска: %s — %s", message.recipient, detail)
+            for reminder in report.missed:
+                log.warning("пропущено (старше окна catch_up): %s/%s", reminder.target.item.id, reminder.recipient)
+            if report.deferred:
+                # The server is down or busy: try again in a few minutes rather than at the next send time.
+                self._schedule(now + timedelta(minutes=5))
+                return
+        self.schedule_next()
+
+    def schedule_next(self) -> None:
+        now = self.clock(self.tz)
+        try:
+            at = next_send_time(load_schedules(self.plans), self.config.reminders, now)
+        except PlanError as exc:
+            log.error("план не прочитан, следующая проверка при изменении файлов: %s", exc)
+            return
+        if at is None:
+            log.info("больше напоминаний нет")
+            if self.scheduler.get_job(SEND_JOB):
+                self.scheduler.remove_job(SEND_JOB)
+            return
+        self._schedule(at)
+
+    def _schedule(self, at: datetime) -> None:
+        self.scheduler.add_job(
+            self.run_once,
+            "date",
+            run_date=at,
+            id=SEND_JOB,
+            replace_existing=True,
+            # After a pause (a suspended machine, a busy host) a late run still goes out within catch_up.
+            misfire_grace_time=int(self.config.reminders.catch_up.total_seconds()),
+            coalesce=True,
+        )
+        log.info("следующая отправка: %s", at.isoformat(timespec="seconds"))
+
+    def watch(self) -> None:
+        """Reload plans and config when their files change."""
+        current = self._file_times()
+        if current == self._mtimes:
+            return
+        self._mtimes = current
+        try:
+            self.config = self._load_config()
+        except PlanError as exc:
+            log.error("настройки не перечитаны: %s", exc)
+            return
+        log.info("планы или настройки изменились: перечитаны")
+        self.schedule_next()
+
+    # ------------------------------------------------------------------ lifecycle
+    def run(self) -> None:
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("получен сигнал %s: завершение", signal.Signals(signum).name)
+            self.scheduler.shutdown(wait=True)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.scheduler.add_job(self.watch, "interval", seconds=self.watch_every, id=WATCH_JOB, coalesce=True)
+        log.info("планировщик запущен: %s", ", ".join(map(str, self.plans)))
+        self.run_once()  # whatever became due while the service was down
+        self.scheduler.start()
+        log.info("планировщик остановлен")

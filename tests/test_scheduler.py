@@ -1,0 +1,122 @@
+"""`plan-cal scheduler` as a service (a real subprocess): sends once at the time, survives restarts and downtime."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import ROOT
+from smtpserver import Server
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def _write(tmp_path: Path, port: int, send: datetime, title: str = "Заседание РМО") -> Path:
+    """A plan with one event the day after ``send``, reminded one day before at ``send``'s time of day."""
+    event = send.date() + timedelta(days=1)
+    first = event.year if event.month >= 9 else event.year - 1
+    (tmp_path / "plan.yaml").write_text(
+        f'plan: План\nid: p\nacademic_year: "{first}-{first + 1}"\nitems:\n'
+        f'  - {{id: zasedanie, title: "{title}", when: "{event:%d.%m.%Y}"}}\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "plan-cal.toml"
+    config.write_text(
+        'plans = ["plan.yaml"]\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nsender = "РМО <rmo@example.org>"\ntimeout = 5\n'
+        '[reminders]\nrecipients = ["lib@example.org"]\nbefore_event = ["1d"]\nworking_days_only = false\n'
+        f'send_at = "{send:%H:%M:%S}"\ncatch_up = "3d"\nstate = "state.sqlite3"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with Server() as s:
+        yield s
+
+
+class Service:
+    def __init__(self, config: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "plan_calendar", "scheduler", "--config", str(config), "--watch-every", "0.5"],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+
+    def stop(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGTERM)
+        _, err = self.process.communicate(timeout=20)
+        return self.process.returncode, err
+
+
+def _wait(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def test_sends_once_at_the_time_and_not_again_after_a_restart(tmp_path: Path, server: Server) -> None:
+    send = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(seconds=4)
+    config = _write(tmp_path, server.port, send)
+    service = Service(config)
+    try:
+        time.sleep(2)
+        assert not server.recorder.messages, "nothing before its time"
+        assert _wait(lambda: len(server.recorder.messages) == 1, 20)
+        assert datetime.now(MOSCOW) >= send
+        time.sleep(1.5)
+        assert len(server.recorder.messages) == 1
+    finally:
+        code, log = service.stop()
+    assert code == 0, log
+    assert "отправлено: lib@example.org" in log and "планировщик остановлен" in log
+    restarted = Service(config)
+    time.sleep(3)
+    code, log = restarted.stop()
+    assert code == 0, log
+    assert len(server.recorder.messages) == 1, "a restart does not resend"
+
+
+def test_after_downtime_the_late_reminder_goes_out(tmp_path: Path, server: Server) -> None:
+    send = datetime.now(MOSCOW).replace(microsecond=0) - timedelta(hours=2)  # due while the service was down
+    config = _write(tmp_path, server.port, send)
+    service = Service(config)
+    try:
+        assert _wait(lambda: len(server.recorder.messages) == 1, 20)
+    finally:
+        code, log = service.stop()
+    assert code == 0, log
+    text = server.recorder.parsed()[0].get_body(("plain",)).get_content()
+    assert "Это напоминание запоздало" in text
+
+
+def test_reloads_a_changed_plan(tmp_path: Path, server: Server) -> None:
+    later = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(days=30)
+    config = _write(tmp_path, server.port, later)
+    service = Service(config)
+    try:
+        time.sleep(2)
+        soon = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(seconds=3)
+        _write(tmp_path, server.port, soon, title="Перенесённое заседание")
+        assert _wait(lambda: len(server.recorder.messages) == 1, 20)
+    finally:
+        code, log = service.stop()
+    assert code == 0, log
+    assert "перечитаны" in log
+    assert "Перенесённое заседание" in server.recorder.parsed()[0]["Subject"]

@@ -41,8 +41,8 @@ CREATE TABLE IF NOT EXISTS reminders (
     updated TEXT NOT NULL,
     PRIMARY KEY (plan, item, occurrence, lead, recipient)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY CHECK (id = 1), last TEXT NOT NULL);
 """
-_BATCH = 400  # keys per SELECT (SQLite's limit on variables is 32766; stay well below)
 
 
 class Ledger:
@@ -90,18 +90,35 @@ class Ledger:
             handle.close()
 
     def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
-        """The status of each key that has a row (looked up by primary key: flat as the ledger grows)."""
-        found: dict[Key, str] = {}
+        """The status of each key that has a row: a join on the primary key, flat as the ledger grows."""
         keys = list(dict.fromkeys(keys))
-        for i in range(0, len(keys), _BATCH):
-            batch = keys[i : i + _BATCH]
-            where = " OR ".join(["(plan=? AND item=? AND occurrence=? AND lead=? AND recipient=?)"] * len(batch))
-            params = [v for key in batch for v in key]
-            for row in self.db.execute(
-                f"SELECT plan, item, occurrence, lead, recipient, status FROM reminders WHERE {where}", params
-            ):
-                found[(row[0], row[1], row[2], row[3], row[4])] = row[5]
-        return found
+        if not keys:
+            return {}
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS wanted (plan, item, occurrence, lead, recipient, "
+            "PRIMARY KEY (plan, item, occurrence, lead, recipient)) WITHOUT ROWID"
+        )
+        with self._transaction():
+            self.db.execute("DELETE FROM wanted")
+            self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?, ?, ?, ?, ?)", keys)
+        rows = self.db.execute(
+            "SELECT r.plan, r.item, r.occurrence, r.lead, r.recipient, r.status FROM wanted w "
+            "JOIN reminders r USING (plan, item, occurrence, lead, recipient)"
+        )
+        return {(row[0], row[1], row[2], row[3], row[4]): row[5] for row in rows}
+
+    def last_run(self) -> datetime | None:
+        """When the previous sending run happened (to tell which reminders slipped out of the window since)."""
+        row = self.db.execute("SELECT last FROM runs WHERE id = 1").fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
+    def record_run(self, now: datetime) -> None:
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO runs (id, last) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last = excluded.last "
+                "WHERE excluded.last > runs.last",
+                (now.isoformat(),),
+            )
 
     def _set(
         self,

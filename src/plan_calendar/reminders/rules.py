@@ -265,9 +265,14 @@ def next_send_time(schedules: list[Schedule], settings: ReminderSettings, now: d
     return best
 
 
-def due(schedules: list[Schedule], settings: ReminderSettings, now: datetime) -> tuple[list[Reminder], list[Reminder]]:
-    """Reminders to send at ``now`` (within the catch-up window) and those missed (older than it)."""
+def due(
+    schedules: list[Schedule], settings: ReminderSettings, now: datetime, since: datetime | None = None
+) -> tuple[list[Reminder], list[Reminder]]:
+    """Reminders to send at ``now`` (within the catch-up window), and those that fell out of the window since
+    the previous run at ``since`` (missed: logged, not sent). Without ``since``, a month back is examined."""
     window_start = now - settings.catch_up
     to_send = reminders_between(schedules, settings, window_start, now)
-    missed = reminders_between(schedules, settings, window_start - timedelta(days=31), window_start)
+    oldest = window_start - timedelta(days=31)
+    missed_from = max(oldest, since - settings.catch_up) if since is not None else oldest
+    missed = reminders_between(schedules, settings, missed_from, window_start) if missed_from < window_start else []
     return to_send, missed

@@ -54,9 +54,9 @@ def remind(
 ) -> RemindReport:
     """Send every reminder due at ``now`` that the ledger has not seen sent; record each step."""
     schedules = load_schedules(plan_paths)
-    to_send, missed = due(schedules, config.reminders, now)
     report = RemindReport(dry_run=dry_run)
     if dry_run:  # reads the ledger if there is one, and writes nothing
+        to_send, _ = due(schedules, config.reminders, now, since=now)
         statuses: dict[tuple[str, str, str, str, str], str] = {}
         if config.reminders.state.exists():
             with Ledger(config.reminders.state) as ledger:
@@ -66,6 +66,7 @@ def remind(
         report.planned = compose(pending, config, now)
         return report
     with Ledger(config.reminders.state) as ledger, ledger.sending():
+        to_send, missed = due(schedules, config.reminders, now, since=ledger.last_run())
         statuses = ledger.statuses([r.key for r in [*to_send, *missed]])
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
         report.already = len(to_send) - len(pending)
@@ -75,6 +76,7 @@ def remind(
         report.planned = compose(pending, config, now)
         if report.planned:
             _send_all(report, ledger, config, now, sender)
+        ledger.record_run(now)
     return report
 
 

@@ -304,3 +304,46 @@ def test_message_id_is_stable(tmp_path: Path) -> None:
     second = compose(due(schedules, config.reminders, now)[0], config, now)
     assert [m.message_id for m in first] == [m.message_id for m in second]
     assert [m.as_bytes() for m in first] == [m.as_bytes() for m in second], "emails are byte-identical"
+
+
+@pytest.mark.parametrize(
+    ("moment", "countdown"),
+    [
+        ("2019-11-11T09:00", "через 21 день"),
+        ("2019-11-27T09:00", "через 5 дней"),
+        ("2019-11-29T09:00", "через 3 дня"),
+        ("2019-12-01T09:00", "через 1 день"),
+    ],
+)
+def test_countdown_plurals(cli: Callable[..., Result], tmp_path: Path, moment: str, countdown: str) -> None:
+    # Due Monday 2 December 2019; 1 December is a Sunday, so working days are off for this test.
+    plan = _plan(tmp_path, "  - {id: a, title: Отчёт, when: не позднее 2 декабря}\n")
+    config = _config(
+        tmp_path,
+        25,
+        [plan],
+        extra='before_deadline = ["21d", "5d", "3d", "1d"]\nworking_days_only = false\ncatch_up = "1h"\n',
+    )
+    result = cli("remind", "--config", config, "--at", moment, "--dry-run")
+    expected = "завтра" if countdown == "через 1 день" else countdown
+    assert f"срок — 2 декабря 2019 г., понедельник — {expected}" in result.out
+
+
+def test_two_runs_at_once_send_once(tmp_path: Path, server: Server) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    config = _config(tmp_path, server.port, [EXAMPLE], recipients=tuple(f"r{n}@example.org" for n in range(20)))
+    command = [sys.executable, "-m", "plan_calendar", "remind", "--config", str(config), "--at", "2019-09-16T09:00"]
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
+        for _ in range(3)
+    ]
+    for run in runs:
+        run.communicate(timeout=60)
+        assert run.returncode == 0
+    recipients = sorted(r for _, rcpt, _ in server.recorder.messages for r in rcpt)
+    assert recipients == sorted(f"r{n}@example.org" for n in range(20)), "each recipient exactly once"

@@ -407,6 +407,52 @@ def _moment(text: str | None, zone: str) -> datetime:
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
 
 
+# ----------------------------------------------------------------------------- import
+@app.command("import", cls=_Command)
+def import_(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Документ с таблицей плана: .docx, .odt, .xlsx, .csv, .tsv или .txt.",
+            metavar="ФАЙЛ",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Куда записать план (YAML); без него — на экран.", metavar="ПЛАН.yaml"),
+    ] = None,
+    year: Annotated[
+        str | None, typer.Option("--year", help="Учебный год, если его нет в тексте над таблицей.", metavar="ГГГГ-ГГГГ")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Перезаписать существующий файл.")] = False,
+) -> None:
+    """Импортировать план из документа Word, LibreOffice, Excel, CSV или текста в YAML.
+
+    После каждого пункта — комментарий о том, как прочитана дата, и предупреждения. Код выхода 1 — таблица
+    плана не найдена или файл уже существует (без --force).
+    """
+    from plan_calendar.feeds import write_atomic  # noqa: PLC0415
+    from plan_calendar.importers.plan_writer import import_plan  # noqa: PLC0415
+
+    if output is not None and output.exists() and not force:
+        raise PlanError(f"файл «{output}» уже существует", hint="Укажите другой путь или добавьте --force.")
+    result = import_plan(source, year)
+    if output is None:
+        typer.echo(result.yaml, nl=False)
+    else:
+        write_atomic(output, result.yaml.encode("utf-8"))
+        typer.echo(
+            f"Записано: {output} — {_count(result.items, 'пункт', 'пункта', 'пунктов')}, "
+            f"предупреждений {len(result.warnings)}, ошибок в датах {len(result.errors)}.",
+            err=True,
+        )
+    for warning in result.warnings:
+        typer.echo(f"предупреждение: {warning}", err=True)
+    for error in result.errors:
+        typer.echo(f"ошибка в дате: {error}", err=True)
+
+
 # ----------------------------------------------------------------------------- explain
 def _current_academic_year(today: date) -> AcademicYear:
     return AcademicYear(today.year if today.month >= 9 else today.year - 1)

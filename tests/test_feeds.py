@@ -304,7 +304,9 @@ def test_a_crash_leaves_the_old_feed(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(OSError, match="disk full"):
         build([plan], Config(), out)
     assert feed.read_bytes() == old
-    assert sorted(p.name for p in out.iterdir()) == [".plan-cal.lock", "rmo-2019-2020.ics"], "no temporary files"
+    assert sorted(p.name for p in out.iterdir()) == [".plan-cal.lock", "index.html", "rmo-2019-2020.ics"], (
+        "no temporary files"
+    )
 
 
 def test_concurrent_builds(tmp_path: Path) -> None:
@@ -318,7 +320,7 @@ def test_concurrent_builds(tmp_path: Path) -> None:
         assert run.returncode == 0, err
     cal = parse_all((out / "test.ics").read_bytes())
     assert len(list(cal.walk("VEVENT"))) == 3000
-    assert sorted(p.name for p in out.iterdir()) == [".plan-cal.lock", "test.ics"]
+    assert sorted(p.name for p in out.iterdir()) == [".plan-cal.lock", "index.html", "test.ics"]
 
 
 @pytest.mark.parametrize(

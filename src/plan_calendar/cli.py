@@ -453,6 +453,76 @@ def import_(
         typer.echo(f"ошибка в дате: {error}", err=True)
 
 
+# ----------------------------------------------------------------------------- serve
+@app.command(cls=_Command)
+def serve(
+    folder: Annotated[Path, typer.Option("--dir", help="Папка, собранная командой build.", metavar="ПАПКА")] = Path(
+        "public"
+    ),
+    host: Annotated[str, typer.Option("--host", help="Адрес (по умолчанию только этот компьютер).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Порт.", min=1, max=65535)] = 8000,
+    watch: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--watch", help="План, при изменении которого пересобрать папку (можно несколько).", metavar="ПЛАН.yaml"
+        ),
+    ] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")] = None,
+) -> None:
+    """Показать собранную папку по HTTP: страницу плана и календари (для проверки или небольшой установки).
+
+    Для постоянной работы поставьте перед ней nginx или любой хостинг статических файлов (README).
+    """
+    import threading  # noqa: PLC0415
+
+    from plan_calendar.server import make_server  # noqa: PLC0415
+
+    if watch:
+        _build_quietly(list(watch), config_file, folder)
+    if not folder.is_dir():
+        raise PlanError(
+            f"папка «{folder}» не найдена", hint="Сначала соберите её: plan-cal build … --out " + str(folder)
+        )
+    try:
+        httpd = make_server(folder, host, port)
+    except OSError as exc:
+        raise PlanError(f"не удалось открыть {host}:{port}: {exc.strerror}", hint="Укажите другой --port.") from None
+    stop = threading.Event()
+    if watch:
+        threading.Thread(target=_rebuild_on_change, args=(list(watch), config_file, folder, stop), daemon=True).start()
+    typer.echo(f"plan-cal: http://{host}:{port}/ — папка {folder}; остановить: Ctrl+C", err=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        httpd.server_close()
+
+
+def _build_quietly(plans: list[Path], config_file: Path | None, folder: Path) -> None:
+    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
+
+    try:
+        build_feeds(plans, load_config(config_file), folder)
+    except PlanError as exc:
+        typer.echo(f"сборка не выполнена: {exc}", err=True)
+
+
+def _rebuild_on_change(plans: list[Path], config_file: Path | None, folder: Path, stop: Any) -> None:
+    def times() -> list[float]:
+        return [p.stat().st_mtime if p.exists() else -1.0 for p in plans]
+
+    seen = times()
+    while not stop.wait(1.0):
+        now = times()
+        if now != seen:
+            seen = now
+            _build_quietly(plans, config_file, folder)
+            typer.echo("план изменился: папка пересобрана", err=True)
+
+
 # ----------------------------------------------------------------------------- explain
 def _current_academic_year(today: date) -> AcademicYear:
     return AcademicYear(today.year if today.month >= 9 else today.year - 1)

@@ -42,6 +42,7 @@ from plan_calendar.errors import PlanError, ServiceError
 from plan_calendar.expand import Entry, expand
 from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
+from plan_calendar.site import FeedLink, render_page
 
 __all__ = ["BuildError", "BuildReport", "Feed", "Previous", "build", "read_previous", "render"]
 
@@ -100,6 +101,7 @@ class BuildReport:
     feeds: list[FeedResult] = field(default_factory=list)
     undated: list[tuple[str, str, str]] = field(default_factory=list)  # plan id, item id, when
     warnings: int = 0
+    page_written: bool = False
 
     @property
     def events(self) -> int:
@@ -492,8 +494,18 @@ def build(
         for feed, path, data, changed in rendered:
             written = write_atomic(path, data)
             report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written, changed))
+        changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
+        page = render_page(schedules, [_link(f, config) for f in feeds], changed_at, config.templates)
+        report.page_written = write_atomic(out / "index.html", page.encode("utf-8"))
     report.feeds.sort(key=lambda f: [x.name for x in feeds].index(f.name))
     return report
+
+
+def _link(feed: Feed, config: Config) -> FeedLink:
+    url = config.calendar.url
+    https = f"{url}{feed.filename}" if url else None
+    webcal = "webcal://" + https.split("://", 1)[1] if https else None
+    return FeedLink(feed.name, feed.title, feed.filename, len(feed.entries), https, webcal)
 
 
 def _check_names(schedules: list[Schedule], config: Config) -> None:

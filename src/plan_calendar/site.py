@@ -1,0 +1,165 @@
+"""The overview page: `build` writes ``index.html`` next to the feeds (Jinja2 template ``templates/site/``).
+
+One self-contained file: the plans, a subscribe block per feed, the year at a glance (September to August, each
+item on its days), undated items, and the warnings `check` would print. No wall clock: "updated" is the plans'
+last change, so an unchanged plan gives a byte-identical page.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+
+from plan_calendar.dates.describe import describe, plural
+from plan_calendar.dates.lexicon import KIND_NAMES
+from plan_calendar.expand import is_campaign
+from plan_calendar.schedule import Schedule
+from plan_calendar.when import Deadline, Ongoing, Recurring, Span, SpanShape, Undated
+
+__all__ = ["FeedLink", "render_page"]
+
+_PERIODS = frozenset({SpanShape.MONTH, SpanShape.MONTHS, SpanShape.MONTH_PART, SpanShape.TERM})
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One feed on the page: its title, its file, and the addresses to subscribe with."""
+
+    name: str
+    title: str
+    filename: str
+    events: int
+    https: str | None  # None when [calendar] url is not configured
+    webcal: str | None
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int  # first day of the month covered
+    end: int  # last day
+    style: str  # deadline | day | span | pattern | ongoing
+    label: str  # text alternative: what the mark or bar means
+
+
+@dataclass
+class Row:
+    title: str
+    wording: str
+    reading: str
+    kind: str
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class Month:
+    key: str  # 2019-10, for the "today" marker
+    label: str
+    days: int
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class PlanView:
+    title: str
+    updated: str
+    updated_iso: str
+    description: str | None
+    year: str
+    months: list[Month]
+    undated: list[tuple[str, str]]
+    errors: list[str]
+    warnings: list[str]
+
+
+def _months(schedule: Schedule) -> list[Month]:
+    year = schedule.plan.academic_year
+    months = []
+    for offset in range(12):
+        m = (8 + offset) % 12 + 1
+        y = year.first if m >= 9 else year.second
+        first = date(y, m, 1)
+        days = calendar.monthrange(y, m)[1]
+        label = format_date(first, "LLLL y", locale="ru").capitalize()
+        month = Month(f"{y}-{m:02d}", label, days)
+        last = date(y, m, days)
+        for entry in schedule.entries:
+            if entry.reading is None or isinstance(entry.reading.when, Undated):
+                continue
+            segments = _segments(entry.reading.when, first, last, tentative=not is_campaign(entry.item))
+            if segments:
+                item = entry.item
+                kind = KIND_NAMES[item.kind.value] if item.kind is not None else ""
+                month.rows.append(Row(item.title, " ".join(item.when.split()), describe(entry.reading), kind, segments))
+        month.rows.sort(key=lambda r: (r.segments[0].start, r.title))
+        months.append(month)
+    return months
+
+
+def _segments(when: object, first: date, last: date, *, tentative: bool) -> list[Segment]:
+    style_of_range = "ongoing" if isinstance(when, Ongoing) else "pattern" if isinstance(when, Recurring) else "span"
+    if tentative and isinstance(when, Span) and when.shape in _PERIODS:
+        style_of_range = "tentative"  # a seminar "in October": some day of the period, as in the feeds
+    out = []
+    for a, b in when.occurrences():  # type: ignore[attr-defined]
+        if b < first or a > last:
+            continue
+        start, end = max(a, first), min(b, last)
+        if isinstance(when, Deadline):
+            style, label = "deadline", f"срок: {format_date(start, 'd MMMM', locale='ru')}"
+        elif a == b:
+            style, label = (
+                ("pattern" if isinstance(when, Recurring) else "day"),
+                format_date(start, "d MMMM", locale="ru"),
+            )
+        else:
+            style = style_of_range
+            label = f"с {format_date(start, 'd MMMM', locale='ru')} по {format_date(end, 'd MMMM', locale='ru')}"
+            if style == "tentative":
+                label = f"{label}, дата уточняется"
+        out.append(Segment(start.day, end.day, style, label))
+    return out
+
+
+def _view(schedule: Schedule, updated: datetime) -> PlanView:
+    plan = schedule.plan
+    undated = [
+        (e.item.title, " ".join(e.item.when.split()))
+        for e in schedule.entries
+        if e.reading is not None and isinstance(e.reading.when, Undated)
+    ]
+    return PlanView(
+        title=plan.title,
+        updated=format_datetime(updated, "d MMMM y, HH:mm", locale="ru"),
+        updated_iso=updated.isoformat(timespec="seconds"),
+        description=plan.description,
+        year=plan.academic_year.name,
+        months=_months(schedule),
+        undated=undated,
+        errors=[str(e) for e in schedule.errors],
+        warnings=[f"{w.item_id or ''}: {w.message}".lstrip(": ") for w in schedule.warnings],
+    )
+
+
+def render_page(
+    schedules: list[Schedule], feeds: list[FeedLink], updated: dict[str, datetime], templates: Path | None = None
+) -> str:
+    """The page's HTML (autoescaped: nothing from a plan can add markup or scripts).
+
+    ``updated`` maps each plan's id to its last change (the plan file's modification time)."""
+    loaders: list[object] = [PackageLoader("plan_calendar", "templates")]
+    if templates is not None:
+        loaders.insert(0, FileSystemLoader(templates))
+    env = Environment(
+        loader=ChoiceLoader(loaders),  # type: ignore[arg-type]
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.globals["plural"] = plural
+    template = env.get_template("site/index.html")
+    return template.render(plans=[_view(s, updated[s.plan.id]) for s in schedules], feeds=feeds)

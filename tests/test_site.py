@@ -1,0 +1,152 @@
+"""The overview page `build` writes, and `plan-cal serve` over real HTTP."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, Result
+from plan_calendar.server import make_server
+from smtpserver import free_port
+
+CONFIG = '[calendar]\nurl = "https://plan.example.org/cal/"\n'
+
+
+@pytest.fixture
+def built(cli: Callable[..., Result], tmp_path: Path) -> Path:
+    plan = tmp_path / "rmo-2019-2020.yaml"
+    shutil.copy(EXAMPLE, plan)
+    os.utime(plan, (1567000000, 1567000000))
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        'plan: "Доп. план <b>жирный</b>"\nid: extra\nacademic_year: "2019-2020"\nitems:\n'
+        '  - {id: a, title: "<script>alert(1)</script> Консультации", when: по мере необходимости}\n'
+        "  - {id: b, title: Отчёт, when: до 1 октября}\n",
+        encoding="utf-8",
+    )
+    os.utime(extra, (1567000000, 1567000000))
+    config = tmp_path / "plan-cal.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "public"
+    assert cli("build", plan, extra, "--out", out, "--config", config).code == 0
+    return out
+
+
+def test_page_content(built: Path) -> None:
+    html = (built / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; Консультации" in html
+    assert "<b>жирный</b>" not in html
+    assert "https://plan.example.org/cal/rmo-2019-2020.ics" in html
+    assert 'href="webcal://plan.example.org/cal/rmo-2019-2020.ics"' in html
+    for client in ("Google Календарь", "Outlook", "Яндекс Календарь", "Apple Календарь", "Thunderbird"):
+        assert f"<summary>{client}" in html
+    assert "«девраль» прочитано как «февраль»" in html, "the warnings check prints"
+    assert "Консультации — «по мере необходимости»" in html, "undated items are listed"
+    assert 'план обновлён <time datetime="2019-08-28T13:46:40+00:00">28 августа 2019, 13:46</time>' in html
+    # Self-contained: nothing is loaded from another host.
+    assert not re.search(r"<(link|script)[^>]+(href|src)=", html) and "@import" not in html and "url(" not in html
+    assert '<html lang="ru">' in html and "<main>" in html and 'aria-label="Обозначения"' in html
+
+
+def test_page_is_byte_identical_and_not_rewritten(cli: Callable[..., Result], built: Path, tmp_path: Path) -> None:
+    page = built / "index.html"
+    before = page.stat().st_mtime_ns, page.read_bytes()
+    assert (
+        cli(
+            "build",
+            tmp_path / "rmo-2019-2020.yaml",
+            tmp_path / "extra.yaml",
+            "--out",
+            built,
+            "--config",
+            tmp_path / "plan-cal.toml",
+        ).code
+        == 0
+    )
+    assert (page.stat().st_mtime_ns, page.read_bytes()) == before
+
+
+@pytest.fixture
+def server(built: Path) -> Iterator[tuple[str, int]]:
+    (built / "sub").mkdir()
+    (built / "sub" / "file.txt").write_text("вложенный", encoding="utf-8")
+    outside = built.parent / "secret.txt"
+    outside.write_text("секрет", encoding="utf-8")
+    (built / "link.txt").symlink_to(outside)
+    port = free_port()
+    httpd = make_server(built, "127.0.0.1", port)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield "127.0.0.1", port
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _get(
+    address: tuple[str, int], path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection(*address, timeout=5)
+    conn.putrequest(method, path, skip_accept_encoding=True)
+    for name, value in {"Accept-Encoding": "gzip", **(headers or {})}.items():
+        conn.putheader(name, value)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def test_content_types_and_no_gzip(server: tuple[str, int]) -> None:
+    status, headers, body = _get(server, "/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8" and b"<!DOCTYPE html>" in body
+    status, headers, body = _get(server, "/rmo-2019-2020.ics")
+    assert status == 200 and headers["content-type"] == "text/calendar; charset=utf-8"
+    assert "content-encoding" not in headers and body.startswith(b"BEGIN:VCALENDAR")
+    assert int(headers["content-length"]) == len(body)
+
+
+def test_etag_last_modified_and_head(server: tuple[str, int]) -> None:
+    _, headers, body = _get(server, "/rmo-2019-2020.ics")
+    status, _, empty = _get(server, "/rmo-2019-2020.ics", headers={"If-None-Match": headers["etag"]})
+    assert status == 304 and empty == b""
+    status, _, _ = _get(server, "/rmo-2019-2020.ics", headers={"If-Modified-Since": headers["last-modified"]})
+    assert status == 304
+    status, head_headers, head_body = _get(server, "/rmo-2019-2020.ics", method="HEAD")
+    assert status == 200 and head_body == b"" and int(head_headers["content-length"]) == len(body)
+    assert head_headers["etag"] == headers["etag"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/sub%2f..%2f..%2fsecret.txt",
+        "/..%2fsecret.txt",
+        "//etc/passwd",
+        "/link.txt",
+        "/sub/",
+        "/.plan-cal.lock",
+        "/sub/..\\..\\secret.txt",
+        "/nope.ics",
+        "/%00",
+    ],
+)
+def test_nothing_outside_the_folder(server: tuple[str, int], path: str) -> None:
+    status, headers, body = _get(server, path)
+    assert status == 404, path
+    assert "секрет".encode() not in body and "Страница не найдена".encode() in body
+    assert headers["content-type"] == "text/html; charset=utf-8"
+
+
+def test_only_get_and_head(server: tuple[str, int]) -> None:
+    status, headers, body = _get(server, "/", method="POST")
+    assert status == 405 and headers["allow"] == "GET, HEAD" and "Метод не поддерживается".encode() in body
+    assert _get(server, "/sub/file.txt")[0] == 200

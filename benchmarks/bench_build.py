@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import icalendar
+from babel.dates import get_month_names
 
 SHAPES = [
     "{d}.{m:02d}",
@@ -38,34 +39,8 @@ SHAPES = [
     "по мере необходимости",
     "I четверть",
 ]
-GENITIVE = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
-NOMINATIVE = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-]
+GENITIVE = [str(get_month_names("wide", context="format", locale="ru")[m]) for m in range(1, 13)]
+NOMINATIVE = [str(get_month_names("wide", context="stand-alone", locale="ru")[m]) for m in range(1, 13)]
 KINDS = ["meeting", "seminar", "event", "campaign", "deadline", "task", "consultation"]
 
 

@@ -19,37 +19,13 @@ import sys
 import time
 from pathlib import Path
 
+from babel.dates import get_month_names
+
 from plan_calendar import AcademicYear, read_when
 
 ROOT = Path(__file__).resolve().parent.parent
-GENITIVE = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
-NOMINATIVE = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-]
+GENITIVE = [str(get_month_names("wide", context="format", locale="ru")[m]) for m in range(1, 13)]
+NOMINATIVE = [str(get_month_names("wide", context="stand-alone", locale="ru")[m]) for m in range(1, 13)]
 TEMPLATES = [
     "{d}.{m:02d}.{y}",
     "{d} {gm} {y}",

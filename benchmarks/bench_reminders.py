@@ -18,25 +18,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_month_names
+
 from plan_calendar.config import ReminderSettings
 from plan_calendar.reminders.ledger import Ledger
 from plan_calendar.reminders.rules import due
 from plan_calendar.reminders.run import load_schedules
 
-GENITIVE = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
+GENITIVE = [str(get_month_names("wide", context="format", locale="ru")[m]) for m in range(1, 13)]
 
 
 def generate(path: Path, items: int) -> None:

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from babel.dates import get_month_names
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,34 +16,8 @@ from plan_calendar.config import Config
 from plan_calendar.feeds import build
 from plan_calendar.when import Recurring, Several, Undated
 
-GENITIVE = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
-NOMINATIVE = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-]
+GENITIVE = [str(get_month_names("wide", context="format", locale="ru")[m]) for m in range(1, 13)]
+NOMINATIVE = [str(get_month_names("wide", context="stand-alone", locale="ru")[m]) for m in range(1, 13)]
 
 
 @st.composite

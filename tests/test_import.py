@@ -11,7 +11,7 @@ import pytest
 from conftest import EXAMPLE, ROOT, Result
 from plan_calendar import interpret, load_plan
 
-SEED = ROOT.parent / "shared" / "seed" / "plan-rmo-2019-2020.txt"
+SEED = ROOT / "examples" / "plan-rmo-2019-2020.txt"  # the seed: the Word table saved as text
 
 
 def _check(cli: Callable[..., Result], path: Path) -> dict:  # type: ignore[type-arg]

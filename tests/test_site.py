@@ -150,3 +150,51 @@ def test_only_get_and_head(server: tuple[str, int]) -> None:
     status, headers, body = _get(server, "/", method="POST")
     assert status == 405 and headers["allow"] == "GET, HEAD" and "Метод не поддерживается".encode() in body
     assert _get(server, "/sub/file.txt")[0] == 200
+
+
+def test_serve_watch_rebuilds(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from conftest import ROOT
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        'plan: План\nid: p\nacademic_year: "2019-2020"\nitems:\n  - {id: a, title: Первое, when: май}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "public"
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "plan_calendar", "serve", "--dir", str(out), "--port", str(port), "--watch", str(plan)],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def feed() -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/p.ics", timeout=2) as response:
+            return str(response.read().decode("utf-8"))
+
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert "SUMMARY:Первое" in feed()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        time.sleep(1.1)  # a new modification time
+        plan.write_text(plan.read_text(encoding="utf-8").replace("Первое", "Второе"), encoding="utf-8")
+        deadline = time.monotonic() + 20
+        while "SUMMARY:Второе" not in feed():
+            assert time.monotonic() < deadline, "the folder was not rebuilt"
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=10)
+    assert "пересобрана" in err

@@ -113,6 +113,16 @@ app = typer.Typer(
 
 _state: dict[str, bool] = {"debug": False}
 
+# Parameters several commands share.
+PlansArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Файлы планов (YAML); без них — plans из файла настроек.", metavar="ПЛАН.yaml", show_default=False
+    ),
+]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Ничего не выводить при успехе (для cron).")]
+
 
 def _version(value: bool) -> None:
     if value:
@@ -228,23 +238,15 @@ _PROGRESS_MIN_EVENTS = 2000
 
 @app.command(cls=_Command)
 def build(
-    plans: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Файлы планов (YAML); без них — plans из файла настроек.", metavar="ПЛАН.yaml", show_default=False
-        ),
-    ] = None,
+    plans: PlansArg = None,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out", "-o", help="Папка для календарей (по умолчанию public/ или out из настроек).", metavar="ПАПКА"
         ),
     ] = None,
-    config_file: Annotated[
-        Path | None,
-        typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ"),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ничего не выводить при успехе (для cron).")] = False,
+    config_file: ConfigOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Записать календари (.ics) для подписки: по одному на план и дополнительные из настроек.
 
@@ -305,13 +307,8 @@ def _progress(quiet: bool) -> Iterator[Any]:
 # ----------------------------------------------------------------------------- remind
 @app.command(cls=_Command)
 def remind(
-    plans: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Файлы планов; без них — plans из файла настроек.", metavar="ПЛАН.yaml", show_default=False
-        ),
-    ] = None,
-    config_file: Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")] = None,
+    plans: PlansArg = None,
+    config_file: ConfigOpt = None,
     at: Annotated[
         str | None,
         typer.Option(
@@ -321,7 +318,7 @@ def remind(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Показать, что было бы отправлено, ничего не отправляя и не записывая.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ничего не выводить при успехе (для cron).")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Отправить напоминания, срок которых наступил, и записать их в журнал.
 
@@ -368,13 +365,8 @@ def remind(
 
 @app.command(cls=_Command)
 def scheduler(
-    plans: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Файлы планов; без них — plans из файла настроек.", metavar="ПЛАН.yaml", show_default=False
-        ),
-    ] = None,
-    config_file: Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")] = None,
+    plans: PlansArg = None,
+    config_file: ConfigOpt = None,
     watch_every: Annotated[
         float, typer.Option("--watch-every", help="Как часто проверять, не изменились ли файлы (секунды).", min=0.5)
     ] = 10.0,
@@ -467,7 +459,7 @@ def serve(
             "--watch", help="План, при изменении которого пересобрать папку (можно несколько).", metavar="ПЛАН.yaml"
         ),
     ] = None,
-    config_file: Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")] = None,
+    config_file: ConfigOpt = None,
 ) -> None:
     """Показать собранную папку по HTTP: страницу плана и календари (для проверки или небольшой установки).
 

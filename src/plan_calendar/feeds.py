@@ -11,12 +11,10 @@ digest of each event's content kept in X-PLAN-CAL-DIGEST), so nothing else needs
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import tempfile
-import time as _time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -38,8 +36,9 @@ from icalendar import (
 )
 
 from plan_calendar.config import CalendarSettings, Config, FeedSpec
-from plan_calendar.errors import PlanError, ServiceError
+from plan_calendar.errors import PlanError
 from plan_calendar.expand import Entry, expand
+from plan_calendar.locking import exclusive
 from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
 from plan_calendar.site import FeedLink, render_page
@@ -429,26 +428,9 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-@contextlib.contextmanager
-def build_lock(folder: Path, wait: float = _LOCK_WAIT) -> Iterator[None]:
+def build_lock(folder: Path, wait: float = _LOCK_WAIT) -> contextlib.AbstractContextManager[None]:
     """One build at a time per output folder; a second one waits for the first."""
-    handle = (folder / LOCK_NAME).open("a")
-    try:
-        deadline = _time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if _time.monotonic() > deadline:
-                    raise ServiceError(
-                        f"другая сборка в папке «{folder}» не закончилась за {int(wait)} с",
-                        hint="Повторите позже.",
-                    ) from None
-                _time.sleep(0.05)
-        yield
-    finally:
-        handle.close()
+    return exclusive(folder / LOCK_NAME, wait, f"другая сборка в папке «{folder}» не закончилась за {int(wait)} с")
 
 
 # ----------------------------------------------------------------------------- builds

@@ -429,6 +429,10 @@ class _Reader:
             return Span(start.first, last_day, SpanShape.OPEN)
         if not (s.word(Word.TO) or s.word(Word.UNTIL) or s.punct("-")):
             raise _NoMatch("после начала ожидается «по …» или «до …»")
+        return self._range_end(s, start)
+
+    def _range_end(self, s: _TokStream, start: _Point) -> Span:
+        """After «-», «по» or «до»: the end of a range, then nothing more."""
         end = self._point(s)
         if end is None:
             raise _NoMatch("не указан конец периода")
@@ -705,13 +709,7 @@ class _Reader:
             if s.done():
                 return day_tail
         if s.punct("-") or s.word(Word.TO) or s.word(Word.UNTIL):
-            end = self._point(s)
-            if end is None:
-                raise _NoMatch("не указан конец периода")
-            if not end.is_month:
-                self._day_tail(s, end)
-            s.expect_done()
-            return self._span(start, end)
+            return self._range_end(s, start)
         if start.first.year == 1:
             raise _NoMatch(f"у числа {start.first.day} не указан месяц")
         s.expect_done()

@@ -13,14 +13,13 @@ sending runs take turns.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from plan_calendar.errors import ConfigError, ServiceError
+from plan_calendar.errors import ConfigError
+from plan_calendar.locking import exclusive
 
 __all__ = ["Key", "Ledger"]
 
@@ -71,23 +70,9 @@ class Ledger:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def sending(self, wait: float = 120.0) -> Iterator[None]:
+    def sending(self, wait: float = 120.0) -> contextlib.AbstractContextManager[None]:
         """Exclusive right to send: two runs (cron and the scheduler) take turns."""
-        handle = self.path.with_name(self.path.name + ".lock").open("a")
-        try:
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise ServiceError("другой запуск напоминаний не закончился", hint="Повторите позже.") from None
-                    time.sleep(0.05)
-            yield
-        finally:
-            handle.close()
+        return exclusive(self.path.with_name(self.path.name + ".lock"), wait, "другой запуск напоминаний не закончился")
 
     def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
         """The status of each key that has a row: a join on the primary key, flat as the ledger grows."""

@@ -1,0 +1,32 @@
+"""An exclusive lock file, waited for with a time limit: builds into one folder and sending runs take turns."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from plan_calendar.errors import ServiceError
+
+__all__ = ["exclusive"]
+
+
+@contextlib.contextmanager
+def exclusive(path: Path, wait: float, busy: str) -> Iterator[None]:
+    """Hold ``path`` locked (flock); after ``wait`` seconds of waiting raise ServiceError(``busy``), exit code 3."""
+    handle = path.open("a")
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ServiceError(busy, hint="Повторите позже.") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        handle.close()

@@ -198,3 +198,16 @@ def test_serve_watch_rebuilds(tmp_path: Path) -> None:
         server.terminate()
         _, err = server.communicate(timeout=10)
     assert "пересобрана" in err
+
+
+def test_page_follows_a_changed_plan(cli: Callable[..., Result], built: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(extra.read_text(encoding="utf-8").replace("Отчёт", "Годовой отчёт"), encoding="utf-8")
+    os.utime(extra, (1567000000, 1567000000))  # the same time: the content alone must trigger the new page
+    assert (
+        cli(
+            "build", tmp_path / "rmo-2019-2020.yaml", extra, "--out", built, "--config", tmp_path / "plan-cal.toml"
+        ).code
+        == 0
+    )
+    assert "Годовой отчёт" in (built / "index.html").read_text(encoding="utf-8")

@@ -41,7 +41,7 @@ from plan_calendar.expand import Entry, expand
 from plan_calendar.locking import exclusive
 from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
-from plan_calendar.site import FeedLink, render_page
+from plan_calendar.site import DIGEST_MARK, FeedLink, page_digest, render_page
 
 __all__ = ["BuildError", "BuildReport", "Feed", "Previous", "build", "read_previous", "render"]
 
@@ -477,10 +477,25 @@ def build(
             written = write_atomic(path, data)
             report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written, changed))
         changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
-        page = render_page(schedules, [_link(f, config) for f in feeds], changed_at, config.templates)
-        report.page_written = write_atomic(out / "index.html", page.encode("utf-8"))
+        links = [_link(f, config) for f in feeds]
+        page_path = out / "index.html"
+        digest = page_digest(schedules, links, changed_at, config.templates)
+        if not _page_has_digest(page_path, digest):
+            page = render_page(schedules, links, changed_at, config.templates)
+            report.page_written = write_atomic(page_path, page.encode("utf-8"))
     report.feeds.sort(key=lambda f: [x.name for x in feeds].index(f.name))
     return report
+
+
+def _page_has_digest(path: Path, digest: str) -> bool:
+    """Whether the page on disk was rendered from the same content (its digest is in its last line)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(0, path.stat().st_size - 200))
+            tail = handle.read().decode("utf-8", "replace")
+    except FileNotFoundError:
+        return False
+    return f"{DIGEST_MARK}{digest} -->" in tail
 
 
 def _link(feed: Feed, config: Config) -> FeedLink:

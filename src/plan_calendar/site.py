@@ -8,8 +8,10 @@ last change, so an unchanged plan gives a byte-identical page.
 from __future__ import annotations
 
 import calendar
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
@@ -21,8 +23,9 @@ from plan_calendar.expand import is_campaign
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Deadline, Ongoing, Recurring, Span, SpanShape, Undated
 
-__all__ = ["FeedLink", "render_page"]
+__all__ = ["DIGEST_MARK", "FeedLink", "page_digest", "render_page"]
 
+PAGE_VERSION = 1  # raise when the template or the page model changes, so pages are rendered anew
 _PERIODS = frozenset({SpanShape.MONTH, SpanShape.MONTHS, SpanShape.MONTH_PART, SpanShape.TERM})
 
 
@@ -100,6 +103,12 @@ def _months(schedule: Schedule) -> list[Month]:
     return months
 
 
+@lru_cache(maxsize=1024)
+def _short(d: date) -> str:
+    """«5 сентября»."""
+    return format_date(d, "d MMMM", locale="ru")
+
+
 def _segments(when: object, first: date, last: date, *, tentative: bool) -> list[Segment]:
     style_of_range = "ongoing" if isinstance(when, Ongoing) else "pattern" if isinstance(when, Recurring) else "span"
     if tentative and isinstance(when, Span) and when.shape in _PERIODS:
@@ -110,7 +119,7 @@ def _segments(when: object, first: date, last: date, *, tentative: bool) -> list
             continue
         start, end = max(a, first), min(b, last)
         if isinstance(when, Deadline):
-            style, label = "deadline", f"срок: {format_date(start, 'd MMMM', locale='ru')}"
+            style, label = "deadline", f"срок: {_short(start)}"
         elif a == b:
             style, label = (
                 ("pattern" if isinstance(when, Recurring) else "day"),
@@ -118,7 +127,7 @@ def _segments(when: object, first: date, last: date, *, tentative: bool) -> list
             )
         else:
             style = style_of_range
-            label = f"с {format_date(start, 'd MMMM', locale='ru')} по {format_date(end, 'd MMMM', locale='ru')}"
+            label = f"с {_short(start)} по {_short(end)}"
             if style == "tentative":
                 label = f"{label}, дата уточняется"
         out.append(Segment(start.day, end.day, style, label))
@@ -145,6 +154,24 @@ def _view(schedule: Schedule, updated: datetime) -> PlanView:
     )
 
 
+DIGEST_MARK = "<!-- plan-cal-digest: "
+
+
+def page_digest(
+    schedules: list[Schedule], feeds: list[FeedLink], updated: dict[str, datetime], templates: Path | None = None
+) -> str:
+    """A hash of everything the page shows, so an unchanged page need not be rendered again."""
+    content = [repr(feeds), repr(sorted(updated.items())), str(PAGE_VERSION)]
+    for schedule in schedules:
+        content.append(repr(schedule.plan.summary()))
+        for entry in schedule.entries:
+            content.append(repr((entry.item, entry.reading, entry.error and entry.error.message)))
+        content.append(repr([w.message for w in schedule.warnings]))
+    if templates is not None and (templates / "site" / "index.html").is_file():
+        content.append((templates / "site" / "index.html").read_text(encoding="utf-8"))
+    return hashlib.sha256("\n".join(content).encode("utf-8")).hexdigest()[:32]
+
+
 def render_page(
     schedules: list[Schedule], feeds: list[FeedLink], updated: dict[str, datetime], templates: Path | None = None
 ) -> str:
@@ -162,4 +189,5 @@ def render_page(
     )
     env.globals["plural"] = plural
     template = env.get_template("site/index.html")
-    return template.render(plans=[_view(s, updated[s.plan.id]) for s in schedules], feeds=feeds)
+    html = template.render(plans=[_view(s, updated[s.plan.id]) for s in schedules], feeds=feeds)
+    return f"{html}{DIGEST_MARK}{page_digest(schedules, feeds, updated, templates)} -->\n"

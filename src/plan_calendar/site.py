@@ -80,27 +80,42 @@ class PlanView:
 
 
 def _months(schedule: Schedule) -> list[Month]:
+    """September to August; each item's occurrences are computed once and placed in the months they touch."""
     year = schedule.plan.academic_year
-    months = []
+    months: dict[tuple[int, int], Month] = {}
     for offset in range(12):
         m = (8 + offset) % 12 + 1
         y = year.first if m >= 9 else year.second
         first = date(y, m, 1)
-        days = calendar.monthrange(y, m)[1]
         label = format_date(first, "LLLL y", locale="ru").capitalize()
-        month = Month(f"{y}-{m:02d}", label, days)
-        last = date(y, m, days)
-        for entry in schedule.entries:
-            if entry.reading is None or isinstance(entry.reading.when, Undated):
-                continue
-            segments = _segments(entry.reading.when, first, last, tentative=not is_campaign(entry.item))
-            if segments:
-                item = entry.item
-                kind = KIND_NAMES[item.kind.value] if item.kind is not None else ""
-                month.rows.append(Row(item.title, " ".join(item.when.split()), describe(entry.reading), kind, segments))
+        months[(y, m)] = Month(f"{y}-{m:02d}", label, calendar.monthrange(y, m)[1])
+    for entry in schedule.entries:
+        if entry.reading is None or isinstance(entry.reading.when, Undated):
+            continue
+        when = entry.reading.when
+        tentative = not is_campaign(entry.item)
+        by_month: dict[tuple[int, int], list[Segment]] = {}
+        for a, b in when.occurrences():
+            y, m = a.year, a.month
+            while (y, m) <= (b.year, b.month):
+                if (y, m) in months:
+                    first = date(y, m, 1)
+                    last = date(y, m, months[(y, m)].days)
+                    by_month.setdefault((y, m), []).append(
+                        _segment(when, max(a, first), min(b, last), a == b, tentative)
+                    )
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        if not by_month:
+            continue
+        item = entry.item
+        kind = KIND_NAMES[item.kind.value] if item.kind is not None else ""
+        reading_text = describe(entry.reading)
+        wording = " ".join(item.when.split())
+        for key, segments in by_month.items():
+            months[key].rows.append(Row(item.title, wording, reading_text, kind, segments))
+    for month in months.values():
         month.rows.sort(key=lambda r: (r.segments[0].start, r.title))
-        months.append(month)
-    return months
+    return list(months.values())
 
 
 @lru_cache(maxsize=1024)
@@ -109,29 +124,20 @@ def _short(d: date) -> str:
     return format_date(d, "d MMMM", locale="ru")
 
 
-def _segments(when: object, first: date, last: date, *, tentative: bool) -> list[Segment]:
-    style_of_range = "ongoing" if isinstance(when, Ongoing) else "pattern" if isinstance(when, Recurring) else "span"
+def _segment(when: object, start: date, end: date, single_day: bool, tentative: bool) -> Segment:
+    if isinstance(when, Deadline):
+        return Segment(start.day, end.day, "deadline", f"срок: {_short(start)}")
+    if single_day:
+        return Segment(start.day, end.day, "pattern" if isinstance(when, Recurring) else "day", _short(start))
+    label = f"с {_short(start)} по {_short(end)}"
+    if isinstance(when, Ongoing):
+        return Segment(start.day, end.day, "ongoing", label)
+    if isinstance(when, Recurring):
+        return Segment(start.day, end.day, "pattern", label)
     if tentative and isinstance(when, Span) and when.shape in _PERIODS:
-        style_of_range = "tentative"  # a seminar "in October": some day of the period, as in the feeds
-    out = []
-    for a, b in when.occurrences():  # type: ignore[attr-defined]
-        if b < first or a > last:
-            continue
-        start, end = max(a, first), min(b, last)
-        if isinstance(when, Deadline):
-            style, label = "deadline", f"срок: {_short(start)}"
-        elif a == b:
-            style, label = (
-                ("pattern" if isinstance(when, Recurring) else "day"),
-                format_date(start, "d MMMM", locale="ru"),
-            )
-        else:
-            style = style_of_range
-            label = f"с {_short(start)} по {_short(end)}"
-            if style == "tentative":
-                label = f"{label}, дата уточняется"
-        out.append(Segment(start.day, end.day, style, label))
-    return out
+        # a seminar "in October": some day of the period, as in the feeds
+        return Segment(start.day, end.day, "tentative", f"{label}, дата уточняется")
+    return Segment(start.day, end.day, "span", label)
 
 
 def _view(schedule: Schedule, updated: datetime) -> PlanView:

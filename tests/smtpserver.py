@@ -7,6 +7,7 @@ import datetime as dt
 import email
 import socket
 import ssl
+import time
 from dataclasses import dataclass, field
 from email.message import Message
 from email.policy import default as default_policy
@@ -38,6 +39,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.received_at: list[float] = []  # time.time() of each accepted message
         self.behaviour = Behaviour()
         self.logins: list[str] = []
 
@@ -60,6 +62,7 @@ class Recorder:
             b.temporary_failures -= 1
             return "451 4.3.0 try again later"
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        self.received_at.append(time.time())
         return "250 2.0.0 accepted"
 
     def parsed(self) -> list[Message]:

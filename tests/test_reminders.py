@@ -347,3 +347,15 @@ def test_two_runs_at_once_send_once(tmp_path: Path, server: Server) -> None:
         assert run.returncode == 0
     recipients = sorted(r for _, rcpt, _ in server.recorder.messages for r in rcpt)
     assert recipients == sorted(f"r{n}@example.org" for n in range(20)), "each recipient exactly once"
+
+
+def test_templates_can_be_overridden(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    folder = tmp_path / "my-templates" / "email"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt").write_text("Не забудьте: {{ reminders[0].title }}", encoding="utf-8")
+    config = _config(tmp_path, server.port, [EXAMPLE])
+    config.write_text('templates = "my-templates"\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli("remind", "--config", config, "--at", "2019-09-16T09:00").code == 0
+    [message] = server.recorder.parsed()
+    assert message["Subject"] == "Не забудьте: Сдача плана работы библиотеки на 2019-2020 учебный год"
+    assert "через 14 дней" in message.get_body(("plain",)).get_content(), "the other templates stay built in"

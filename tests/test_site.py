@@ -197,7 +197,7 @@ def test_serve_watch_rebuilds(tmp_path: Path) -> None:
     finally:
         server.terminate()
         _, err = server.communicate(timeout=10)
-    assert "пересобрана" in err
+    assert "план изменился: папка пересобирается" in err
 
 
 def test_page_follows_a_changed_plan(cli: Callable[..., Result], built: Path, tmp_path: Path) -> None:

@@ -511,8 +511,8 @@ def _rebuild_on_change(plans: list[Path], config_file: Path | None, folder: Path
         now = times()
         if now != seen:
             seen = now
+            typer.echo("план изменился: папка пересобирается", err=True)
             _build_quietly(plans, config_file, folder)
-            typer.echo("план изменился: папка пересобрана", err=True)
 
 
 # ----------------------------------------------------------------------------- explain

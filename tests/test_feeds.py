@@ -356,3 +356,29 @@ def test_config_example_builds_the_example(cli: Callable[..., Result], tmp_path:
         "sroki-rmo-2019-2020-zakaz-uchebnikov",
     }
     assert all(str(e["UID"]).endswith("@plan.example.org") for e in deadlines.values())
+
+
+def test_parallel_serialisation_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from plan_calendar import feeds
+    from plan_calendar.config import Config
+
+    items = "".join(f"  - {{id: i{n}, title: Пункт {n}, when: {1 + n % 28}.{1 + n % 12:02d}}}\n" for n in range(300))
+    plan = _plan(tmp_path, FULL_PLAN + items)
+    monkeypatch.setattr(feeds, "PARALLEL_MIN_EVENTS", 10**9)
+    feeds.build([plan], Config(), tmp_path / "serial")
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(feeds, "PARALLEL_MIN_EVENTS", 2)
+    monkeypatch.setattr(os, "fork", counting_fork)
+    feeds.build([plan], Config(), tmp_path / "parallel")
+    assert forks, "the two-process path ran"
+    serial = (tmp_path / "serial" / "test.ics").read_bytes()
+    assert (tmp_path / "parallel" / "test.ics").read_bytes() == serial
+    check_client_rules(serial)

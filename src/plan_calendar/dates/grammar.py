@@ -24,18 +24,18 @@ label=None, approximate=False)
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
-from typing import Any, NamedTuple
 
 from babel.dates import get_month_names
 
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range as _ru_range
 from plan_calendar.dates.describe import plural
-from plan_calendar.dates.lexicon import Cls, Lexicon, Word, lexicon
+from plan_calendar.dates.lexicon import Lexicon, Word, lexicon
+from plan_calendar.dates.recurrence import RRULE_DAYS, RecurrenceReader
 from plan_calendar.dates.school import AcademicYear, Season, TermKind
+from plan_calendar.dates.tokens import NoMatch, Tok, TokStream, tokenize
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
     Day,
@@ -53,48 +53,6 @@ from plan_calendar.when import (
 
 __all__ = ["read_when"]
 
-_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
-class Tok(NamedTuple):
-    """A token: its kind, its value and the text it came from."""
-
-    kind: str  # NUM DOT TIME ORD NL PUNCT MONTH WDAY WCHECK ORDW WORD UNK
-    value: Any  # what it is depends on kind: int, Word, (d, m, y), (h, m), str
-    text: str
-
-
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<nl>\n)
-  | (?P<iso>(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d))
-  | (?P<time>(?<!\d)(\d{1,2}):(\d{2})(?!\d))
-  | (?P<dot>(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2})(?!\d))?\.?)
-  | (?P<ord>(\d{1,2})-?(?:ая|ой|ий|ый|го|я|й|е|ю)(?![а-яa-z]))
-  | (?P<num>\d+)
-  | (?P<word>[а-яa-z]+)\.?
-  | (?P<punct>[-,;()/+])
-  | (?P<space>[ \t\r\f\v]+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE,
-)
-
-_NORMALISE = str.maketrans(
-    {
-        "ё": "е",
-        "–": "-",
-        "—": "-",
-        "‑": "-",
-        "‒": "-",
-        "−": "-",
-        "\u00a0": " ",
-        "\u2009": " ",
-        "«": " ",
-        "»": " ",
-        '"': " ",
-    }
-)
 
 # Key words that say "this is about a time" even without a number or a month: a text with one of them that
 # cannot be read is an error, not an undated item.
@@ -147,10 +105,6 @@ _SEASONS = {
 _TERM_WORDS = {Word.QUARTER: TermKind.QUARTER, Word.HALF_YEAR: TermKind.HALF, Word.TRIMESTER: TermKind.TRIMESTER}
 
 
-class _NoMatch(Exception):
-    """Internal: this shape does not fit; try the next one."""
-
-
 @dataclass(frozen=True, slots=True)
 class _Point:
     """One end of a range, or a whole reading of a day or month."""
@@ -175,7 +129,7 @@ def read_when(text: str, year: AcademicYear, *, until_inclusive: bool = False, l
     return Reading(text=text, when=when, warnings=tuple(dict.fromkeys(parser.warnings)))
 
 
-class _Reader:
+class _Reader(RecurrenceReader):
     def __init__(self, text: str, year: AcademicYear, until_inclusive: bool, lex: Lexicon) -> None:
         self.text = text
         self.year = year
@@ -183,59 +137,9 @@ class _Reader:
         self.lex = lex
         self.warnings: list[str] = []
 
-    # ----------------------------------------------------------------- tokens
-    def tokenize(self) -> list[Tok]:
-        tokens: list[Tok] = []
-        lookup = self.lex.lookup
-        for m in _TOKEN_RE.finditer(self.text.lower().translate(_NORMALISE)):
-            group = m.lastgroup
-            if group == "space":
-                continue
-            if group == "word":
-                word = m.group("word")
-                entry, correction = lookup(word)
-                if correction:
-                    self.warnings.append(correction)
-                cls = entry.cls
-                if cls is Cls.MONTH:
-                    tokens.append(Tok("MONTH", entry.value, word))
-                elif cls is Cls.WEEKDAY:
-                    tokens.append(Tok("WDAY", entry.value, word))
-                elif cls is Cls.ORDINAL:
-                    tokens.append(Tok("ORDW", entry.value, word))
-                elif cls is Cls.WORD:
-                    if entry.value is Word.APPROX:
-                        self.warnings.append(f"в плане сказано «{word}»: дата приблизительная")
-                        continue
-                    tokens.append(Tok("WORD", entry.value, word))
-                else:
-                    tokens.append(Tok("UNK", word, word))
-            elif group == "num":
-                tokens.append(Tok("NUM", int(m.group("num")), m.group("num")))
-            elif group == "dot":
-                y = m.group(m.re.groupindex["dot"] + 3)
-                d, mo = int(m.group(m.re.groupindex["dot"] + 1)), int(m.group(m.re.groupindex["dot"] + 2))
-                year_value = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
-                tokens.append(Tok("DOT", (d, mo, year_value), m.group("dot")))
-            elif group == "iso":  # 2019-09-05, as YAML users write dates
-                i = m.re.groupindex["iso"]
-                iso = (int(m.group(i + 3)), int(m.group(i + 2)), int(m.group(i + 1)))
-                tokens.append(Tok("DOT", iso, m.group("iso")))
-            elif group == "time":
-                i = m.re.groupindex["time"]
-                tokens.append(Tok("TIME", (int(m.group(i + 1)), int(m.group(i + 2))), m.group("time")))
-            elif group == "ord":
-                tokens.append(Tok("ORD", int(m.group(m.re.groupindex["ord"] + 1)), m.group("ord")))
-            elif group == "nl":
-                tokens.append(Tok("NL", None, "\n"))
-            elif group == "punct":
-                tokens.append(Tok("PUNCT", m.group("punct"), m.group("punct")))
-            # "other" characters (quotes, stray symbols) carry no meaning and are dropped
-        return tokens
-
     # ----------------------------------------------------------------- top level
     def read(self) -> When:
-        tokens = self._unwrap_parentheses(self.tokenize())
+        tokens = self._unwrap_parentheses(tokenize(self.text, self.lex, self.warnings))
         if not self._names_a_time(tokens):
             reason = " ".join(self.text.split())
             return Undated(reason or "дата не указана")
@@ -244,7 +148,7 @@ class _Reader:
             whens: list[When] = []
             for part in parts:
                 self._read_part_into(part, whens)
-        except _NoMatch as exc:
+        except NoMatch as exc:
             raise self._error(str(exc) or None) from None
         if not whens:
             raise self._error(None)
@@ -339,7 +243,7 @@ class _Reader:
         # A part that is only a time or a weekday completes the day before it.
         previous = whens[-1] if whens else None
         if isinstance(previous, Day):
-            tail = _TokStream(part)
+            tail = TokStream(part)
             t = self._time(tail)
             if t is not None and tail.done():
                 whens[-1] = replace(previous, time=t)
@@ -349,19 +253,19 @@ class _Reader:
                 self._check_weekday(previous.date, part[0].value, part[0].text)
                 return
             if isinstance(previous, Recurring) and previous.rule and "BYDAY=" in previous.rule:
-                code = _RRULE_DAYS[part[0].value]
+                code = RRULE_DAYS[part[0].value]
                 if previous.rule.count(";") == 1 and "BYDAY=" in previous.rule and previous.each is Each.DAY:
                     whens[-1] = replace(previous, rule=f"{previous.rule},{code}")
                     return
-        whens.append(self._part(_TokStream(part)))
+        whens.append(self._part(TokStream(part)))
 
     # ----------------------------------------------------------------- one part
-    def _part(self, s: _TokStream) -> When:
+    def _part(self, s: TokStream) -> When:
         # Leading words that add nothing: "в", "на", "в срок", "срок", "дата проведения".
         while s.word(Word.IN) or s.word(Word.FILLER) or s.word(Word.DEADLINE):
             pass
         if s.done():
-            raise _NoMatch()
+            raise NoMatch()
         if s.peek_word(Word.UNTIL) or s.peek_word(Word.BY):
             s.next()
             return self._deadline(s, inclusive=self.until_inclusive, wording_start=True)
@@ -387,7 +291,7 @@ class _Reader:
         return self._point_or_range(s)
 
     # ----------------------------------------------------------------- deadlines
-    def _deadline(self, s: _TokStream, *, inclusive: bool, wording_start: bool) -> Deadline:
+    def _deadline(self, s: TokStream, *, inclusive: bool, wording_start: bool) -> Deadline:
         wording = " ".join(self.text.split())
         while s.word(Word.FILLER):
             pass
@@ -404,45 +308,45 @@ class _Reader:
             return Deadline(due, wording)
         point = self._point(s)
         if point is None:
-            raise _NoMatch("после «до» ожидается дата, например «до 1 октября» или «до конца сентября»")
+            raise NoMatch("после «до» ожидается дата, например «до 1 октября» или «до конца сентября»")
         self._day_tail(s, point)
         s.expect_done()
         due = point.last if inclusive else point.first - timedelta(days=1)
         return Deadline(due, wording)
 
     # ----------------------------------------------------------------- "с ... по ..."
-    def _from_range(self, s: _TokStream) -> When:
+    def _from_range(self, s: TokStream) -> When:
         start = self._point(s, allow_bare_day=True)
         if start is None:
-            raise _NoMatch("после «с» ожидается дата")
+            raise NoMatch("после «с» ожидается дата")
         if start.is_month is False:
             self._day_tail(s, start)
         if s.done():
             if start.first.year == 1:  # bare day "с 20" with no month
-                raise _NoMatch("не указан месяц")
+                raise NoMatch("не указан месяц")
             _, last_day = self.year.school_span()
             if start.first > last_day:  # "с 1 июня": a summer start runs to the academic year's last day
                 last_day = self.year.end
             if start.first > last_day:
-                raise _NoMatch("начало позже конца учебного года")
+                raise NoMatch("начало позже конца учебного года")
             self.warnings.append(f"конец не указан: считается до конца учебного года ({_ru_date(last_day)})")
             return Span(start.first, last_day, SpanShape.OPEN)
         if not (s.word(Word.TO) or s.word(Word.UNTIL) or s.punct("-")):
-            raise _NoMatch("после начала ожидается «по …» или «до …»")
+            raise NoMatch("после начала ожидается «по …» или «до …»")
         return self._range_end(s, start)
 
-    def _range_end(self, s: _TokStream, start: _Point) -> Span:
+    def _range_end(self, s: TokStream, start: _Point) -> Span:
         """After «-», «по» or «до»: the end of a range, then nothing more."""
         end = self._point(s)
         if end is None:
-            raise _NoMatch("не указан конец периода")
+            raise NoMatch("не указан конец периода")
         if not end.is_month:
             self._day_tail(s, end)
         s.expect_done()
         return self._span(start, end)
 
     # ----------------------------------------------------------------- periods
-    def _period(self, s: _TokStream, *, during: bool) -> When:
+    def _period(self, s: TokStream, *, during: bool) -> When:
         """After "в течение" / "до конца": a month, a term, or the (school) year."""
         while s.word(Word.WHOLE) or s.word(Word.FILLER):
             pass
@@ -452,7 +356,7 @@ class _Reader:
                 s.expect_done()
                 start, end = self.year.school_span()
                 return Ongoing(Span(start, end, SpanShape.YEAR, "учебный год"))
-            raise _NoMatch("ожидается «года»")
+            raise NoMatch("ожидается «года»")
         term = self._term(s)
         if term is not None:
             s.expect_done()
@@ -460,8 +364,8 @@ class _Reader:
         point = self._point(s)
         if point is None or not point.is_month:
             if during:
-                raise _NoMatch("после «в течение» ожидается месяц, четверть или «года»")
-            raise _NoMatch("ожидается месяц, четверть или «года»")
+                raise NoMatch("после «в течение» ожидается месяц, четверть или «года»")
+            raise NoMatch("ожидается месяц, четверть или «года»")
         last = point
         if s.punct("-") or s.word(Word.TO):
             last = self._point(s) or point
@@ -469,7 +373,7 @@ class _Reader:
         return self._span(point, last)
 
     # ----------------------------------------------------------------- terms
-    def _term(self, s: _TokStream) -> Span | None:
+    def _term(self, s: TokStream) -> Span | None:
         """«I четверть», «2 четверть», «первое полугодие», «осенние каникулы»."""
         save = s.pos
         while s.word(Word.FILLER):
@@ -499,7 +403,7 @@ class _Reader:
         term = self.year.term(kind, number)
         if term is None:
             names = {TermKind.QUARTER: "четвертей 4", TermKind.HALF: "полугодий 2", TermKind.TRIMESTER: "триместров 3"}
-            raise _NoMatch(f"такого периода нет ({names.get(kind, '')}): «{written}»")
+            raise NoMatch(f"такого периода нет ({names.get(kind, '')}): «{written}»")
         if term.approximate:
             self.warnings.append(
                 f"даты «{term.name}» приблизительные ({_ru_range(term.start, term.end)}): "
@@ -508,7 +412,7 @@ class _Reader:
         return Span(term.start, term.end, SpanShape.TERM, term.name, term.approximate)
 
     # ----------------------------------------------------------------- throughout
-    def _ongoing(self, s: _TokStream) -> Ongoing | None:
+    def _ongoing(self, s: TokStream) -> Ongoing | None:
         save = s.pos
         if s.word(Word.ALWAYS):
             s.expect_done()
@@ -526,167 +430,8 @@ class _Reader:
         start, end = self.year.school_span()
         return Ongoing(Span(start, end, SpanShape.YEAR, "учебный год"))
 
-    # ----------------------------------------------------------------- recurrences
-    def _recurrence(self, s: _TokStream) -> Recurring | None:
-        save = s.pos
-        t = s.peek()
-        if t is None:
-            return None
-        start, end = self.year.school_span()
-        within = Span(start, end, SpanShape.YEAR, "учебный год")
-        if t.kind == "WORD":
-            word = t.value
-            if word is Word.DAILY:
-                s.next()
-                s.expect_done()
-                return Recurring("FREQ=DAILY", within, Each.DAY)
-            if word is Word.WEEKLY:
-                s.next()
-                days = self._weekday_list(s, allow_to=True)
-                s.expect_done()
-                if days:
-                    return Recurring(_weekly(days), within, Each.DAY)
-                return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
-            if word is Word.MONTHLY:
-                s.next()
-                s.expect_done()
-                return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
-            if word is Word.QUARTERLY:
-                s.next()
-                s.expect_done()
-                return self._per_period(within, Each.TERM, 1)
-            if word is Word.YEARLY:
-                s.next()
-                s.expect_done()
-                return self._per_period(within, Each.YEAR, 1)
-            if word is Word.TO:  # "по средам", "по понедельникам и четвергам"
-                nxt = s.peek(1)
-                if nxt is not None and nxt.kind == "WDAY":
-                    s.next()
-                    days = self._weekday_list(s, allow_to=False)
-                    s.expect_done()
-                    return Recurring(_weekly(days), within, Each.DAY)
-                return None
-            if word is Word.EVERY:
-                s.next()
-                return self._every(s, within)
-            if word is Word.TIMES:  # "раз в месяц"
-                return self._times(s, within, 1)
-        if t.kind in ("NUM", "ORDW") and isinstance(t.value, int) and s.peek_word(Word.TIMES, 1):
-            s.next()
-            return self._times(s, within, t.value)
-        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
-            nxt = s.peek(1)
-            if nxt is not None and nxt.kind == "WDAY":  # "2-я среда каждого месяца"
-                s.pos += 2
-                s.word(Word.EVERY)
-                if s.word(Word.MONTH):
-                    s.expect_done()
-                    return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
-                s.pos = save
-                return None
-        if t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):  # "15 числа каждого месяца"
-            s.pos += 2
-            s.word(Word.EVERY)
-            if s.word(Word.MONTH):
-                s.expect_done()
-                return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
-            s.pos = save
-        return None
-
-    def _every(self, s: _TokStream, within: Span) -> Recurring:
-        t = s.peek()
-        if t is None:
-            raise _NoMatch("после «каждый» ожидается день недели или период")
-        if t.kind == "WDAY":
-            days = self._weekday_list(s, allow_to=False)
-            s.expect_done()
-            return Recurring(_weekly(days), within, Each.DAY)
-        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
-            nxt = s.peek(1)
-            if nxt is not None and nxt.kind == "WDAY":  # "каждую вторую среду месяца"
-                s.pos += 2
-                s.word(Word.MONTH)
-                s.expect_done()
-                return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
-        if t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):  # "каждое 15 число"
-            s.pos += 2
-            s.word(Word.MONTH)
-            s.expect_done()
-            return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
-        if s.word(Word.WEEK):
-            s.expect_done()
-            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
-        if s.word(Word.MONTH):
-            s.expect_done()
-            return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
-        if s.word(Word.QUARTER):
-            s.expect_done()
-            return self._per_period(within, Each.TERM, 1)
-        if s.word(Word.HALF_YEAR):
-            s.expect_done()
-            return self._per_period(within, Each.HALF_YEAR, 1)
-        if s.word(Word.YEAR):
-            s.expect_done()
-            return self._per_period(within, Each.YEAR, 1)
-        raise _NoMatch("после «каждый» ожидается день недели или период")
-
-    def _times(self, s: _TokStream, within: Span, times: int) -> Recurring:
-        """«2 раза в год», «1 раз в четверть», «раз в месяц»."""
-        if times < 1:
-            raise _NoMatch("число раз должно быть больше нуля")
-        s.word(Word.TIMES)
-        s.word(Word.IN)
-        if s.word(Word.WEEK):
-            s.expect_done()
-            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK, times)
-        if s.word(Word.MONTH):
-            s.expect_done()
-            return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH, times)
-        if s.word(Word.QUARTER):
-            s.expect_done()
-            return self._per_period(within, Each.TERM, times)
-        if s.word(Word.HALF_YEAR):
-            s.expect_done()
-            return self._per_period(within, Each.HALF_YEAR, times)
-        s.word(Word.SCHOOL)
-        if s.word(Word.YEAR):
-            s.word(Word.SCHOOL)
-            s.expect_done()
-            if times == 2:  # twice a year: once in each half-year
-                return self._per_period(within, Each.HALF_YEAR, 1)
-            if times == 4:  # four times a year: once a term
-                return self._per_period(within, Each.TERM, 1)
-            return self._per_period(within, Each.YEAR, times)
-        raise _NoMatch("после «раз в» ожидается неделю, месяц, четверть, полугодие или год")
-
-    def _per_period(self, within: Span, each: Each, times: int) -> Recurring:
-        if each is Each.YEAR:
-            return Recurring(None, within, each, times, (within,))
-        kind = TermKind.QUARTER if each is Each.TERM else TermKind.HALF
-        terms = self.year.terms_of(kind)
-        periods = tuple(Span(t.start, t.end, SpanShape.TERM, t.name, t.approximate) for t in terms)
-        if any(t.approximate for t in terms):
-            what = "четвертей" if kind is TermKind.QUARTER else "полугодий"
-            self.warnings.append(f"сроки {what} приблизительные: укажите их в разделе terms: плана")
-        return Recurring(None, within, each, times, periods)
-
-    def _weekday_list(self, s: _TokStream, *, allow_to: bool) -> list[int]:
-        if allow_to:
-            s.word(Word.TO)
-        days: list[int] = []
-        while True:
-            t = s.peek()
-            if t is None or t.kind != "WDAY":
-                break
-            days.append(t.value)
-            s.next()
-            if not (s.word(Word.AND) or s.punct(",")):
-                break
-        return days
-
     # ----------------------------------------------------------------- days, months, ranges
-    def _point_or_range(self, s: _TokStream) -> When:
+    def _point_or_range(self, s: TokStream) -> When:
         t, dash, month = s.peek(), s.peek(1), s.peek(2)
         if (
             t is not None
@@ -703,7 +448,7 @@ class _Reader:
         if start is None:
             t = s.peek()
             what = f"«{t.text}»" if t is not None else "конец строки"
-            raise _NoMatch(f"непонятно {what}")
+            raise NoMatch(f"непонятно {what}")
         if not start.is_month and start.first.year != 1:
             day_tail = self._day_tail(s, start)
             if s.done():
@@ -711,7 +456,7 @@ class _Reader:
         if s.punct("-") or s.word(Word.TO) or s.word(Word.UNTIL):
             return self._range_end(s, start)
         if start.first.year == 1:
-            raise _NoMatch(f"у числа {start.first.day} не указан месяц")
+            raise NoMatch(f"у числа {start.first.day} не указан месяц")
         s.expect_done()
         if start.is_month:
             if start.label:
@@ -729,14 +474,14 @@ class _Reader:
         elif first > last and start.explicit_year and not end.explicit_year:
             last = _shift_year(last, 1)
         if first > last:
-            raise _NoMatch(f"начало периода ({_ru_date(first)}) позже конца ({_ru_date(last)})")
+            raise NoMatch(f"начало периода ({_ru_date(first)}) позже конца ({_ru_date(last)})")
         if start.is_month and end.is_month and not start.label and not end.label:
             if start.first.month == end.first.month and first.year == last.year:
                 return Span(first, last, SpanShape.MONTH)
             return Span(first, last, SpanShape.MONTHS)
         return Span(first, last, SpanShape.DAYS)
 
-    def _point(self, s: _TokStream, *, allow_bare_day: bool = False) -> _Point | None:
+    def _point(self, s: TokStream, *, allow_bare_day: bool = False) -> _Point | None:
         """A day ("19.09", "5 сентября 2019"), a month ("октябрь 2019"), or part of a month ("начало мая")."""
         while s.word(Word.FILLER) or s.word(Word.IN):
             pass
@@ -782,10 +527,10 @@ class _Reader:
         last = calendar.monthrange(year, month)[1]
         return _Point(date(year, month, 1), date(year, month, last), True, y is not None, month, label)
 
-    def _month_part(self, s: _TokStream, first: Tok, unit: Tok | None = None) -> _Point:
+    def _month_part(self, s: TokStream, first: Tok, unit: Tok | None = None) -> _Point:
         t = s.peek()
         if t is None or t.kind != "MONTH":
-            raise _NoMatch(f"после «{first.text}» ожидается месяц, например «{first.text} октября»")
+            raise NoMatch(f"после «{first.text}» ожидается месяц, например «{first.text} октября»")
         s.next()
         month = t.value
         whole = self._month_point(month, self._year_after(s))
@@ -800,26 +545,26 @@ class _Reader:
             n = first.value
             if unit.value is Word.HALF:
                 if n not in (1, 2, -1):
-                    raise _NoMatch("половин в месяце две")
+                    raise NoMatch("половин в месяце две")
                 a, b = (1, 15) if n == 1 else (16, last_day)
             elif unit.value is Word.DECADE:
                 if n not in (1, 2, 3, -1):
-                    raise _NoMatch("декад в месяце три")
+                    raise NoMatch("декад в месяце три")
                 a, b = {1: (1, 10), 2: (11, 20), 3: (21, last_day), -1: (21, last_day)}[n]
             else:
                 if n not in (1, 2, 3, 4, 5, -1):
-                    raise _NoMatch("недель в месяце не больше пяти")
+                    raise NoMatch("недель в месяце не больше пяти")
                 if n == -1:
                     a, b = last_day - 6, last_day
                 else:
                     a, b = 7 * n - 6, min(7 * n, last_day)
                     if a > last_day:
-                        raise _NoMatch(f"в этом месяце нет {n}-й недели")
+                        raise NoMatch(f"в этом месяце нет {n}-й недели")
             label = f"{first.text} {unit.text} {genitive}"
         y, m = whole.first.year, whole.first.month
         return _Point(date(y, m, a), date(y, m, b), True, whole.explicit_year, m, label)
 
-    def _year_after(self, s: _TokStream) -> int | None:
+    def _year_after(self, s: TokStream) -> int | None:
         t = s.peek()
         if t is not None and t.kind == "NUM" and 1900 <= t.value <= 2200:
             s.next()
@@ -829,7 +574,7 @@ class _Reader:
 
     def _make_day(self, d: int, m: int, y: int, explicit: bool, *, inherited: bool = False) -> _Point:
         if not 1 <= m <= 12:
-            raise _NoMatch(f"месяца с номером {m} нет")
+            raise NoMatch(f"месяца с номером {m} нет")
         last = calendar.monthrange(y, m)[1]
         if not 1 <= d <= last:
             month = self.lex.month_names[m]
@@ -847,7 +592,7 @@ class _Reader:
         if explicit and y not in (self.year.first, self.year.second):
             self.warnings.append(f"год {y} не входит в учебный год {self.year.name}")
 
-    def _day_tail(self, s: _TokStream, point: _Point) -> Day:
+    def _day_tail(self, s: TokStream, point: _Point) -> Day:
         """After a day: an optional weekday to check, then an optional time."""
         wday = s.peek()
         if wday is not None and wday.kind in ("WDAY", "WCHECK"):
@@ -860,7 +605,7 @@ class _Reader:
             self._check_weekday(point.first, wday.value, wday.text)
         return Day(point.first, t)
 
-    def _time(self, s: _TokStream) -> time | None:
+    def _time(self, s: TokStream) -> time | None:
         """«14:00», «в 14.00», «15.00ч», «в 14 ч», «в 14-00»."""
         save = s.pos
         had_in = s.word(Word.IN)
@@ -895,7 +640,7 @@ class _Reader:
         s.word(Word.HOUR)
         h, m = hm
         if not (0 <= h <= 23 and 0 <= m <= 59):
-            raise _NoMatch(f"время {h}:{m:02d} невозможно")
+            raise NoMatch(f"время {h}:{m:02d} невозможно")
         return time(h, m)
 
     def _check_weekday(self, day: date, weekday: int, written: str) -> None:
@@ -904,53 +649,6 @@ class _Reader:
             self.warnings.append(
                 f"{_ru_date(day)} — {actual}, а в плане указано «{written}»: проверьте число или день недели"
             )
-
-
-class _TokStream:
-    """A cursor over a part's tokens."""
-
-    __slots__ = ("pos", "tokens")
-
-    def __init__(self, tokens: list[Tok]) -> None:
-        self.tokens = tokens
-        self.pos = 0
-
-    def peek(self, ahead: int = 0) -> Tok | None:
-        i = self.pos + ahead
-        return self.tokens[i] if i < len(self.tokens) else None
-
-    def next(self) -> Tok:
-        t = self.tokens[self.pos]
-        self.pos += 1
-        return t
-
-    def done(self) -> bool:
-        return self.pos >= len(self.tokens)
-
-    def peek_word(self, word: Word, ahead: int = 0) -> bool:
-        t = self.peek(ahead)
-        return t is not None and t.kind == "WORD" and t.value is word
-
-    def word(self, word: Word) -> bool:
-        if self.peek_word(word):
-            self.pos += 1
-            return True
-        return False
-
-    def punct(self, char: str) -> bool:
-        t = self.peek()
-        if t is not None and t.kind == "PUNCT" and t.value == char:
-            self.pos += 1
-            return True
-        return False
-
-    def expect_done(self) -> None:
-        # Trailing "г.", "года" and filler words are harmless.
-        while self.word(Word.YEAR) or self.word(Word.FILLER) or self.punct("."):
-            pass
-        if not self.done():
-            rest = " ".join(t.text for t in self.tokens[self.pos :])
-            raise _NoMatch(f"непонятно «{rest}»")
 
 
 # --------------------------------------------------------------------- helpers
@@ -981,23 +679,6 @@ def _shift_year(d: date, years: int) -> date:
         return d.replace(year=d.year + years, day=28)
 
 
-def _weekly(days: list[int]) -> str:
-    codes = ",".join(_RRULE_DAYS[d] for d in sorted(set(days)))
-    return f"FREQ=WEEKLY;BYDAY={codes}"
-
-
-def _ordinal_day(n: int, weekday: int) -> str:
-    if n not in (1, 2, 3, 4, 5, -1):
-        raise _NoMatch("в месяце не больше пяти одинаковых дней недели")
-    return f"{n:+d}{_RRULE_DAYS[weekday]}" if n < 0 else f"+{n}{_RRULE_DAYS[weekday]}"
-
-
-def _month_day(n: int) -> int:
-    if not 1 <= n <= 31:
-        raise _NoMatch(f"числа {n} в месяце нет")
-    return n
-
-
 _GENITIVE = get_month_names("wide", context="format", locale="ru")
 
 
@@ -1012,7 +693,7 @@ def _prepositional(nominative: str) -> str:
 def term_of(name: str, year: AcademicYear) -> tuple[TermKind, int] | None:
     """Which school period a name in the plan's ``terms:`` means («II четверть» → quarter 2)."""
     reader = _Reader(name, AcademicYear(year.first), False, lexicon())
-    stream = _TokStream(reader.tokenize())
+    stream = TokStream(tokenize(reader.text, reader.lex, reader.warnings))
     t = stream.peek()
     if t is not None and t.kind == "WORD" and t.value in _SEASONS:
         stream.next()

@@ -1,0 +1,197 @@
+"""Recurrences of the date grammar: «по средам», «2-я среда каждого месяца», «1 раз в четверть», «ежемесячно».
+
+A mixin of the grammar's reader: it uses the reader's academic year and warnings.
+"""
+
+from __future__ import annotations
+
+from plan_calendar.dates.lexicon import Word
+from plan_calendar.dates.school import AcademicYear, TermKind
+from plan_calendar.dates.tokens import NoMatch, TokStream
+from plan_calendar.when import Each, Recurring, Span, SpanShape
+
+__all__ = ["RRULE_DAYS", "RecurrenceReader"]
+
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+class RecurrenceReader:
+    """Reads the recurrence shapes; mixed into the grammar's reader."""
+
+    year: AcademicYear
+    warnings: list[str]
+
+    def _recurrence(self, s: TokStream) -> Recurring | None:
+        save = s.pos
+        t = s.peek()
+        if t is None:
+            return None
+        start, end = self.year.school_span()
+        within = Span(start, end, SpanShape.YEAR, "учебный год")
+        if t.kind == "WORD":
+            word = t.value
+            if word is Word.DAILY:
+                s.next()
+                s.expect_done()
+                return Recurring("FREQ=DAILY", within, Each.DAY)
+            if word is Word.WEEKLY:
+                s.next()
+                days = self._weekday_list(s, allow_to=True)
+                s.expect_done()
+                if days:
+                    return Recurring(_weekly(days), within, Each.DAY)
+                return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
+            if word is Word.MONTHLY:
+                s.next()
+                s.expect_done()
+                return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
+            if word is Word.QUARTERLY:
+                s.next()
+                s.expect_done()
+                return self._per_period(within, Each.TERM, 1)
+            if word is Word.YEARLY:
+                s.next()
+                s.expect_done()
+                return self._per_period(within, Each.YEAR, 1)
+            if word is Word.TO:  # "по средам", "по понедельникам и четвергам"
+                nxt = s.peek(1)
+                if nxt is not None and nxt.kind == "WDAY":
+                    s.next()
+                    days = self._weekday_list(s, allow_to=False)
+                    s.expect_done()
+                    return Recurring(_weekly(days), within, Each.DAY)
+                return None
+            if word is Word.EVERY:
+                s.next()
+                return self._every(s, within)
+            if word is Word.TIMES:  # "раз в месяц"
+                return self._times(s, within, 1)
+        if t.kind in ("NUM", "ORDW") and isinstance(t.value, int) and s.peek_word(Word.TIMES, 1):
+            s.next()
+            return self._times(s, within, t.value)
+        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
+            nxt = s.peek(1)
+            if nxt is not None and nxt.kind == "WDAY":  # "2-я среда каждого месяца"
+                s.pos += 2
+                s.word(Word.EVERY)
+                if s.word(Word.MONTH):
+                    s.expect_done()
+                    return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
+                s.pos = save
+                return None
+        if t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):  # "15 числа каждого месяца"
+            s.pos += 2
+            s.word(Word.EVERY)
+            if s.word(Word.MONTH):
+                s.expect_done()
+                return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
+            s.pos = save
+        return None
+
+    def _every(self, s: TokStream, within: Span) -> Recurring:
+        t = s.peek()
+        if t is None:
+            raise NoMatch("после «каждый» ожидается день недели или период")
+        if t.kind == "WDAY":
+            days = self._weekday_list(s, allow_to=False)
+            s.expect_done()
+            return Recurring(_weekly(days), within, Each.DAY)
+        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
+            nxt = s.peek(1)
+            if nxt is not None and nxt.kind == "WDAY":  # "каждую вторую среду месяца"
+                s.pos += 2
+                s.word(Word.MONTH)
+                s.expect_done()
+                return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
+        if t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):  # "каждое 15 число"
+            s.pos += 2
+            s.word(Word.MONTH)
+            s.expect_done()
+            return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
+        if s.word(Word.WEEK):
+            s.expect_done()
+            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
+        if s.word(Word.MONTH):
+            s.expect_done()
+            return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
+        if s.word(Word.QUARTER):
+            s.expect_done()
+            return self._per_period(within, Each.TERM, 1)
+        if s.word(Word.HALF_YEAR):
+            s.expect_done()
+            return self._per_period(within, Each.HALF_YEAR, 1)
+        if s.word(Word.YEAR):
+            s.expect_done()
+            return self._per_period(within, Each.YEAR, 1)
+        raise NoMatch("после «каждый» ожидается день недели или период")
+
+    def _times(self, s: TokStream, within: Span, times: int) -> Recurring:
+        """«2 раза в год», «1 раз в четверть», «раз в месяц»."""
+        if times < 1:
+            raise NoMatch("число раз должно быть больше нуля")
+        s.word(Word.TIMES)
+        s.word(Word.IN)
+        if s.word(Word.WEEK):
+            s.expect_done()
+            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK, times)
+        if s.word(Word.MONTH):
+            s.expect_done()
+            return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH, times)
+        if s.word(Word.QUARTER):
+            s.expect_done()
+            return self._per_period(within, Each.TERM, times)
+        if s.word(Word.HALF_YEAR):
+            s.expect_done()
+            return self._per_period(within, Each.HALF_YEAR, times)
+        s.word(Word.SCHOOL)
+        if s.word(Word.YEAR):
+            s.word(Word.SCHOOL)
+            s.expect_done()
+            if times == 2:  # twice a year: once in each half-year
+                return self._per_period(within, Each.HALF_YEAR, 1)
+            if times == 4:  # four times a year: once a term
+                return self._per_period(within, Each.TERM, 1)
+            return self._per_period(within, Each.YEAR, times)
+        raise NoMatch("после «раз в» ожидается неделю, месяц, четверть, полугодие или год")
+
+    def _per_period(self, within: Span, each: Each, times: int) -> Recurring:
+        if each is Each.YEAR:
+            return Recurring(None, within, each, times, (within,))
+        kind = TermKind.QUARTER if each is Each.TERM else TermKind.HALF
+        terms = self.year.terms_of(kind)
+        periods = tuple(Span(t.start, t.end, SpanShape.TERM, t.name, t.approximate) for t in terms)
+        if any(t.approximate for t in terms):
+            what = "четвертей" if kind is TermKind.QUARTER else "полугодий"
+            self.warnings.append(f"сроки {what} приблизительные: укажите их в разделе terms: плана")
+        return Recurring(None, within, each, times, periods)
+
+    def _weekday_list(self, s: TokStream, *, allow_to: bool) -> list[int]:
+        if allow_to:
+            s.word(Word.TO)
+        days: list[int] = []
+        while True:
+            t = s.peek()
+            if t is None or t.kind != "WDAY":
+                break
+            days.append(t.value)
+            s.next()
+            if not (s.word(Word.AND) or s.punct(",")):
+                break
+        return days
+
+
+def _weekly(days: list[int]) -> str:
+    codes = ",".join(RRULE_DAYS[d] for d in sorted(set(days)))
+    return f"FREQ=WEEKLY;BYDAY={codes}"
+
+
+def _ordinal_day(n: int, weekday: int) -> str:
+    if n not in (1, 2, 3, 4, 5, -1):
+        raise NoMatch("в месяце не больше пяти одинаковых дней недели")
+    return f"{n:+d}{RRULE_DAYS[weekday]}" if n < 0 else f"+{n}{RRULE_DAYS[weekday]}"
+
+
+def _month_day(n: int) -> int:
+    if not 1 <= n <= 31:
+        raise NoMatch(f"числа {n} в месяце нет")
+    return n

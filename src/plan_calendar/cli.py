@@ -28,7 +28,7 @@ from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import ExitCode, PlanError
 from plan_calendar.plan import load_plan
-from plan_calendar.report import check_json, error_json, reading_json, warning_json
+from plan_calendar.report import check_json, reading_json
 from plan_calendar.schedule import Schedule, interpret
 
 # ----------------------------------------------------------------------------- Russian help and usage errors
@@ -614,4 +614,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-__all__ = ["app", "error_json", "main", "warning_json"]
+__all__ = ["app", "main"]

@@ -7,7 +7,6 @@ the ``when`` texts mean is the grammar's business (:mod:`plan_calendar.schedule`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import Enum
@@ -108,7 +107,7 @@ class Item:
         for name in ("description", "location", "remind", "notify"):
             value = getattr(self, name)
             if value is not None:
-                out[name] = _plain(value)
+                out[name] = value  # already plain data (yamlsource.plain)
         if self.display is not None:
             out["display"] = self.display.value
         out["line"] = self.source.line
@@ -559,21 +558,3 @@ def _term_name(kind: TermKind, number: int, written: str) -> str:
 
 def _short(title: str, limit: int = 50) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
-
-
-def _plain(value: Any) -> Any:
-    """Nested settings as plain dicts and lists (for JSON)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def iter_items(plans: list[Plan]) -> Iterator[tuple[Plan, Item]]:
-    """Every item of several plans, with its plan."""
-    for plan in plans:
-        for item in plan.items:
-            yield plan, item

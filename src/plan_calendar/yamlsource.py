@@ -14,7 +14,7 @@ import yaml
 
 from plan_calendar.errors import PlanFormatError, Source
 
-__all__ = ["YamlMap", "YamlSeq", "compose", "is_null", "plain", "source_of"]
+__all__ = ["YamlMap", "compose", "is_null", "plain", "source_of"]
 
 _Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -118,20 +118,6 @@ class YamlMap:
 
     def value_source(self, key: str) -> Source:
         return source_of(self.entries[key][1], self.file) if key in self.entries else self.source
-
-
-class YamlSeq:
-    """A sequence node's items."""
-
-    def __init__(self, node: yaml.SequenceNode, file: str) -> None:
-        self.node = node
-        self.file = file
-
-    def __iter__(self) -> Iterator[yaml.Node]:
-        return iter(self.node.value)
-
-    def __len__(self) -> int:
-        return len(self.node.value)
 
 
 def plain(node: yaml.Node | None) -> Any:

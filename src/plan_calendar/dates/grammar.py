@@ -32,7 +32,7 @@ from babel.dates import get_month_names
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range as _ru_range
 from plan_calendar.dates.describe import plural
-from plan_calendar.dates.lexicon import Lexicon, Word, lexicon
+from plan_calendar.dates.lexicon import Lexicon, Word, lexicon, prepositional
 from plan_calendar.dates.recurrence import RRULE_DAYS, RecurrenceReader
 from plan_calendar.dates.school import AcademicYear, Season, TermKind
 from plan_calendar.dates.tokens import NoMatch, Tok, TokStream, tokenize
@@ -580,7 +580,7 @@ class _Reader(RecurrenceReader):
             month = self.lex.month_names[m]
             raise DateError(
                 f"«{' '.join(self.text.split())}»: даты {d} {_genitive(m)} {y} не бывает — "
-                f"в {_prepositional(month)} {y} года {last} {plural(last, 'день', 'дня', 'дней')}",
+                f"в {prepositional(month)} {y} года {last} {plural(last, 'день', 'дня', 'дней')}",
                 expression=self.text,
                 hint="Исправьте число.",
             )
@@ -684,10 +684,6 @@ _GENITIVE = get_month_names("wide", context="format", locale="ru")
 
 def _genitive(month: int) -> str:
     return str(_GENITIVE[month])
-
-
-def _prepositional(nominative: str) -> str:
-    return nominative[:-1] + "е" if nominative[-1] in "ьй" else nominative + "е"
 
 
 def term_of(name: str, year: AcademicYear) -> tuple[TermKind, int] | None:

@@ -242,6 +242,11 @@ class Lexicon:
         return entry, f"«{word}» прочитано как «{form}»"
 
 
+def prepositional(nominative: str) -> str:
+    """A month in the prepositional case, from its CLDR nominative: «ноябрь» → «ноябре», «май» → «мае»."""
+    return nominative[:-1] + "е" if nominative[-1] in "ьй" else nominative + "е"
+
+
 @cache
 def lexicon(locale: str = "ru") -> Lexicon:
     """The lexicon for a locale (built once)."""

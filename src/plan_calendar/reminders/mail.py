@@ -24,7 +24,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 
 from plan_calendar.config import Config, Security, SmtpSettings
 from plan_calendar.dates.describe import describe, plural
-from plan_calendar.dates.lexicon import lexicon
+from plan_calendar.dates.lexicon import lexicon, prepositional
 from plan_calendar.errors import ConfigError, ServiceError
 from plan_calendar.expand import expand_item
 from plan_calendar.feeds import Feed, render
@@ -120,9 +120,7 @@ def _view(reminder: Reminder, now: datetime) -> dict[str, Any]:
     else:
         when = target.when
         if isinstance(when, Span) and when.shape is SpanShape.MONTH:
-            name = lexicon().month_names[target.day.month]
-            prepositional = name[:-1] + "е" if name[-1] in "ьй" else name + "е"
-            heading = f"В {prepositional} по плану"
+            heading = f"В {prepositional(lexicon().month_names[target.day.month])} по плану"
         else:
             heading = f"С {format_date(target.day, 'd MMMM', locale='ru')} по плану"
         when_text, countdown = describe(when), None

@@ -42,6 +42,7 @@ class Recorder:
         self.received_at: list[float] = []  # time.time() of each accepted message
         self.behaviour = Behaviour()
         self.logins: list[str] = []
+        self.data_started = 0  # DATA commands seen, before any answer
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.behaviour.refuse:
@@ -50,6 +51,7 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.data_started += 1
         b = self.behaviour
         if b.drop_data:
             b.drop_data -= 1

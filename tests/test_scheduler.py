@@ -104,6 +104,28 @@ def test_after_downtime_the_late_reminder_goes_out(tmp_path: Path, server: Serve
     assert "Это напоминание запоздало" in text
 
 
+def test_a_stop_during_the_start_up_run_ends_cleanly_after_it(tmp_path: Path, server: Server) -> None:
+    # The signal lands while the catch-up run is still talking to the server, before the scheduler started.
+    server.recorder.behaviour.stall_data = 3.0  # then 451: the reminder is deferred, not lost
+    send = datetime.now(MOSCOW).replace(microsecond=0) - timedelta(hours=2)
+    config = _write(tmp_path, server.port, send)
+    service = Service(config)
+    assert _wait(lambda: server.recorder.data_started == 1, 20)
+    code, log = service.stop()
+    assert code == 0, log
+    assert "отложено до следующего запуска" in log and "планировщик остановлен" in log
+    assert "внутренняя ошибка" not in log
+    assert server.recorder.messages == []
+    # Nothing was lost: the next start sends it.
+    server.recorder.behaviour.stall_data = 0.0
+    restarted = Service(config)
+    try:
+        assert _wait(lambda: len(server.recorder.messages) == 1, 20)
+    finally:
+        code, log = restarted.stop()
+    assert code == 0, log
+
+
 def test_reloads_a_changed_plan(tmp_path: Path, server: Server) -> None:
     later = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(days=30)
     config = _write(tmp_path, server.port, later)

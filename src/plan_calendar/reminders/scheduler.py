@@ -9,6 +9,7 @@ It runs the same code as `plan-cal remind`, so the ledger keeps cron and the ser
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from pathlib import Path
 from types import FrameType
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
+from apscheduler.schedulers.base import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from plan_calendar.config import Config, load_config
@@ -49,6 +52,7 @@ class ReminderService:
         self.config = self._load_config()
         self.tz = ZoneInfo(self.config.reminders.timezone)
         self.scheduler = BlockingScheduler(timezone=self.tz)
+        self._stop_requested = False
         self._mtimes = self._file_times()
 
     # ------------------------------------------------------------------ files
@@ -128,15 +132,36 @@ class ReminderService:
         self.schedule_next()
 
     # ------------------------------------------------------------------ lifecycle
+    def request_stop(self) -> None:
+        """Stop after the run in progress; safe at any moment, before, during or after ``scheduler.start()``.
+
+        A signal may arrive while the start-up run is still sending (the scheduler is not running yet):
+        the request is remembered and honoured as soon as the scheduler has started.
+        """
+        self._stop_requested = True
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        if not self.scheduler.running:
+            return
+        with contextlib.suppress(SchedulerNotRunningError):  # stopped between the check and the call
+            self.scheduler.shutdown(wait=True)
+
+    def _on_started(self, _event: SchedulerEvent) -> None:
+        if self._stop_requested:
+            self._shutdown()
+
     def run(self) -> None:
         def stop(signum: int, _frame: FrameType | None) -> None:
             log.info("получен сигнал %s: завершение", signal.Signals(signum).name)
-            self.scheduler.shutdown(wait=True)
+            self.request_stop()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        self.scheduler.add_listener(self._on_started, EVENT_SCHEDULER_STARTED)
         self.scheduler.add_job(self.watch, "interval", seconds=self.watch_every, id=WATCH_JOB, coalesce=True)
         log.info("планировщик запущен: %s", ", ".join(map(str, self.plans)))
         self.run_once()  # whatever became due while the service was down
-        self.scheduler.start()
+        if not self._stop_requested:
+            self.scheduler.start()
         log.info("планировщик остановлен")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from conftest import Result
 from feedcheck import check_client_rules
 from plan_calendar.config import Config
 from plan_calendar.feeds import build, fold_line, repair_folds
@@ -44,3 +47,43 @@ def test_repair_leaves_good_feeds_untouched() -> None:
     assert repair_folds(data) == data
     broken = b"BEGIN:VCALENDAR\r\nSUMMARY:abc\\\\\\\r\n \\def\r\nEND:VCALENDAR\r\n"
     assert repair_folds(broken) == b"BEGIN:VCALENDAR\r\nSUMMARY:abc\\\\\\\\def\r\nEND:VCALENDAR\r\n"
+
+
+def _open_ledger(path: str, barrier: Any) -> str | None:
+    from plan_calendar.reminders.ledger import Ledger
+
+    barrier.wait()
+    try:
+        with Ledger(Path(path)) as ledger:
+            ledger.last_run()
+    except Exception as exc:
+        return repr(exc)
+    return None
+
+
+def test_runs_starting_together_on_a_new_state_file(tmp_path: Path) -> None:
+    """Switching a new SQLite file to WAL answered 'database is locked' at once (no busy wait) to a second run
+    starting at the same moment: `remind` and the scheduler then died with an internal error."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with context.Manager() as manager, context.Pool(6) as pool:
+        for trial in range(40):  # the bug hit about one trial in ten
+            barrier = manager.Barrier(6)
+            path = str(tmp_path / f"state-{trial}.sqlite3")
+            assert pool.starmap(_open_ledger, [(path, barrier)] * 6) == [None] * 6
+
+
+def test_a_state_file_that_is_not_a_database(cli: Callable[..., Result], tmp_path: Path) -> None:
+    from conftest import EXAMPLE
+
+    (tmp_path / "state.sqlite3").write_bytes(b"not a database, but a file someone put here\n" * 100)
+    config = tmp_path / "plan-cal.toml"
+    config.write_text(
+        f'plans = ["{EXAMPLE}"]\n[smtp]\nhost = "127.0.0.1"\nport = 25\nsecurity = "none"\nsender = "a@example.org"\n'
+        '[reminders]\nrecipients = ["lib@example.org"]\nstate = "state.sqlite3"\n',
+        encoding="utf-8",
+    )
+    result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert result.code == 1
+    assert "state.sqlite3» не читается" in result.err and "Traceback" not in result.err

@@ -57,9 +57,21 @@ class Ledger:
                 f"не удалось открыть файл состояния «{path}»: {exc}",
                 hint="Проверьте путь state в [reminders] и права на папку.",
             ) from None
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")  # a 'sent' mark must survive a power cut
-        self.db.executescript(_SCHEMA)
+        # Switching a new file to WAL does not wait for other connections (SQLITE_BUSY at once, whatever the
+        # timeout), so two runs starting together on a new state file would fail: they set it up in turns.
+        with exclusive(path.with_name(path.name + ".setup-lock"), 30, "файл состояния занят другим запуском"):
+            try:
+                self.db.execute("PRAGMA synchronous=FULL")  # a 'sent' mark must survive a power cut
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.executescript(_SCHEMA)
+            except sqlite3.DatabaseError as exc:
+                self.db.close()
+                raise ConfigError(
+                    f"файл состояния «{path}» не читается: {exc}",
+                    hint="Это не база SQLite или она повреждена: укажите другой путь state в [reminders] "
+                    "(старый файл сохраните — в нём записано, что уже отправлено).",
+                ) from None
 
     def close(self) -> None:
         self.db.close()

@@ -95,6 +95,27 @@ CASES = [
         ["ключ «a» повторяется (он уже есть в строке 7)"],
         id="duplicate-key",
     ),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    when: май\n    remind: [7d, неделя]\n",
+        7,
+        13,
+        ["remind: «неделя» — непонятный срок напоминания", "remind: [7d, 1d]"],
+        id="bad-remind",
+    ),
+    pytest.param(
+        GOOD_HEAD + "defaults:\n  remind: {before: 3d}\nitems:\n  - id: a\n    title: Семинар\n    when: май\n",
+        4,
+        11,
+        ["«remind» должен быть строкой или списком строк"],
+        id="remind-mapping-in-defaults",
+    ),
+    pytest.param(
+        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    when: май\n    notify: [lib@example, «методисты»]\n",
+        7,
+        13,
+        ["notify: «lib@example» — не адрес почты и не имя группы"],
+        id="bad-notify",
+    ),
     pytest.param("", 1, None, ["файл плана пуст"], id="empty"),
     pytest.param("plan: Тест\nitems: []\n", 1, 1, ["не указан «academic_year»"], id="missing-year"),
 ]
@@ -134,6 +155,25 @@ def test_bad_plan_json_reports_item_errors(cli: Callable[..., Result], write_pla
     assert data["errors"][0]["line"] == 6
     assert data["items"][1]["reading"]["kind"] == "month"
     assert data["warnings"][0]["message"] == "«девраль» прочитано как «февраль»"
+
+
+def test_remind_and_notify_as_read(cli: Callable[..., Result], write_plan: Callable[[str], Path]) -> None:
+    import json
+
+    path = write_plan(
+        GOOD_HEAD + "defaults:\n  notify: metodisty\nitems:\n"
+        "  - {id: a, title: A, when: до 1 октября, remind: [1d, 14d, 90m, 1d]}\n"
+        "  - {id: b, title: B, when: 5 мая, remind: нет, notify: [director@example.org, all]}\n"
+        "  - {id: c, title: C, when: 6 мая}\n"
+    )
+    result = cli("check", "--json", path)
+    assert result.code == 0, result.err
+    items = {i["id"]: i for i in json.loads(result.out)["items"]}
+    assert items["a"]["remind"] == ["14d", "1d", "1h30m"]
+    assert items["a"]["notify"] == ["metodisty"]
+    assert items["b"]["remind"] is False
+    assert items["b"]["notify"] == ["director@example.org", "all"]
+    assert "remind" not in items["c"]
 
 
 def test_missing_file(cli: Callable[..., Result], tmp_path: Path) -> None:

@@ -183,6 +183,34 @@ def test_month_start_and_notify(cli: Callable[..., Result], tmp_path: Path, serv
     assert message["Subject"] == "В ноябре по плану: Мониторинг фондов"
 
 
+def test_per_item_remind_overrides_the_lead_times(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    plan = _plan(
+        tmp_path,
+        "  - {id: a, title: Сдача отчёта, when: до 1 октября, remind: [7d]}\n"
+        "  - {id: b, title: Сдача плана, when: до 1 октября, remind: false}\n",
+    )
+    config = _config(tmp_path, server.port, [plan])
+    assert "отправлено писем 0" in cli("remind", "--config", config, "--at", "2019-09-16T09:00").out  # not 14d
+    result = cli("remind", "--config", config, "--at", "2019-09-23T09:00")  # 7 days before the due 30 September
+    assert "отправлено писем 1" in result.out, result.err
+    for moment in ("2019-09-27T09:00", "2019-09-29T09:00"):  # not the settings' 3d and 1d
+        assert "отправлено писем 0" in cli("remind", "--config", config, "--at", moment).out
+    assert server.recorder.parsed()[0]["Subject"].endswith("Сдача отчёта")
+    assert _ledger(tmp_path) == [("a", "2019-09-30", "7d", "lib@example.org", "sent")]
+
+
+def test_notify_with_an_unknown_group_names_the_plan_line(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    plan = _plan(tmp_path, "  - id: m\n    title: Мониторинг\n    when: 5 ноября\n    notify: [metod]\n")
+    config = _config(tmp_path, server.port, [plan])
+    result = cli("remind", "--config", config, "--at", "2019-11-01T09:00")
+    assert result.code == 1
+    assert f"{plan}:8:13" in result.err and "группы «metod» нет в настройках" in result.err
+    assert "Traceback" not in result.err
+    assert server.recorder.messages == []
+
+
 def test_catch_up_window(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     config = _config(tmp_path, server.port, [EXAMPLE], extra='catch_up = "3d"\n')
     late = cli("remind", "--config", config, "--at", "2019-09-18T10:00")  # the 14d reminder was due on the 16th
@@ -343,8 +371,8 @@ def test_two_runs_at_once_send_once(tmp_path: Path, server: Server) -> None:
         for _ in range(3)
     ]
     for run in runs:
-        run.communicate(timeout=60)
-        assert run.returncode == 0
+        _, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err.decode()
     recipients = sorted(r for _, rcpt, _ in server.recorder.messages for r in rcpt)
     assert recipients == sorted(f"r{n}@example.org" for n in range(20)), "each recipient exactly once"
 

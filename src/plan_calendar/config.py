@@ -22,6 +22,7 @@ import holidays
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from plan_calendar.durations import parse_duration
 from plan_calendar.errors import ConfigError, Source
 from plan_calendar.plan import Display, Kind
 
@@ -40,7 +41,6 @@ __all__ = [
 
 ENV_VAR = "PLAN_CAL_CONFIG"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,15 +144,6 @@ class Config:
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     templates: Path | None = None  # a folder whose templates replace the built-in ones
     raw: dict[str, Any] = field(default_factory=dict)
-
-
-def parse_duration(text: str) -> timedelta:
-    """«14d», «3d», «12h», «90m», «1h30m» → timedelta; raises ValueError."""
-    m = _DURATION.match(str(text))
-    if not m or not any(m.groups()):
-        raise ValueError(text)
-    days, hours, minutes = (int(g or 0) for g in m.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes)
 
 
 def find_config(explicit: str | Path | None, *, cwd: Path | None = None) -> Path | None:

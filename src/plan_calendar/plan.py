@@ -21,11 +21,23 @@ from slugify import slugify
 
 from plan_calendar.dates.grammar import read_when, term_of
 from plan_calendar.dates.school import AcademicYear, Term, TermKind
+from plan_calendar.durations import format_duration, parse_duration
 from plan_calendar.errors import DateError, PlanFormatError, Source
 from plan_calendar.when import Day
-from plan_calendar.yamlsource import YamlMap, compose, is_null, plain, source_of
+from plan_calendar.yamlsource import YamlMap, compose, is_null, source_of
 
-__all__ = ["Display", "Item", "Kind", "Organizer", "Plan", "PlanWarning", "load_plan", "parse_plan", "propose_id"]
+__all__ = [
+    "ADDRESS_RE",
+    "Display",
+    "Item",
+    "Kind",
+    "Organizer",
+    "Plan",
+    "PlanWarning",
+    "load_plan",
+    "parse_plan",
+    "propose_id",
+]
 
 
 class Kind(Enum):
@@ -86,9 +98,10 @@ class Item:
     responsible: tuple[str, ...] = ()
     location: str | None = None
     tags: tuple[str, ...] = ()
-    remind: Any = None  # validated by the reminders (issue: email reminders)
+    remind: tuple[timedelta, ...] | None = None  # own lead times, longest first; () = none; None = the settings'
     display: Display | None = None
-    notify: Any = None
+    notify: tuple[str, ...] | None = None  # addresses and recipient group names; None = the settings' recipients
+    notify_source: Source | None = None
     id_written: bool = True  # False when the plan has no id and one was proposed
 
     def fields_as_written(self) -> dict[str, Any]:
@@ -104,10 +117,14 @@ class Item:
             value = getattr(self, name)
             if value:
                 out[name] = list(value)
-        for name in ("description", "location", "remind", "notify"):
+        for name in ("description", "location"):
             value = getattr(self, name)
             if value is not None:
-                out[name] = value  # already plain data (yamlsource.plain)
+                out[name] = value
+        if self.remind is not None:
+            out["remind"] = [format_duration(lead) for lead in self.remind] or False
+        if self.notify is not None:
+            out["notify"] = list(self.notify)
         if self.display is not None:
             out["display"] = self.display.value
         out["line"] = self.source.line
@@ -184,6 +201,10 @@ _ITEM_KEYS = (
 )
 _DEFAULT_KEYS = ("kind", "time", "duration", "responsible", "location", "tags", "remind", "display", "notify")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_REMIND_OFF = frozenset({"false", "no", "off", "none", "нет"})
+# An address as the reminders accept it (no display name, no list separators); a group is a name from the config.
+ADDRESS_RE = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+_GROUP_RE = re.compile(r"[\w.-]+")
 _TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 _DURATION_RE = re.compile(
     r"^\s*(?:(?P<h>\d+)\s*(?:h|ч|час|часа|часов)\.?)?\s*(?:(?P<m>\d+)\s*(?:m|min|мин|минут|минуты)\.?)?\s*$"
@@ -465,9 +486,10 @@ class _PlanReader:
             responsible=self.text_list(*merged.owner("responsible")),
             location=self.text_of(*merged.owner("location")),
             tags=self.text_list(*merged.owner("tags")),
-            remind=plain(merged.get("remind")),
+            remind=self.read_remind(merged),
             display=self.read_display(merged),
-            notify=plain(merged.get("notify")),
+            notify=self.read_notify(merged),
+            notify_source=merged.value_source("notify"),
             id_written=id_written,
         )
 
@@ -496,6 +518,40 @@ class _PlanReader:
             raise self.fail(
                 f"неизвестный способ показа «{text}»", owner.value_source(key), f"Допустимо: {names}."
             ) from None
+
+    def read_remind(self, merged: _Merged) -> tuple[timedelta, ...] | None:
+        owner, key = merged.owner("remind")
+        if is_null(owner.get(key)):
+            return None
+        texts = self.text_list(owner, key)
+        if len(texts) == 1 and texts[0].lower() in _REMIND_OFF:
+            return ()
+        leads = set()
+        for text in texts:
+            try:
+                leads.add(parse_duration(text))
+            except ValueError:
+                raise self.fail(
+                    f"remind: «{text}» — непонятный срок напоминания",
+                    owner.value_source(key),
+                    "Пишите список сроков до события («remind: [7d, 1d]», «12h») или «remind: false».",
+                ) from None
+        return tuple(sorted(leads, reverse=True))
+
+    def read_notify(self, merged: _Merged) -> tuple[str, ...] | None:
+        owner, key = merged.owner("notify")
+        if is_null(owner.get(key)):
+            return None
+        names = self.text_list(owner, key)
+        for name in names:
+            if not (ADDRESS_RE.fullmatch(name) or _GROUP_RE.fullmatch(name)):
+                raise self.fail(
+                    f"notify: «{name}» — не адрес почты и не имя группы получателей",
+                    owner.value_source(key),
+                    "Пишите адреса (lib@example.org) и имена групп из [reminders.groups] настроек; all — все "
+                    "получатели из recipients.",
+                )
+        return tuple(dict.fromkeys(names))
 
     def read_time(self, merged: _Merged) -> time | None:
         owner, key = merged.owner("time")
@@ -543,6 +599,10 @@ class _Merged:
     def get(self, key: str) -> yaml.Node | None:
         owner, _ = self.owner(key)
         return owner.get(key)
+
+    def value_source(self, key: str) -> Source | None:
+        owner, _ = self.owner(key)
+        return owner.value_source(key) if key in owner else None
 
 
 def _term_name(kind: TermKind, number: int, written: str) -> str:

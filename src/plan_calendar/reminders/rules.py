@@ -9,7 +9,6 @@ when its send time has passed, by no more than the catch-up window (later ones a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from plan_calendar.config import ReminderSettings, parse_duration
+from plan_calendar.config import ReminderSettings
+from plan_calendar.durations import format_duration
 from plan_calendar.errors import ConfigError, PlanFormatError
-from plan_calendar.plan import Item, Plan
+from plan_calendar.plan import ADDRESS_RE, Item, Plan
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Day, Deadline, Each, Recurring, Several, Span, SpanShape, When
 
@@ -67,12 +67,7 @@ class Reminder:
 
 
 def _lead_name(lead: timedelta, kind: TargetKind) -> str:
-    if kind is TargetKind.PERIOD_START:
-        return "start"
-    minutes = int(lead.total_seconds() // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    return "".join(f"{v}{u}" for v, u in ((days, "d"), (hours, "h"), (mins, "m")) if v) or "0d"
+    return "start" if kind is TargetKind.PERIOD_START else format_duration(lead)
 
 
 # ----------------------------------------------------------------------------- targets
@@ -82,37 +77,11 @@ def targets(schedule: Schedule, settings: ReminderSettings) -> list[Target]:
     for entry in schedule.entries:
         if entry.reading is None:
             continue
-        leads = _item_leads(entry.item)
+        leads = entry.item.remind
         if leads == ():
             continue  # remind: false
         out.extend(_targets_of(schedule.plan, entry.item, entry.reading.when, settings, leads))
     return out
-
-
-def _item_leads(item: Item) -> tuple[timedelta, ...] | None:
-    """The item's own lead times from ``remind:``; None to use the settings; () for no reminders."""
-    value = item.remind
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        value = value.get("before")
-    if isinstance(value, str) and value.strip().lower() in ("false", "no", "нет", "off", "none"):
-        return ()
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list):
-        raise PlanFormatError(
-            f"remind у пункта «{item.id}» записан непонятно",
-            source=item.source,
-            hint="Пишите список сроков («remind: [7d, 1d]») или «remind: false».",
-        )
-    try:
-        return tuple(sorted({parse_duration(str(v)) for v in values}, reverse=True))
-    except ValueError:
-        raise PlanFormatError(
-            f"remind у пункта «{item.id}»: сроки записаны непонятно",
-            source=item.source,
-            hint="Пишите как «14d», «3d», «1d».",
-        ) from None
 
 
 def _targets_of(
@@ -197,31 +166,26 @@ def send_time(target: Target, lead: timedelta, settings: ReminderSettings) -> da
 
 
 def recipients_of(item: Item, settings: ReminderSettings) -> tuple[str, ...]:
-    """Who gets reminders of an item: its ``notify:`` (addresses and group names) or the default recipients."""
-    notify = item.notify
-    if notify is None:
+    """Who gets reminders of an item: its ``notify:`` (addresses and group names) or the default recipients.
+
+    The plan reader has checked each name's shape; whether a group exists is known only with the config.
+    """
+    if item.notify is None:
         return settings.recipients
-    names = [notify] if isinstance(notify, str) else notify
-    if not isinstance(names, list):
-        raise PlanFormatError(
-            f"notify у пункта «{item.id}» записан непонятно",
-            source=item.source,
-            hint="Пишите список адресов или имён групп из настроек.",
-        )
     out: list[str] = []
-    for name in map(str, names):
+    for name in item.notify:
         if name in settings.groups:
             out.extend(settings.groups[name])
         elif name == "all":
             out.extend(settings.recipients)
-        elif re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+", name):
+        elif ADDRESS_RE.fullmatch(name):
             out.append(name)
         else:
-            known = ", ".join(settings.groups) or "нет"
+            known = ", ".join(settings.groups) or "в настройках их нет"
             raise PlanFormatError(
-                f"notify у пункта «{item.id}»: «{name}» — не адрес и не группа",
-                source=item.source,
-                hint=f"Группы в настройках: {known}.",
+                f"notify у пункта «{item.id}»: группы «{name}» нет в настройках",
+                source=item.notify_source or item.source,
+                hint=f"Группы получателей ([reminders.groups]): {known}.",
             )
     return tuple(dict.fromkeys(out))
 

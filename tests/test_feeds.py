@@ -382,3 +382,40 @@ def test_parallel_serialisation_gives_the_same_bytes(tmp_path: Path, monkeypatch
     serial = (tmp_path / "serial" / "test.ics").read_bytes()
     assert (tmp_path / "parallel" / "test.ics").read_bytes() == serial
     check_client_rules(serial)
+
+
+def _run_in_terminal(args: list[str]) -> tuple[int, str]:
+    """Run a command with a pseudo-terminal as its stdout and stderr; return its exit code and what it showed."""
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(args, cwd=ROOT, stdout=slave, stderr=slave, env={**os.environ, "COLUMNS": "100"})
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other end closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    return process.wait(timeout=60), shown.decode("utf-8", "replace")
+
+
+def test_a_large_build_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    items = "".join(f"  - {{id: i{n}, title: Пункт {n}, when: {1 + n % 28}.{1 + n % 12:02d}}}\n" for n in range(2500))
+    plan = _plan(tmp_path, FULL_PLAN + items)
+    command = [sys.executable, "-m", "plan_calendar", "build", str(plan)]
+    code, shown = _run_in_terminal([*command, "--out", str(tmp_path / "tty")])
+    assert code == 0, shown
+    assert "Сборка календарей" in shown and "100%" in shown
+    assert "без даты (не в календаре): 1" in shown  # the summary line follows the bar
+    piped = subprocess.run(
+        [*command, "--out", str(tmp_path / "pipe")], check=False, cwd=ROOT, capture_output=True, text=True
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert "Сборка календарей" not in piped.stdout + piped.stderr
+    quiet_code, quiet_shown = _run_in_terminal([*command, "--out", str(tmp_path / "quiet"), "--quiet"])
+    assert quiet_code == 0 and quiet_shown.strip() == ""

@@ -332,6 +332,7 @@ def test_concurrent_builds(tmp_path: Path) -> None:
         ('[[feeds]]\nname = "Сроки"\ntitle = "x"\n', "только строчные латинские", 2),
         ('[[feeds]]\nname = "s"\ntitle = "x"\nkinds = ["deadlines"]\n', "неизвестный вид пункта «deadlines»", 4),
         ("[calendar\n", "ошибка в записи TOML", 1),
+        ('[calendar]\nurl = "plan.example.org"\n', "должен начинаться с https://", 2),
     ],
 )
 def test_config_errors(cli: Callable[..., Result], tmp_path: Path, config: str, fragment: str, line: int) -> None:
@@ -341,6 +342,23 @@ def test_config_errors(cli: Callable[..., Result], tmp_path: Path, config: str, 
     assert result.code == 1
     assert fragment in result.err and f"{path}:{line}" in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("calendar", "domain", "warned"),
+    [
+        ("", "plan-cal.local", True),
+        ('url = "https://Plan.School-7.example.ru:8443/rmo/"\n', "plan.school-7.example.ru", False),
+        ('url = "https://plan.example.ru/"\ndomain = "rmo.example.org"\n', "rmo.example.org", False),
+    ],
+)
+def test_the_uid_domain(cli: Callable[..., Result], tmp_path: Path, calendar: str, domain: str, warned: bool) -> None:
+    config = tmp_path / "plan-cal.toml"
+    config.write_text(f"[calendar]\n{calendar}", encoding="utf-8")
+    result = cli("build", _example(tmp_path), "--out", tmp_path / "out", "--config", config)
+    assert result.code == 0, result.err
+    assert {str(e["UID"]).split("@")[1] for e in _events(tmp_path / "out" / "rmo-2019-2020.ics").values()} == {domain}
+    assert ("не указан домен" in result.err) is warned
 
 
 def test_config_example_builds_the_example(cli: Callable[..., Result], tmp_path: Path) -> None:

@@ -252,7 +252,7 @@ def build(
 
     Неизменившиеся файлы не перезаписываются. План с ошибками не записывает ничего (код выхода 1).
     """
-    from plan_calendar.config import load_config  # noqa: PLC0415 - only build needs the config
+    from plan_calendar.config import DEFAULT_DOMAIN, load_config  # noqa: PLC0415 - only build needs the config
     from plan_calendar.feeds import BuildError  # noqa: PLC0415
     from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
 
@@ -271,6 +271,13 @@ def build(
         raise
     if quiet:
         return
+    if config.calendar.domain == DEFAULT_DOMAIN:
+        typer.echo(
+            f"предупреждение: в настройках не указан домен ([calendar] domain или url), UID событий оканчиваются "
+            f"на @{DEFAULT_DOMAIN} и могут совпасть с чужими. Укажите свой домен до того, как раздадите ссылки на "
+            "календари: после его смены календарные программы заменят все события.",
+            err=True,
+        )
     written = sum(1 for f in report.feeds if f.written)
     unchanged = len(report.feeds) - written
     changed = sum(f.changed_items for f in report.feeds)

@@ -27,6 +27,7 @@ from plan_calendar.errors import ConfigError, Source
 from plan_calendar.plan import Display, Kind
 
 __all__ = [
+    "DEFAULT_DOMAIN",
     "CalendarSettings",
     "Config",
     "DisplaySettings",
@@ -52,11 +53,14 @@ class DisplaySettings:
     ongoing: Display = Display.MONTHLY  # throughout the year
 
 
+DEFAULT_DOMAIN = "plan-cal.local"  # not unique: `build` warns while it is in use
+
+
 @dataclass(frozen=True, slots=True)
 class CalendarSettings:
     """What every feed carries."""
 
-    domain: str = "plan-cal.local"  # the right side of every UID
+    domain: str = DEFAULT_DOMAIN  # the right side of every UID; the host of ``url`` when only that is set
     url: str | None = None  # where the feeds are published (https://…/); links in descriptions
     refresh: timedelta = timedelta(hours=12)  # REFRESH-INTERVAL and X-PUBLISHED-TTL
     default_duration: timedelta = timedelta(hours=1, minutes=30)  # timed events without a duration
@@ -339,19 +343,22 @@ class _ConfigReader:
     def calendar(self, data: dict[str, Any]) -> CalendarSettings:
         self.check_keys(data, _CALENDAR_KEYS, "calendar")
         defaults = CalendarSettings()
-        domain = self.string(data, "domain", "calendar", defaults.domain)
-        if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
-            raise self.fail(f"домен «{domain}» записан неверно", "calendar", "domain", "Например: plan.example.org.")
         url = self.optional_string(data, "url", "calendar")
+        host = None
         if url is not None:
-            if not re.match(r"^https?://[^\s/]+", url):
+            m = re.match(r"^https?://(?:[^\s/@]*@)?([A-Za-z0-9.-]+)(?::\d+)?(?:/|$)", url)
+            if not m:
                 raise self.fail(
-                    f"адрес «{url}» должен начинаться с https://",
+                    f"адрес «{url}» должен начинаться с https:// и имени сервера",
                     "calendar",
                     "url",
                     "Например: https://plan.example.org/",
                 )
+            host = m.group(1).lower()
             url = url if url.endswith("/") else url + "/"
+        domain = self.string(data, "domain", "calendar", host or defaults.domain)
+        if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
+            raise self.fail(f"домен «{domain}» записан неверно", "calendar", "domain", "Например: plan.example.org.")
         email = self.optional_string(data, "organizer_email", "calendar")
         if email is not None and not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", email):
             raise self.fail(f"адрес «{email}» не похож на email", "calendar", "organizer_email")

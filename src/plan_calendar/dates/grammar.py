@@ -117,6 +117,13 @@ class _Point:
     label: str | None = None  # "начало октября"
 
 
+# Runs of words that add nothing where they stand (TokStream.skip).
+_LEADING = frozenset({Word.IN, Word.FILLER, Word.DEADLINE})  # "в", "на", "в срок", "срок", "дата проведения"
+_FILLER = frozenset({Word.FILLER})
+_WHOLE_FILLER = frozenset({Word.WHOLE, Word.FILLER})
+_FILLER_IN = frozenset({Word.FILLER, Word.IN})
+
+
 def read_when(text: str, year: AcademicYear, *, until_inclusive: bool = False, locale: str = "ru") -> Reading:
     """Read a date expression as written in a plan.
 
@@ -262,8 +269,7 @@ class _Reader(RecurrenceReader):
     # ----------------------------------------------------------------- one part
     def _part(self, s: TokStream) -> When:
         # Leading words that add nothing: "в", "на", "в срок", "срок", "дата проведения".
-        while s.word(Word.IN) or s.word(Word.FILLER) or s.word(Word.DEADLINE):
-            pass
+        s.skip(_LEADING)
         if s.done():
             raise NoMatch()
         if s.peek_word(Word.UNTIL) or s.peek_word(Word.BY):
@@ -293,8 +299,7 @@ class _Reader(RecurrenceReader):
     # ----------------------------------------------------------------- deadlines
     def _deadline(self, s: TokStream, *, inclusive: bool, wording_start: bool) -> Deadline:
         wording = " ".join(self.text.split())
-        while s.word(Word.FILLER):
-            pass
+        s.skip(_FILLER)
         if s.peek_word(Word.END) or s.peek_word(Word.START):
             edge = s.next().value
             period = self._period(s, during=False)
@@ -348,8 +353,7 @@ class _Reader(RecurrenceReader):
     # ----------------------------------------------------------------- periods
     def _period(self, s: TokStream, *, during: bool) -> When:
         """After "в течение" / "до конца": a month, a term, or the (school) year."""
-        while s.word(Word.WHOLE) or s.word(Word.FILLER):
-            pass
+        s.skip(_WHOLE_FILLER)
         if s.word(Word.SCHOOL) or s.peek_word(Word.YEAR):
             if s.word(Word.YEAR):
                 s.word(Word.SCHOOL)
@@ -376,8 +380,7 @@ class _Reader(RecurrenceReader):
     def _term(self, s: TokStream) -> Span | None:
         """«I четверть», «2 четверть», «первое полугодие», «осенние каникулы»."""
         save = s.pos
-        while s.word(Word.FILLER):
-            pass
+        s.skip(_FILLER)
         t = s.peek()
         if t is not None and t.kind == "WORD" and t.value in _SEASONS:
             season = _SEASONS[t.value]
@@ -483,8 +486,7 @@ class _Reader(RecurrenceReader):
 
     def _point(self, s: TokStream, *, allow_bare_day: bool = False) -> _Point | None:
         """A day ("19.09", "5 сентября 2019"), a month ("октябрь 2019"), or part of a month ("начало мая")."""
-        while s.word(Word.FILLER) or s.word(Word.IN):
-            pass
+        s.skip(_FILLER_IN)
         nxt = s.peek(1)
         if s.peek_word(Word.WHOLE) and nxt is not None and nxt.kind == "MONTH":  # "весь октябрь"
             s.next()

@@ -34,6 +34,13 @@ TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
+_G = TOKEN_RE.groupindex
+_DOT_D, _DOT_M, _DOT_Y = _G["dot"] + 1, _G["dot"] + 2, _G["dot"] + 3
+_ISO_Y, _ISO_M, _ISO_D = _G["iso"] + 1, _G["iso"] + 2, _G["iso"] + 3
+_TIME_H, _TIME_M = _G["time"] + 1, _G["time"] + 2
+_ORD_N = _G["ord"] + 1
+_NL = Tok("NL", None, "\n")
+
 _NORMALISE = str.maketrans(
     {
         "ё": "е",
@@ -49,6 +56,9 @@ _NORMALISE = str.maketrans(
         '"': " ",
     }
 )
+
+
+_TRAILING = frozenset({Word.YEAR, Word.FILLER})
 
 
 class NoMatch(Exception):
@@ -85,21 +95,18 @@ def tokenize(text: str, lex: Lexicon, warnings: list[str]) -> list[Tok]:
         elif group == "num":
             tokens.append(Tok("NUM", int(m.group("num")), m.group("num")))
         elif group == "dot":
-            y = m.group(m.re.groupindex["dot"] + 3)
-            d, mo = int(m.group(m.re.groupindex["dot"] + 1)), int(m.group(m.re.groupindex["dot"] + 2))
+            d, mo, y = m.group(_DOT_D, _DOT_M, _DOT_Y)
             year_value = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
-            tokens.append(Tok("DOT", (d, mo, year_value), m.group("dot")))
+            tokens.append(Tok("DOT", (int(d), int(mo), year_value), m.group("dot")))
         elif group == "iso":  # 2019-09-05, as YAML users write dates
-            i = m.re.groupindex["iso"]
-            iso = (int(m.group(i + 3)), int(m.group(i + 2)), int(m.group(i + 1)))
-            tokens.append(Tok("DOT", iso, m.group("iso")))
+            y, mo, d = m.group(_ISO_Y, _ISO_M, _ISO_D)
+            tokens.append(Tok("DOT", (int(d), int(mo), int(y)), m.group("iso")))
         elif group == "time":
-            i = m.re.groupindex["time"]
-            tokens.append(Tok("TIME", (int(m.group(i + 1)), int(m.group(i + 2))), m.group("time")))
+            tokens.append(Tok("TIME", (int(m.group(_TIME_H)), int(m.group(_TIME_M))), m.group("time")))
         elif group == "ord":
-            tokens.append(Tok("ORD", int(m.group(m.re.groupindex["ord"] + 1)), m.group("ord")))
+            tokens.append(Tok("ORD", int(m.group(_ORD_N)), m.group("ord")))
         elif group == "nl":
-            tokens.append(Tok("NL", None, "\n"))
+            tokens.append(_NL)
         elif group == "punct":
             tokens.append(Tok("PUNCT", m.group("punct"), m.group("punct")))
         # "other" characters (quotes, stray symbols) carry no meaning and are dropped
@@ -117,7 +124,8 @@ class TokStream:
 
     def peek(self, ahead: int = 0) -> Tok | None:
         i = self.pos + ahead
-        return self.tokens[i] if i < len(self.tokens) else None
+        tokens = self.tokens
+        return tokens[i] if i < len(tokens) else None
 
     def next(self) -> Tok:
         t = self.tokens[self.pos]
@@ -127,27 +135,51 @@ class TokStream:
     def done(self) -> bool:
         return self.pos >= len(self.tokens)
 
+    # The three below are the grammar's innermost calls: written out rather than through peek() (a third of
+    # the reading time went to these cursor calls).
     def peek_word(self, word: Word, ahead: int = 0) -> bool:
-        t = self.peek(ahead)
-        return t is not None and t.kind == "WORD" and t.value is word
+        i = self.pos + ahead
+        tokens = self.tokens
+        if i >= len(tokens):
+            return False
+        t = tokens[i]
+        return t[1] is word and t[0] == "WORD"
 
     def word(self, word: Word) -> bool:
-        if self.peek_word(word):
-            self.pos += 1
+        i = self.pos
+        tokens = self.tokens
+        if i < len(tokens) and tokens[i][1] is word and tokens[i][0] == "WORD":
+            self.pos = i + 1
             return True
         return False
 
     def punct(self, char: str) -> bool:
-        t = self.peek()
-        if t is not None and t.kind == "PUNCT" and t.value == char:
-            self.pos += 1
+        i = self.pos
+        tokens = self.tokens
+        if i < len(tokens) and tokens[i][0] == "PUNCT" and tokens[i][1] == char:
+            self.pos = i + 1
             return True
         return False
 
+    def skip(self, words: frozenset[Word]) -> None:
+        """Step over any run of these words."""
+        i = self.pos
+        tokens = self.tokens
+        n = len(tokens)
+        while i < n and tokens[i][0] == "WORD" and tokens[i][1] in words:
+            i += 1
+        self.pos = i
+
     def expect_done(self) -> None:
         # Trailing "г.", "года" and filler words are harmless.
-        while self.word(Word.YEAR) or self.word(Word.FILLER) or self.punct("."):
-            pass
+        i = self.pos
+        tokens = self.tokens
+        n = len(tokens)
+        while i < n and (
+            (tokens[i][0] == "WORD" and tokens[i][1] in _TRAILING) or (tokens[i][0] == "PUNCT" and tokens[i][1] == ".")
+        ):
+            i += 1
+        self.pos = i
         if not self.done():
             rest = " ".join(t.text for t in self.tokens[self.pos :])
             raise NoMatch(f"непонятно «{rest}»")

@@ -197,7 +197,7 @@ def _print_check(schedule: Schedule) -> None:
     console.print(f"{plan.title}")
     console.print(f"Файл: {plan.source.file} · учебный год {plan.academic_year.name}")
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
-    table.add_column("id", overflow="fold", max_width=36)
+    table.add_column("id", no_wrap=True)  # ids are copied from here: never broken across lines
     table.add_column("когда (в плане)", overflow="fold", max_width=22)
     table.add_column("как прочитано", overflow="fold")
     table.add_column("предупреждения", overflow="fold")

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -47,6 +48,8 @@ def server() -> Iterator[Server]:
 
 
 class Service:
+    """The scheduler in a subprocess; its log is collected as it comes."""
+
     def __init__(self, config: Path) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "plan_calendar", "scheduler", "--config", str(config), "--watch-every", "0.5"],
@@ -55,11 +58,26 @@ class Service:
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append(line)
+
+    @property
+    def log(self) -> str:
+        return "".join(self.lines)
 
     def stop(self) -> tuple[int, str]:
+        # Its signal handlers are in place once it logs its start: a SIGTERM before that would just kill it.
+        assert _wait(lambda: "планировщик запущен" in self.log or self.process.poll() is not None, 60), self.log
         self.process.send_signal(signal.SIGTERM)
-        _, err = self.process.communicate(timeout=20)
-        return self.process.returncode, err
+        self.process.wait(timeout=30)
+        self.reader.join(timeout=10)
+        return self.process.returncode, self.log
 
 
 def _wait(condition: Callable[[], bool], seconds: float) -> bool:
@@ -140,3 +158,19 @@ def test_reloads_a_changed_plan(tmp_path: Path, server: Server) -> None:
     assert code == 0, log
     assert "перечитаны" in log
     assert "Перенесённое заседание" in server.recorder.parsed()[0]["Subject"]
+
+
+def test_an_edit_that_makes_a_reminder_already_due_sends_it(tmp_path: Path, server: Server) -> None:
+    later = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(days=30)
+    config = _write(tmp_path, server.port, later)
+    service = Service(config)
+    try:
+        assert _wait(lambda: "следующая отправка" in service.log, 30), service.log
+        # The edit moves the event so that its reminder was due ten minutes ago: no send time will come for it.
+        past = datetime.now(MOSCOW).replace(microsecond=0) - timedelta(minutes=10)
+        _write(tmp_path, server.port, past, title="Срочное заседание")
+        assert _wait(lambda: len(server.recorder.messages) == 1, 20), service.log
+    finally:
+        code, log = service.stop()
+    assert code == 0, log
+    assert "Срочное заседание" in server.recorder.parsed()[0]["Subject"]

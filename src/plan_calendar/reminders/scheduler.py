@@ -3,7 +3,8 @@
 It runs the same code as `plan-cal remind`, so the ledger keeps cron and the service from sending twice:
 - at start, one run sends whatever became due while the service was down (within the catch-up window);
 - then one job at the next send time computed from the plans; after each run, the next one is scheduled;
-- a watch job reloads the plans and the config when their files change, and reschedules;
+- a watch job reloads the plans and the config when their files change, sends what the change made due, and
+  reschedules;
 - SIGTERM and SIGINT stop it cleanly after the run in progress.
 """
 
@@ -129,7 +130,9 @@ class ReminderService:
             log.error("настройки не перечитаны: %s", exc)
             return
         log.info("планы или настройки изменились: перечитаны")
-        self.schedule_next()
+        # A run, not only a new schedule: an edit may have made a reminder due already (inside the catch-up
+        # window), and the next send time would never come back for it. The ledger keeps this from resending.
+        self.run_once()
 
     # ------------------------------------------------------------------ lifecycle
     def request_stop(self) -> None:

@@ -218,10 +218,12 @@ def _print_check(schedule: Schedule) -> None:
         console.print("Без даты (в календарь не попадут, но останутся в плане):")
         for e in undated:
             console.print(f"  {e.item.id}: {' '.join(e.item.when.split())}")
+    # One line per message, never wrapped, so that editors and grep can use «file:line:column: …».
     for error in schedule.errors:
-        console.print(f"{error.source}: ошибка: {error.message}" + (f" {error.hint}" if error.hint else ""))
+        line = f"{error.source}: ошибка: {error.message}" + (f" {error.hint}" if error.hint else "")
+        console.print(line, soft_wrap=True)
     for w in schedule.warnings:
-        console.print(f"{w.source}: предупреждение: {w.message}")
+        console.print(f"{w.source}: предупреждение: {w.message}", soft_wrap=True)
     total = len(schedule.entries)
     dated = sum(1 for e in schedule.entries if e.dated)
     n_errors, n_warnings = len(schedule.errors), len(schedule.warnings)

@@ -81,6 +81,7 @@ def _docx(path: Path, *, with_table: bool = True) -> Path:
         merged.text = "СЕНТЯБРЬ"
         row("", "Запись первоклассников в библиотеку", "Петрова А. А.")
         row("до 15.09", "Сдача отчёта о фонде", "Петрова А. А., Иванова И. И.")
+        row("в течение месяца", "Проверка учебников у учащихся", "")
         topic = table.add_row().cells
         topic[0].merge(topic[2]).text = "Работа с фондом учебной литературы"
         row("октябрь", "Выставка «Космос» (12 апреля – День космонавтики)", "")
@@ -128,7 +129,11 @@ def test_docx(cli: Callable[..., Result], tmp_path: Path) -> None:
     assert items["Отчётное заседание"]["reading"]["time"] == "14:00"
     assert items["Неделя детской книги"]["reading"]["start"] == "2021-03-23", "the second table is read too"
     assert items["Консультации по запросу"]["reading"]["kind"] == "undated", "an empty date cell: undated"
-    assert len(data["items"]) == 9
+    check = items["Проверка учебников у учащихся"]
+    assert check["when"] == "СЕНТЯБРЬ", "«в течение месяца» under a month heading is that month"
+    assert len(data["items"]) == 10
+    text = out.read_text(encoding="utf-8")
+    assert "в ячейке «в течение месяца»: дата взята из заголовка раздела «СЕНТЯБРЬ»" in text
 
 
 def test_a_document_without_a_table(cli: Callable[..., Result], tmp_path: Path) -> None:

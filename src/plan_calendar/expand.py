@@ -180,7 +180,10 @@ class _Builder:
             policy = self.item.display if self.item.display is not None else Display.START
             out: list[Entry] = []
             for period in rec.periods:
-                out.extend(self.period(period, _key(period.start), policy, f"{label}: {_period_label(period)}"))
+                # «в конце четверти»: each period is already «конец I четверти», the count would add nothing.
+                edge = rec.times == 1 and (period.label or "").split(" ", 1)[0] in ("начало", "середина", "конец")
+                text = _period_label(period) if edge else f"{label}: {_period_label(period)}"
+                out.extend(self.period(period, _key(period.start), policy, text))
             return out
         key = _key(rec.within.start) if keyed else ""
         first = rec.occurrences()[0][0] if rec.each is Each.DAY else rec.first_start()

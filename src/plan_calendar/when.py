@@ -133,6 +133,7 @@ class Undated:
     """No time is named ("по мере необходимости", "по плану"): kept and shown, never guessed."""
 
     reason: str
+    duration_only: bool = False  # the text says how long, not when («в течение месяца»)
 
     def occurrences(self) -> list[tuple[date, date]]:
         return []

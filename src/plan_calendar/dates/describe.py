@@ -116,6 +116,9 @@ def _times(n: int) -> str:
     return f"{n} {plural(n, 'раз', 'раза', 'раз')}"
 
 
+_EDGE_PHRASES = {"начало": "в начале", "середина": "в середине", "конец": "в конце"}
+
+
 def _recurring(rec: Recurring) -> str:
     bounds = day_range(rec.within.start, rec.within.end)
     count = len(rec.occurrences())
@@ -125,6 +128,11 @@ def _recurring(rec: Recurring) -> str:
         approx = " (сроки приблизительные)" if any(p.approximate for p in rec.periods) else ""
         if rec.each is Each.YEAR:
             return f"{_times(rec.times)} {per}: {bounds}"
+        edges = {(p.label or "").split(" ", 1)[0] for p in rec.periods}
+        if len(edges) == 1 and (edge := edges.pop()) in _EDGE_PHRASES:  # «в конце четверти»
+            each = "каждой четверти" if rec.each is Each.TERM else "каждого полугодия"
+            weeks = ", ".join(day_range(p.start, p.end) for p in rec.periods)
+            return f"{_EDGE_PHRASES[edge]} {each}: {weeks}{approx}"
         return f"{_times(rec.times)} {per}: {names}{approx}"
     parts = dict(p.split("=", 1) for p in rec.rule.split(";"))
     freq = parts["FREQ"]

@@ -32,7 +32,7 @@ from babel.dates import get_month_names
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range as _ru_range
 from plan_calendar.dates.describe import plural
-from plan_calendar.dates.lexicon import Lexicon, Word, lexicon, prepositional
+from plan_calendar.dates.lexicon import Lexicon, Word, lexicon, prepositional, term_genitive
 from plan_calendar.dates.recurrence import RRULE_DAYS, RecurrenceReader
 from plan_calendar.dates.school import AcademicYear, Season, TermKind
 from plan_calendar.dates.tokens import NoMatch, Tok, TokStream, tokenize
@@ -103,6 +103,26 @@ _SEASONS = {
     Word.SUMMER: Season.SUMMER,
 }
 _TERM_WORDS = {Word.QUARTER: TermKind.QUARTER, Word.HALF_YEAR: TermKind.HALF, Word.TRIMESTER: TermKind.TRIMESTER}
+_NUMBER_KINDS = frozenset({"ORDW", "ORD", "NUM"})
+_EDGE_DAYS = 7  # the start or end of a term: its first or last week
+
+
+def _is_term_word(t: Tok) -> bool:
+    return t.kind == "WORD" and t.value in _TERM_WORDS
+
+
+def _edge_span(term: Span, edge: Word) -> Span:
+    """The first, middle or last week of a school period, labelled «конец I четверти»."""
+    week = timedelta(days=_EDGE_DAYS - 1)
+    if edge is Word.START:
+        a, b = term.start, min(term.start + week, term.end)
+    elif edge is Word.END:
+        a, b = max(term.end - week, term.start), term.end
+    else:
+        middle = term.start + (term.end - term.start) / 2
+        a, b = max(middle - timedelta(days=3), term.start), min(middle + timedelta(days=3), term.end)
+    name = term_genitive(term.label) if term.label else ""
+    return Span(a, b, SpanShape.TERM, f"{_PART_WORDS[edge]} {name}".strip(), term.approximate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,13 +163,14 @@ class _Reader(RecurrenceReader):
         self.until_inclusive = until_inclusive
         self.lex = lex
         self.warnings: list[str] = []
+        self.duration_only = False
 
     # ----------------------------------------------------------------- top level
     def read(self) -> When:
         tokens = self._unwrap_parentheses(tokenize(self.text, self.lex, self.warnings))
         if not self._names_a_time(tokens):
             reason = " ".join(self.text.split())
-            return Undated(reason or "дата не указана")
+            return Undated(reason or "дата не указана", duration_only=self.duration_only)
         try:
             parts = self._split(tokens)
             whens: list[When] = []
@@ -180,10 +201,20 @@ class _Reader(RecurrenceReader):
             if t.kind == "ORDW" and isinstance(t.text, str) and t.text in ("i", "ii", "iii", "iv"):
                 return True
         # "в течение года", "весь год", "каждый месяц": a period word after a quantifier.
-        words = [t.value for t in tokens if t.kind == "WORD"]
-        quantifiers = {Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE}
-        periods = {Word.YEAR, Word.MONTH, Word.WEEK, Word.QUARTER, Word.HALF_YEAR}
-        return bool(quantifiers & set(words)) and bool(periods & set(words))
+        words = {t.value for t in tokens if t.kind == "WORD"}
+        quantifiers = words & {Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE}
+        periods = words & {Word.YEAR, Word.MONTH, Word.WEEK, Word.QUARTER, Word.HALF_YEAR}
+        if quantifiers == {Word.DURING} and periods and periods <= {Word.MONTH, Word.WEEK}:
+            # «в течение месяца»: how long, not when. Honest answer: no date (a month section row above it in
+            # the Word table is what dated it; `import` puts that month into `when`).
+            self.duration_only = True
+            which = "какого месяца" if Word.MONTH in periods else "какой недели"
+            self.warnings.append(
+                f"«{' '.join(self.text.split())}»: не сказано, {which} — пункт без даты; напишите, "
+                "например, «в течение октября»"
+            )
+            return False
+        return bool(quantifiers) and bool(periods)
 
     def _error(self, detail: str | None) -> DateError:
         text = " ".join(self.text.split())
@@ -237,6 +268,19 @@ class _Reader(RecurrenceReader):
                 continue
             parts[-1].append(t)
         parts = [p for p in parts if p]
+        # "апрель, 2 неделя": a week, decade or half without a month takes the month before it.
+        for i in range(len(parts) - 1):
+            month, unit = parts[i], parts[i + 1]
+            if (
+                month[0].kind == "MONTH"
+                and all(t.kind in ("MONTH", "NUM", "WORD") for t in month)
+                and len(unit) == 2
+                and unit[0].kind in _NUMBER_KINDS
+                and unit[1].kind == "WORD"
+                and unit[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
+            ):
+                parts[i], parts[i + 1] = [], [*unit, *month]
+        parts = [p for p in parts if p]
         # "12, 13 ноября", "5 и 6 мая": a bare day borrows the month (and year) of the next part.
         for i in range(len(parts) - 2, -1, -1):
             part = parts[i]
@@ -284,6 +328,9 @@ class _Reader(RecurrenceReader):
         if s.peek_word(Word.FROM):
             s.next()
             return self._from_range(s)
+        edge = self._edge_of_period(s)
+        if edge is not None:
+            return edge
         recurring = self._recurrence(s)
         if recurring is not None:
             return recurring
@@ -389,18 +436,64 @@ class _Reader(RecurrenceReader):
                 s.pos = save
                 return None
             return self._term_span(TermKind.HOLIDAY, season.value, t.text)
+        if t is None or t.kind not in _NUMBER_KINDS:
+            s.pos = save
+            return None
         nxt = s.peek(1)
-        if (
-            t is None
-            or t.kind not in ("ORDW", "ORD", "NUM")
-            or nxt is None
-            or nxt.kind != "WORD"
-            or nxt.value not in _TERM_WORDS
-        ):
+        if nxt is not None and nxt.kind == "PUNCT" and nxt.value == "-":  # «I-II четверть», «1–2 четверти»
+            t2, word = s.peek(2), s.peek(3)
+            if t2 is not None and t2.kind in _NUMBER_KINDS and word is not None and _is_term_word(word):
+                s.pos += 4
+                kind = _TERM_WORDS[word.value]
+                first = self._term_span(kind, t.value, f"{t.text} {word.text}")
+                last = self._term_span(kind, t2.value, f"{t2.text} {word.text}")
+                if first.start > last.start:
+                    raise NoMatch(f"начало периода ({first.label}) позже конца ({last.label})")
+                label = f"{(first.label or '').split()[0]}–{term_genitive(last.label or '')}"  # «I–II четверти»
+                return Span(first.start, last.end, SpanShape.TERM, label, first.approximate or last.approximate)
+        if nxt is None or not _is_term_word(nxt):
             s.pos = save
             return None
         s.pos += 2
         return self._term_span(_TERM_WORDS[nxt.value], t.value, f"{t.text} {nxt.text}")
+
+    # ----------------------------------------------------------------- parts of school periods
+    def _edge_of_period(self, s: TokStream) -> When | None:
+        """«конец I четверти», «в начале учебного года», «в конце четверти» (of each), «конец полугодия».
+
+        The start or end of a term is its first or last week, its middle the week around its midpoint; the
+        start of the school year is its first ten days, its end the last ten (as «начало» and «конец» of a month).
+        """
+        t = s.peek()
+        if t is None or t.kind != "WORD" or t.value not in _PART_WORDS:
+            return None
+        save = s.pos
+        s.next()
+        edge = t.value
+        every = s.word(Word.EVERY)
+        term = None if every else self._term(s)
+        if term is not None:
+            s.expect_done()
+            return _edge_span(term, edge)
+        word = s.peek()
+        if word is not None and word.kind == "WORD" and word.value in (Word.QUARTER, Word.HALF_YEAR):
+            s.next()
+            s.expect_done()
+            start, end = self.year.school_span()
+            each = Each.HALF_YEAR if word.value is Word.HALF_YEAR else Each.TERM
+            per_term = self._per_period(Span(start, end, SpanShape.YEAR, "учебный год"), each, 1)
+            periods = tuple(_edge_span(p, edge) for p in per_term.periods)
+            return Recurring(None, per_term.within, each, 1, periods)
+        if not every and (s.word(Word.SCHOOL) or s.peek_word(Word.YEAR)) and s.word(Word.YEAR):
+            s.word(Word.SCHOOL)
+            s.expect_done()
+            if edge is Word.MIDDLE:
+                raise NoMatch("«середина учебного года» — непонятно когда: укажите месяц, например «январь»")
+            start, end = self.year.school_span()
+            a, b = (start, start + timedelta(days=9)) if edge is Word.START else (end - timedelta(days=9), end)
+            return Span(a, b, SpanShape.TERM, f"{_PART_WORDS[edge]} учебного года")
+        s.pos = save
+        return None
 
     def _term_span(self, kind: TermKind, number: int, written: str) -> Span:
         term = self.year.term(kind, number)
@@ -506,6 +599,9 @@ class _Reader(RecurrenceReader):
                 y = self._year_after(s)
                 m = nxt.value
                 return self._make_day(t.value, m, y if y is not None else self.year.year_of(m), y is not None)
+            if nxt is not None and nxt.kind == "WORD" and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
+                s.pos += 2  # «2 неделя апреля»
+                return self._month_part(s, t, nxt)
             if allow_bare_day and 1 <= t.value <= 31:
                 s.next()
                 return _Point(date(1, 1, t.value), date(1, 1, t.value), False, False, 0)
@@ -537,7 +633,7 @@ class _Reader(RecurrenceReader):
         month = t.value
         whole = self._month_point(month, self._year_after(s))
         last_day = whole.last.day
-        genitive = t.text
+        genitive = _genitive(month)  # from the lexicon: a typo or a nominative («апрель, 2 неделя») is not shown
         if unit is None:
             word = first.value
             ranges = {Word.START: (1, 10), Word.MIDDLE: (11, 20), Word.END: (21, last_day)}

@@ -247,6 +247,22 @@ def prepositional(nominative: str) -> str:
     return nominative[:-1] + "е" if nominative[-1] in "ьй" else nominative + "е"
 
 
+_TERM_GENITIVES = {"четверть": "четверти", "полугодие": "полугодия", "триместр": "триместра", "каникулы": "каникул"}
+
+
+def term_genitive(name: str) -> str:
+    """A school period's name in the genitive: «I четверть» → «I четверти», «осенние каникулы» → «осенних каникул»."""
+
+    def genitive(word: str) -> str:
+        if word in _TERM_GENITIVES:
+            return _TERM_GENITIVES[word]
+        if word.endswith("ие") and len(word) > 3:  # осенние → осенних
+            return word[:-2] + "их"
+        return word
+
+    return " ".join(genitive(word) for word in name.split())
+
+
 @cache
 def lexicon(locale: str = "ru") -> Lexicon:
     """The lexicon for a locale (built once)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import DateError
-from plan_calendar.when import Span, SpanShape
+from plan_calendar.when import Span, SpanShape, Undated
 
 __all__ = ["Columns", "ImportedItem", "guess_columns", "header_columns", "read_rows"]
 
@@ -129,9 +129,13 @@ def read_rows(rows: list[list[str]], year: AcademicYear) -> list[ImportedItem] |
         item = _item(cells, columns)
         if item is None:
             continue
-        if not item.when and section_when:
+        if section_when and not item.when:
             item.when = section_when
             item.note = f"дата взята из заголовка раздела «{section_when}»"
+        elif section_when and _only_a_duration(item.when, year):
+            # «в течение месяца» under «СЕНТЯБРЬ» means the whole of September.
+            item.note = f"в ячейке «{' '.join(item.when.split())}»: дата взята из заголовка раздела «{section_when}»"
+            item.when = section_when
         if section_tag:
             item.tags.append(section_tag)
         items.append(item)
@@ -158,6 +162,15 @@ def _section_text(cells: list[str], columns: Columns) -> str | None:
         # Only the date column, or only the title column of a wide table: a section if it is short text.
         return " ".join(text.split()) if len(text) <= 80 and "\n" not in text.strip() else None
     return " ".join(text.split()) if len(filled) > 1 else None
+
+
+def _only_a_duration(text: str, year: AcademicYear) -> bool:
+    """«в течение месяца», «в течение недели»: how long, not when (undated, and the grammar says so)."""
+    try:
+        reading = read_when(text, year)
+    except DateError:
+        return False
+    return isinstance(reading.when, Undated) and reading.when.duration_only
 
 
 def _is_period(text: str, year: AcademicYear) -> bool:

@@ -401,6 +401,8 @@ class _Reader(RecurrenceReader):
     def _period(self, s: TokStream, *, during: bool) -> When:
         """After "в течение" / "до конца": a month, a term, or the (school) year."""
         s.skip(_WHOLE_FILLER)
+        if self._named_school_year(s):
+            return self._whole_year()
         if s.word(Word.SCHOOL) or s.peek_word(Word.YEAR):
             if s.word(Word.YEAR):
                 s.word(Word.SCHOOL)
@@ -508,8 +510,36 @@ class _Reader(RecurrenceReader):
         return Span(term.start, term.end, SpanShape.TERM, term.name, term.approximate)
 
     # ----------------------------------------------------------------- throughout
+    def _named_school_year(self, s: TokStream) -> bool:
+        """«2019-2020 уч. год», «2019/2020 учебного года»: the plan's own year by name (another year is an error)."""
+        a, dash, b = s.peek(), s.peek(1), s.peek(2)
+        if not (
+            a is not None
+            and a.kind == "NUM"
+            and len(a.text) == 4
+            and dash is not None
+            and dash.kind == "PUNCT"
+            and dash.value in ("-", "/")
+            and b is not None
+            and b.kind == "NUM"
+            and len(b.text) in (2, 4)
+        ):
+            return False
+        second = b.value if len(b.text) == 4 else a.value // 100 * 100 + b.value
+        s.pos += 3
+        school = s.word(Word.SCHOOL)
+        if not (s.word(Word.YEAR) or school):
+            raise NoMatch(f"«{a.text}-{b.text}» — это учебный год? Напишите «{a.text}-{b.text} учебный год»")
+        s.word(Word.SCHOOL)
+        s.expect_done()
+        if (a.value, second) != (self.year.first, self.year.second):
+            raise NoMatch(f"учебный год {a.value}-{second}, а план — на {self.year.name}")
+        return True
+
     def _ongoing(self, s: TokStream) -> Ongoing | None:
         save = s.pos
+        if self._named_school_year(s):
+            return self._whole_year()
         if s.word(Word.ALWAYS):
             s.expect_done()
             return self._whole_year()

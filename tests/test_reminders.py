@@ -199,6 +199,22 @@ def test_per_item_remind_overrides_the_lead_times(cli: Callable[..., Result], tm
     assert _ledger(tmp_path) == [("a", "2019-09-30", "7d", "lib@example.org", "sent")]
 
 
+def test_a_monthly_deadline_reminds_before_each_due_day(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    plan = _plan(tmp_path, "  - {id: tabel, title: Табель посещаемости, when: до 5 числа каждого месяца}\n")
+    config = _config(tmp_path, server.port, [plan], extra='before_deadline = ["3d"]\n')
+    # Due on the 4th: 4 October 2019 is a Friday, so 3 days before is Tuesday 1 October.
+    assert "отправлено писем 1" in cli("remind", "--config", config, "--at", "2019-10-01T09:00").out
+    # 4 January 2020 is a holiday: the due day stays, the reminder (1 January) moves to the last working day.
+    assert "отправлено писем 1" in cli("remind", "--config", config, "--at", "2019-12-31T09:00").out
+    subjects = [m["Subject"] for m in server.recorder.parsed()]
+    assert subjects == ["Срок: Табель посещаемости"] * 2
+    text = server.recorder.parsed()[0].get_body(("plain",)).get_content()
+    assert "4 октября 2019 г., пятница" in text and "через 3 дня" in text
+    assert [row[1] for row in _ledger(tmp_path) if row[4] == "sent"] == ["2019-10-04", "2020-01-04"]
+
+
 def test_notify_with_an_unknown_group_names_the_plan_line(
     cli: Callable[..., Result], tmp_path: Path, server: Server
 ) -> None:

@@ -189,6 +189,8 @@ class _Builder:
         first = rec.occurrences()[0][0] if rec.each is Each.DAY else rec.first_start()
         until = rec.within.end
         summary = self.item.title if rec.each is Each.DAY else f"{self.item.title} ({_times_label(rec)})"
+        if rec.deadline:
+            summary = f"Срок: {self.item.title}"
         if rec.each is Each.DAY and self.item.time is not None:
             start = datetime.combine(first, self.item.time, self.tz)
             return [

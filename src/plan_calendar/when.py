@@ -96,6 +96,7 @@ class Recurring:
     each: Each
     times: int = 1
     periods: tuple[Span, ...] = ()
+    deadline: bool = False  # each occurrence is a due day («до 5 числа каждого месяца»)
 
     def occurrences(self) -> list[tuple[date, date]]:
         if self.rule is None:

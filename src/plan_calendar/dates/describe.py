@@ -146,7 +146,10 @@ def _recurring(rec: Recurring) -> str:
         days = [_weekday_plural(c) for c in parts["BYDAY"].split(",")]
         head = "по " + (", ".join(days[:-1]) + " и " + days[-1] if len(days) > 1 else days[0])
     elif "BYMONTHDAY" in parts:
-        head = f"{parts['BYMONTHDAY']}-го числа каждого месяца"
+        day = int(parts["BYMONTHDAY"])
+        head = "последний день каждого месяца" if day == -1 else f"{day}-го числа каждого месяца"
+        if rec.deadline:
+            head = f"срок — {head}"
     else:
         code = parts["BYDAY"]
         n, wd = int(code[:-2]), code[-2:]

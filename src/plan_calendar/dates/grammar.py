@@ -268,6 +268,18 @@ class _Reader(RecurrenceReader):
                 continue
             parts[-1].append(t)
         parts = [p for p in parts if p]
+        # "ежемесячно, до 5 числа": the deadline belongs to the repetition before it.
+        for i in range(len(parts) - 1):
+            first, rest = parts[i], parts[i + 1]
+            if (
+                len(first) == 1
+                and first[0].kind == "WORD"
+                and first[0].value is Word.MONTHLY
+                and rest[0].kind == "WORD"
+                and rest[0].value in (Word.UNTIL, Word.BY, Word.NOT)
+            ):
+                parts[i], parts[i + 1] = [], [*first, *rest]
+        parts = [p for p in parts if p]
         # "апрель, 2 неделя": a week, decade or half without a month takes the month before it.
         for i in range(len(parts) - 1):
             month, unit = parts[i], parts[i + 1]
@@ -344,9 +356,12 @@ class _Reader(RecurrenceReader):
         return self._point_or_range(s)
 
     # ----------------------------------------------------------------- deadlines
-    def _deadline(self, s: TokStream, *, inclusive: bool, wording_start: bool) -> Deadline:
+    def _deadline(self, s: TokStream, *, inclusive: bool, wording_start: bool) -> Deadline | Recurring:
         wording = " ".join(self.text.split())
         s.skip(_FILLER)
+        monthly = self._monthly_due(s, self._school_year(), inclusive=inclusive, monthly=False)
+        if monthly is not None:  # «до 5 числа каждого месяца»
+            return monthly
         if s.peek_word(Word.END) or s.peek_word(Word.START):
             edge = s.next().value
             period = self._period(s, during=False)
@@ -407,8 +422,7 @@ class _Reader(RecurrenceReader):
             if s.word(Word.YEAR):
                 s.word(Word.SCHOOL)
                 s.expect_done()
-                start, end = self.year.school_span()
-                return Ongoing(Span(start, end, SpanShape.YEAR, "учебный год"))
+                return self._whole_year()
             raise NoMatch("ожидается «года»")
         term = self._term(s)
         if term is not None:
@@ -481,9 +495,8 @@ class _Reader(RecurrenceReader):
         if word is not None and word.kind == "WORD" and word.value in (Word.QUARTER, Word.HALF_YEAR):
             s.next()
             s.expect_done()
-            start, end = self.year.school_span()
             each = Each.HALF_YEAR if word.value is Word.HALF_YEAR else Each.TERM
-            per_term = self._per_period(Span(start, end, SpanShape.YEAR, "учебный год"), each, 1)
+            per_term = self._per_period(self._school_year(), each, 1)
             periods = tuple(_edge_span(p, edge) for p in per_term.periods)
             return Recurring(None, per_term.within, each, 1, periods)
         if not every and (s.word(Word.SCHOOL) or s.peek_word(Word.YEAR)) and s.word(Word.YEAR):
@@ -553,8 +566,7 @@ class _Reader(RecurrenceReader):
         return None
 
     def _whole_year(self) -> Ongoing:
-        start, end = self.year.school_span()
-        return Ongoing(Span(start, end, SpanShape.YEAR, "учебный год"))
+        return Ongoing(self._school_year())
 
     # ----------------------------------------------------------------- days, months, ranges
     def _point_or_range(self, s: TokStream) -> When:

@@ -20,14 +20,19 @@ class RecurrenceReader:
 
     year: AcademicYear
     warnings: list[str]
+    until_inclusive: bool
+
+    def _school_year(self) -> Span:
+        """The school year proper: the bounds of recurrences and of «в течение года»."""
+        start, end = self.year.school_span()
+        return Span(start, end, SpanShape.YEAR, "учебный год")
 
     def _recurrence(self, s: TokStream) -> Recurring | None:
         save = s.pos
         t = s.peek()
         if t is None:
             return None
-        start, end = self.year.school_span()
-        within = Span(start, end, SpanShape.YEAR, "учебный год")
+        within = self._school_year()
         if t.kind == "WORD":
             word = t.value
             if word is Word.DAILY:
@@ -43,6 +48,12 @@ class RecurrenceReader:
                 return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
             if word is Word.MONTHLY:
                 s.next()
+                inclusive = self._due_words(s)
+                if inclusive is not None:  # «ежемесячно до 5 числа»
+                    due = self._monthly_due(s, within, inclusive=inclusive, monthly=True)
+                    if due is None:
+                        raise NoMatch("после «ежемесячно до» ожидается число месяца, например «до 5 числа»")
+                    return due
                 s.expect_done()
                 return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
             if word is Word.QUARTERLY:
@@ -87,6 +98,38 @@ class RecurrenceReader:
                 return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
             s.pos = save
         return None
+
+    def _due_words(self, s: TokStream) -> bool | None:
+        """«до», «к», «не позднее»: None when absent, else whether the named day itself is allowed."""
+        if s.word(Word.UNTIL) or s.word(Word.BY):
+            return self.until_inclusive
+        if s.peek_word(Word.NOT) and s.peek_word(Word.LATER, 1):
+            s.pos += 2
+            return True
+        return None
+
+    def _monthly_due(self, s: TokStream, within: Span, *, inclusive: bool, monthly: bool) -> Recurring | None:
+        """«5 числа каждого месяца», «5 числа ежемесячно» after «до»/«к»/«не позднее»: a deadline every month.
+
+        ``monthly`` says «ежемесячно» came before, so «5 числа» alone is enough. None when this is not one.
+        """
+        save = s.pos
+        t = s.peek()
+        if t is None or t.kind != "NUM" or not s.peek_word(Word.NUMBER, 1):
+            return None
+        s.pos += 2
+        if s.word(Word.EVERY):
+            if not s.word(Word.MONTH):
+                raise NoMatch("ожидается «каждого месяца»")
+        elif not (s.word(Word.MONTHLY) or monthly):
+            s.pos = save
+            return None
+        s.expect_done()
+        day = _month_day(t.value) if inclusive else _month_day(t.value) - 1
+        if day > 28:
+            raise NoMatch(f"{day}-го числа бывает не в каждом месяце: напишите «до 28 числа» или «до 1 числа»")
+        by = day if day >= 1 else -1  # «до 1 числа»: the last day of the month before
+        return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={by}", within, Each.DAY, deadline=True)
 
     def _every(self, s: TokStream, within: Span) -> Recurring:
         t = s.peek()

@@ -113,6 +113,10 @@ def _targets_of(
             if settings.month_start or leads is not None:
                 for period in periods:
                     yield Target(plan, item, TargetKind.PERIOD_START, period.start, period.end, (timedelta(0),), when)
+        case Recurring(each=Each.DAY, deadline=True):  # «до 5 числа каждого месяца»
+            deadline_leads = leads if leads is not None else settings.before_deadline
+            for start, _ in when.occurrences():
+                yield Target(plan, item, TargetKind.DEADLINE, start, start, deadline_leads, when)
         case Recurring(each=Each.DAY):
             for start, _ in when.occurrences():
                 yield Target(plan, item, TargetKind.EVENT, start, start, event_leads, when)

@@ -268,6 +268,10 @@ class _Reader(RecurrenceReader):
                 continue
             parts[-1].append(t)
         parts = [p for p in parts if p]
+        return self._join_parts(parts) if len(parts) > 1 else parts
+
+    def _join_parts(self, parts: list[list[Tok]]) -> list[list[Tok]]:
+        """Parts that only make sense with their neighbour are joined to it."""
         # "ежемесячно, до 5 числа": the deadline belongs to the repetition before it.
         for i in range(len(parts) - 1):
             first, rest = parts[i], parts[i + 1]
@@ -525,12 +529,12 @@ class _Reader(RecurrenceReader):
     # ----------------------------------------------------------------- throughout
     def _named_school_year(self, s: TokStream) -> bool:
         """«2019-2020 уч. год», «2019/2020 учебного года»: the plan's own year by name (another year is an error)."""
-        a, dash, b = s.peek(), s.peek(1), s.peek(2)
+        a = s.peek()
+        if a is None or a.kind != "NUM" or len(a.text) != 4:
+            return False
+        dash, b = s.peek(1), s.peek(2)
         if not (
-            a is not None
-            and a.kind == "NUM"
-            and len(a.text) == 4
-            and dash is not None
+            dash is not None
             and dash.kind == "PUNCT"
             and dash.value in ("-", "/")
             and b is not None

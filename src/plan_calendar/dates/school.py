@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 
 from plan_calendar.errors import DateError
 
@@ -125,10 +126,7 @@ class AcademicYear:
 
     def school_span(self) -> tuple[date, date]:
         """From the first school day to the last: the plan's terms, or 1 September to 31 May."""
-        study = [t for t in self.terms if t.kind in (TermKind.QUARTER, TermKind.HALF, TermKind.TRIMESTER)]
-        if study:
-            return min(t.start for t in study), max(t.end for t in study)
-        return self.start, self.school_end or date(self.second, 5, 31)
+        return _school_span(self)
 
     def term(self, kind: TermKind, number: int) -> Term | None:
         """The plan's term of this kind and number, else the approximation, else None."""
@@ -159,3 +157,12 @@ class AcademicYear:
             name = "I полугодие" if number == 1 else "II полугодие"
             return Term(TermKind.HALF, number, quarters[first].start, quarters[last].end, name)
         return None
+
+
+@lru_cache(maxsize=64)
+def _school_span(year: AcademicYear) -> tuple[date, date]:
+    """AcademicYear.school_span, computed once per year (the grammar asks for it in every part it reads)."""
+    study = [t for t in year.terms if t.kind in (TermKind.QUARTER, TermKind.HALF, TermKind.TRIMESTER)]
+    if study:
+        return min(t.start for t in study), max(t.end for t in study)
+    return year.start, year.school_end or date(year.second, 5, 31)

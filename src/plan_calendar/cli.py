@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer import rich_utils
 from typer.core import TyperCommand, TyperGroup
 
 import plan_calendar
@@ -33,15 +32,27 @@ from plan_calendar.schedule import Schedule, interpret
 
 # ----------------------------------------------------------------------------- Russian help and usage errors
 # Typer's help and its usage errors are English; these are the texts a user sees, in Russian.
-rich_utils.ARGUMENTS_PANEL_TITLE = "Аргументы"
-rich_utils.OPTIONS_PANEL_TITLE = "Параметры"
-rich_utils.COMMANDS_PANEL_TITLE = "Команды"
-rich_utils.ERRORS_PANEL_TITLE = "Ошибка"
-rich_utils.DEFAULT_STRING = "[по умолчанию: {}]"
-rich_utils.REQUIRED_LONG_STRING = "[обязательно]"
-rich_utils.ENVVAR_STRING = "[переменная окружения: {}]"
-rich_utils.ABORTED_TEXT = "Прервано."
-rich_utils.RICH_HELP = "Справка: [blue]{command_path} {help_option}[/]"
+_RICH_TEXTS = {
+    "ARGUMENTS_PANEL_TITLE": "Аргументы",
+    "OPTIONS_PANEL_TITLE": "Параметры",
+    "COMMANDS_PANEL_TITLE": "Команды",
+    "ERRORS_PANEL_TITLE": "Ошибка",
+    "DEFAULT_STRING": "[по умолчанию: {}]",
+    "REQUIRED_LONG_STRING": "[обязательно]",
+    "ENVVAR_STRING": "[переменная окружения: {}]",
+    "ABORTED_TEXT": "Прервано.",
+    "RICH_HELP": "Справка: [blue]{command_path} {help_option}[/]",
+}
+
+
+def _russian_rich_utils() -> None:
+    """Put the Russian texts into Typer's help renderer; imported only when help is shown (it costs about
+    a quarter of a second: rich's markdown), so that `check` and cron runs do not pay for it."""
+    from typer import rich_utils  # noqa: PLC0415
+
+    for name, text in _RICH_TEXTS.items():
+        setattr(rich_utils, name, text)
+
 
 _HELP_TEXT = "Показать эту справку и выйти."
 _USAGE_PREFIX = "Использование: "
@@ -72,6 +83,10 @@ def _russian_usage_error(message: str) -> str:
 
 class _RussianHelp:
     """Mixed into Typer's command classes: Russian help option text and usage prefix."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _russian_rich_utils()
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]

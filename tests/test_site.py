@@ -28,7 +28,8 @@ def built(cli: Callable[..., Result], tmp_path: Path) -> Path:
     extra.write_text(
         'plan: "Доп. план <b>жирный</b>"\nid: extra\nacademic_year: "2019-2020"\nitems:\n'
         '  - {id: a, title: "<script>alert(1)</script> Консультации", when: по мере необходимости}\n'
-        "  - {id: b, title: Отчёт, when: до 1 октября}\n",
+        "  - {id: b, title: Отчёт, when: до 1 октября}\n"
+        "  - {id: c, title: Табель, when: до 5 числа каждого месяца}\n",
         encoding="utf-8",
     )
     os.utime(extra, (1567000000, 1567000000))
@@ -53,6 +54,8 @@ def test_page_content(built: Path) -> None:
     # Self-contained: nothing is loaded from another host.
     assert not re.search(r"<(link|script)[^>]+(href|src)=", html) and "@import" not in html and "url(" not in html
     assert '<html lang="ru">' in html and "<main>" in html and 'aria-label="Обозначения"' in html
+    # A deadline every month is a deadline mark in each month, not a repetition square.
+    assert html.count('class="seg deadline" style="grid-column: 4 / 5" title="срок: 4 ') == 9
 
 
 def test_page_is_byte_identical_and_not_rewritten(cli: Callable[..., Result], built: Path, tmp_path: Path) -> None:

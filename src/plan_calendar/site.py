@@ -125,7 +125,7 @@ def _short(d: date) -> str:
 
 
 def _segment(when: object, start: date, end: date, single_day: bool, tentative: bool) -> Segment:
-    if isinstance(when, Deadline):
+    if isinstance(when, Deadline) or (isinstance(when, Recurring) and when.deadline):
         return Segment(start.day, end.day, "deadline", f"срок: {_short(start)}")
     if single_day:
         return Segment(start.day, end.day, "pattern" if isinstance(when, Recurring) else "day", _short(start))

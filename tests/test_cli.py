@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -106,6 +107,22 @@ def test_usage_errors_exit_2_in_russian(cli: Callable[..., Result], args: list[s
     assert result.code == 2
     assert "ошибка:" in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["chek"], "ошибка: нет такой команды: chek. Может быть, check?"),
+        (["serve", "--port", "abc"], "ошибка: неверное значение --port: нужно целое число"),
+        (["build", "--out"], "ошибка: параметру --out нужно значение"),
+        (["check", "--bogus"], "ошибка: нет такого параметра: --bogus"),
+    ],
+)
+def test_usage_error_messages(cli: Callable[..., Result], args: list[str], message: str) -> None:
+    result = cli(*args)
+    assert result.code == 2
+    assert message in result.err.splitlines()
+    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,}", result.err.replace("plan-cal", "")), result.err  # no English
 
 
 def test_bad_year_option(cli: Callable[..., Result]) -> None:

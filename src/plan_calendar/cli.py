@@ -63,6 +63,7 @@ _USAGE_WORDS = {
 
 _USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"No such option: (.+)"), "нет такого параметра: {0}"),
+    (re.compile(r"No such command '(.+?)'\. Did you mean '(.+?)'\?"), "нет такой команды: {0}. Может быть, {1}?"),
     (re.compile(r"No such command '?(.+?)'?\.?$"), "нет такой команды: {0}"),
     (re.compile(r"Missing argument '(.+)'\.?"), "не указан аргумент {0}"),
     (re.compile(r"Missing option '(.+)'\.?"), "не указан параметр {0}"),
@@ -73,12 +74,30 @@ _USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# What Typer's value checks (pydantic) say about a bad option value.
+_VALUE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"Input should be a valid integer"), "нужно целое число"),
+    (re.compile(r"Input should be a valid number"), "нужно число"),
+    (re.compile(r"Input should be a valid boolean"), "нужно да или нет (true/false)"),
+    (re.compile(r"Input should be greater than or equal to (\S+)"), "нужно не меньше {0}"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), "нужно не больше {0}"),
+)
+
+
 def _russian_usage_error(message: str) -> str:
     for pattern, russian in _USAGE_ERRORS:
         m = pattern.search(message)
         if m:
-            return russian.format(*m.groups())
+            return russian.format(*(_russian_value_error(g) for g in m.groups()))
     return message
+
+
+def _russian_value_error(detail: str) -> str:
+    for pattern, russian in _VALUE_ERRORS:
+        m = pattern.search(detail)
+        if m:
+            return russian.format(*m.groups())
+    return detail
 
 
 class _RussianHelp:

@@ -64,7 +64,8 @@ class PlanError(Exception):
     def __str__(self) -> str:
         text = self.message
         if self.hint:
-            text = f"{text} {self.hint}"
+            end = "" if text.endswith((".", "!", "?", ":")) else "."
+            text = f"{text}{end} {self.hint}"
         if self.source is not None:
             text = f"{self.source}: {text}"
         return text

@@ -19,7 +19,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from slugify import slugify
 
-from plan_calendar.dates.grammar import read_when, term_of
+from plan_calendar.dates.grammar import read_when
+from plan_calendar.dates.periods import term_of
 from plan_calendar.dates.school import AcademicYear, Term, TermKind
 from plan_calendar.durations import format_duration, parse_duration
 from plan_calendar.errors import DateError, PlanFormatError, Source

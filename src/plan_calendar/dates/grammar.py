@@ -30,11 +30,11 @@ from datetime import date, time, timedelta
 from babel.dates import get_month_names
 
 from plan_calendar.dates.describe import day as _ru_date
-from plan_calendar.dates.describe import day_range as _ru_range
 from plan_calendar.dates.describe import plural
-from plan_calendar.dates.lexicon import Lexicon, Word, lexicon, prepositional, term_genitive
-from plan_calendar.dates.recurrence import RRULE_DAYS, RecurrenceReader
-from plan_calendar.dates.school import AcademicYear, Season, TermKind
+from plan_calendar.dates.lexicon import PART_WORDS, Lexicon, Word, lexicon, prepositional
+from plan_calendar.dates.periods import NUMBER_KINDS, PeriodReader
+from plan_calendar.dates.recurrence import RRULE_DAYS
+from plan_calendar.dates.school import AcademicYear
 from plan_calendar.dates.tokens import NoMatch, Tok, TokStream, tokenize
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
@@ -95,34 +95,6 @@ _NEEDS_MORE = frozenset(
         Word.DEADLINE,
     }
 )
-_PART_WORDS = {Word.START: "начало", Word.MIDDLE: "середина", Word.END: "конец"}
-_SEASONS = {
-    Word.AUTUMN: Season.AUTUMN,
-    Word.WINTER: Season.WINTER,
-    Word.SPRING: Season.SPRING,
-    Word.SUMMER: Season.SUMMER,
-}
-_TERM_WORDS = {Word.QUARTER: TermKind.QUARTER, Word.HALF_YEAR: TermKind.HALF, Word.TRIMESTER: TermKind.TRIMESTER}
-_NUMBER_KINDS = frozenset({"ORDW", "ORD", "NUM"})
-_EDGE_DAYS = 7  # the start or end of a term: its first or last week
-
-
-def _is_term_word(t: Tok) -> bool:
-    return t.kind == "WORD" and t.value in _TERM_WORDS
-
-
-def _edge_span(term: Span, edge: Word) -> Span:
-    """The first, middle or last week of a school period, labelled «конец I четверти»."""
-    week = timedelta(days=_EDGE_DAYS - 1)
-    if edge is Word.START:
-        a, b = term.start, min(term.start + week, term.end)
-    elif edge is Word.END:
-        a, b = max(term.end - week, term.start), term.end
-    else:
-        middle = term.start + (term.end - term.start) / 2
-        a, b = max(middle - timedelta(days=3), term.start), min(middle + timedelta(days=3), term.end)
-    name = term_genitive(term.label) if term.label else ""
-    return Span(a, b, SpanShape.TERM, f"{_PART_WORDS[edge]} {name}".strip(), term.approximate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +128,7 @@ def read_when(text: str, year: AcademicYear, *, until_inclusive: bool = False, l
     return Reading(text=text, when=when, warnings=tuple(dict.fromkeys(parser.warnings)))
 
 
-class _Reader(RecurrenceReader):
+class _Reader(PeriodReader):
     def __init__(self, text: str, year: AcademicYear, until_inclusive: bool, lex: Lexicon) -> None:
         self.text = text
         self.year = year
@@ -291,7 +263,7 @@ class _Reader(RecurrenceReader):
                 month[0].kind == "MONTH"
                 and all(t.kind in ("MONTH", "NUM", "WORD") for t in month)
                 and len(unit) == 2
-                and unit[0].kind in _NUMBER_KINDS
+                and unit[0].kind in NUMBER_KINDS
                 and unit[1].kind == "WORD"
                 and unit[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
             ):
@@ -443,135 +415,6 @@ class _Reader(RecurrenceReader):
         s.expect_done()
         return self._span(point, last)
 
-    # ----------------------------------------------------------------- terms
-    def _term(self, s: TokStream) -> Span | None:
-        """«I четверть», «2 четверть», «первое полугодие», «осенние каникулы»."""
-        save = s.pos
-        s.skip(_FILLER)
-        t = s.peek()
-        if t is not None and t.kind == "WORD" and t.value in _SEASONS:
-            season = _SEASONS[t.value]
-            s.next()
-            if not s.word(Word.HOLIDAYS):
-                s.pos = save
-                return None
-            return self._term_span(TermKind.HOLIDAY, season.value, t.text)
-        if t is None or t.kind not in _NUMBER_KINDS:
-            s.pos = save
-            return None
-        nxt = s.peek(1)
-        if nxt is not None and nxt.kind == "PUNCT" and nxt.value == "-":  # «I-II четверть», «1–2 четверти»
-            t2, word = s.peek(2), s.peek(3)
-            if t2 is not None and t2.kind in _NUMBER_KINDS and word is not None and _is_term_word(word):
-                s.pos += 4
-                kind = _TERM_WORDS[word.value]
-                first = self._term_span(kind, t.value, f"{t.text} {word.text}")
-                last = self._term_span(kind, t2.value, f"{t2.text} {word.text}")
-                if first.start > last.start:
-                    raise NoMatch(f"начало периода ({first.label}) позже конца ({last.label})")
-                label = f"{(first.label or '').split()[0]}–{term_genitive(last.label or '')}"  # «I–II четверти»
-                return Span(first.start, last.end, SpanShape.TERM, label, first.approximate or last.approximate)
-        if nxt is None or not _is_term_word(nxt):
-            s.pos = save
-            return None
-        s.pos += 2
-        return self._term_span(_TERM_WORDS[nxt.value], t.value, f"{t.text} {nxt.text}")
-
-    # ----------------------------------------------------------------- parts of school periods
-    def _edge_of_period(self, s: TokStream) -> When | None:
-        """«конец I четверти», «в начале учебного года», «в конце четверти» (of each), «конец полугодия».
-
-        The start or end of a term is its first or last week, its middle the week around its midpoint; the
-        start of the school year is its first ten days, its end the last ten (as «начало» and «конец» of a month).
-        """
-        t = s.peek()
-        if t is None or t.kind != "WORD" or t.value not in _PART_WORDS:
-            return None
-        save = s.pos
-        s.next()
-        edge = t.value
-        every = s.word(Word.EVERY)
-        term = None if every else self._term(s)
-        if term is not None:
-            s.expect_done()
-            return _edge_span(term, edge)
-        word = s.peek()
-        if word is not None and word.kind == "WORD" and word.value in (Word.QUARTER, Word.HALF_YEAR):
-            s.next()
-            s.expect_done()
-            each = Each.HALF_YEAR if word.value is Word.HALF_YEAR else Each.TERM
-            per_term = self._per_period(self._school_year(), each, 1)
-            periods = tuple(_edge_span(p, edge) for p in per_term.periods)
-            return Recurring(None, per_term.within, each, 1, periods)
-        if not every and (s.word(Word.SCHOOL) or s.peek_word(Word.YEAR)) and s.word(Word.YEAR):
-            s.word(Word.SCHOOL)
-            s.expect_done()
-            if edge is Word.MIDDLE:
-                raise NoMatch("«середина учебного года» — непонятно когда: укажите месяц, например «январь»")
-            start, end = self.year.school_span()
-            a, b = (start, start + timedelta(days=9)) if edge is Word.START else (end - timedelta(days=9), end)
-            return Span(a, b, SpanShape.TERM, f"{_PART_WORDS[edge]} учебного года")
-        s.pos = save
-        return None
-
-    def _term_span(self, kind: TermKind, number: int, written: str) -> Span:
-        term = self.year.term(kind, number)
-        if term is None:
-            names = {TermKind.QUARTER: "четвертей 4", TermKind.HALF: "полугодий 2", TermKind.TRIMESTER: "триместров 3"}
-            raise NoMatch(f"такого периода нет ({names.get(kind, '')}): «{written}»")
-        if term.approximate:
-            self.warnings.append(
-                f"даты «{term.name}» приблизительные ({_ru_range(term.start, term.end)}): "
-                "укажите сроки четвертей и каникул в разделе terms: плана"
-            )
-        return Span(term.start, term.end, SpanShape.TERM, term.name, term.approximate)
-
-    # ----------------------------------------------------------------- throughout
-    def _named_school_year(self, s: TokStream) -> bool:
-        """«2019-2020 уч. год», «2019/2020 учебного года»: the plan's own year by name (another year is an error)."""
-        a = s.peek()
-        if a is None or a.kind != "NUM" or len(a.text) != 4:
-            return False
-        dash, b = s.peek(1), s.peek(2)
-        if not (
-            dash is not None
-            and dash.kind == "PUNCT"
-            and dash.value in ("-", "/")
-            and b is not None
-            and b.kind == "NUM"
-            and len(b.text) in (2, 4)
-        ):
-            return False
-        second = b.value if len(b.text) == 4 else a.value // 100 * 100 + b.value
-        s.pos += 3
-        school = s.word(Word.SCHOOL)
-        if not (s.word(Word.YEAR) or school):
-            raise NoMatch(f"«{a.text}-{b.text}» — это учебный год? Напишите «{a.text}-{b.text} учебный год»")
-        s.word(Word.SCHOOL)
-        s.expect_done()
-        if (a.value, second) != (self.year.first, self.year.second):
-            raise NoMatch(f"учебный год {a.value}-{second}, а план — на {self.year.name}")
-        return True
-
-    def _ongoing(self, s: TokStream) -> Ongoing | None:
-        save = s.pos
-        if self._named_school_year(s):
-            return self._whole_year()
-        if s.word(Word.ALWAYS):
-            s.expect_done()
-            return self._whole_year()
-        if s.word(Word.WHOLE):
-            s.word(Word.SCHOOL)
-            if s.word(Word.YEAR):
-                s.word(Word.SCHOOL)
-                s.expect_done()
-                return self._whole_year()
-        s.pos = save
-        return None
-
-    def _whole_year(self) -> Ongoing:
-        return Ongoing(self._school_year())
-
     # ----------------------------------------------------------------- days, months, ranges
     def _point_or_range(self, s: TokStream) -> When:
         t, dash, month = s.peek(), s.peek(1), s.peek(2)
@@ -655,7 +498,7 @@ class _Reader(RecurrenceReader):
         if t.kind == "MONTH":
             s.next()
             return self._month_point(t.value, self._year_after(s))
-        if t.kind == "WORD" and t.value in _PART_WORDS:
+        if t.kind == "WORD" and t.value in PART_WORDS:
             s.next()
             return self._month_part(s, t)
         if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
@@ -684,7 +527,7 @@ class _Reader(RecurrenceReader):
             word = first.value
             ranges = {Word.START: (1, 10), Word.MIDDLE: (11, 20), Word.END: (21, last_day)}
             a, b = ranges[word]
-            label = f"{_PART_WORDS[word]} {genitive}"
+            label = f"{PART_WORDS[word]} {genitive}"
         else:
             n = first.value
             if unit.value is Word.HALF:
@@ -828,29 +671,3 @@ _GENITIVE = get_month_names("wide", context="format", locale="ru")
 
 def _genitive(month: int) -> str:
     return str(_GENITIVE[month])
-
-
-def term_of(name: str, year: AcademicYear) -> tuple[TermKind, int] | None:
-    """Which school period a name in the plan's ``terms:`` means («II четверть» → quarter 2)."""
-    reader = _Reader(name, AcademicYear(year.first), False, lexicon())
-    stream = TokStream(tokenize(reader.text, reader.lex, reader.warnings))
-    t = stream.peek()
-    if t is not None and t.kind == "WORD" and t.value in _SEASONS:
-        stream.next()
-        if stream.word(Word.HOLIDAYS) and stream.done():
-            return TermKind.HOLIDAY, _SEASONS[t.value].value
-        return None
-    nxt = stream.peek(1)
-    if (
-        t is not None
-        and t.kind in ("ORDW", "ORD", "NUM")
-        and isinstance(t.value, int)
-        and nxt is not None
-        and nxt.kind == "WORD"
-        and nxt.value in _TERM_WORDS
-    ):
-        stream.pos += 2
-        kind = _TERM_WORDS[nxt.value]
-        if stream.done() and year.term(kind, t.value) is not None:
-            return kind, t.value
-    return None

@@ -247,6 +247,9 @@ def prepositional(nominative: str) -> str:
     return nominative[:-1] + "е" if nominative[-1] in "ьй" else nominative + "е"
 
 
+# «начало октября», «конец I четверти»: the part words as they head a label.
+PART_WORDS = {Word.START: "начало", Word.MIDDLE: "середина", Word.END: "конец"}
+
 _TERM_GENITIVES = {"четверть": "четверти", "полугодие": "полугодия", "триместр": "триместра", "каникулы": "каникул"}
 
 

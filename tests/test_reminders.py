@@ -227,6 +227,21 @@ def test_notify_with_an_unknown_group_names_the_plan_line(
     assert server.recorder.messages == []
 
 
+def test_a_reminder_for_every_term_names_its_own_term(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    plan = _plan(tmp_path, "  - {id: itogi, title: Итоги четверти, when: в конце четверти}\n")
+    config = _config(tmp_path, server.port, [plan])
+    # The last week of the II term (approximate dates): 22–28 December 2019; the 22nd is a Sunday.
+    result = cli("remind", "--config", config, "--at", "2019-12-23T09:00")
+    assert "отправлено писем 1" in result.out, result.err
+    [message] = server.recorder.parsed()
+    assert message["Subject"] == "С 22 декабря по плану: Итоги четверти"
+    text = message.get_body(("plain",)).get_content()
+    assert "конец II четверти (22–28 декабря 2019, приблизительно)" in text
+    assert "октября" not in text, "only the term the reminder is about"
+
+
 def test_catch_up_window(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     config = _config(tmp_path, server.port, [EXAMPLE], extra='catch_up = "3d"\n')
     late = cli("remind", "--config", config, "--at", "2019-09-18T10:00")  # the 14d reminder was due on the 16th

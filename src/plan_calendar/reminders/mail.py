@@ -30,7 +30,7 @@ from plan_calendar.expand import expand_item
 from plan_calendar.feeds import Feed, render
 from plan_calendar.reminders.rules import Reminder, TargetKind
 from plan_calendar.schedule import Scheduled
-from plan_calendar.when import Day, Reading, Span, SpanShape
+from plan_calendar.when import Day, Reading, Recurring, Span, SpanShape
 
 __all__ = ["Message", "PermanentFailure", "SmtpSender", "TemporaryFailure", "compose"]
 
@@ -119,6 +119,8 @@ def _view(reminder: Reminder, now: datetime) -> dict[str, Any]:
         countdown = _countdown((target.day - send_day).days)
     else:
         when = target.when
+        if isinstance(when, Recurring):  # «в конце четверти»: the one term this reminder is about, not all four
+            when = next((p for p in when.periods if p.start == target.day), when)
         if isinstance(when, Span) and when.shape is SpanShape.MONTH:
             heading = f"В {prepositional(lexicon().month_names[target.day.month])} по плану"
         else:

@@ -254,7 +254,7 @@ def _print_check(schedule: Schedule) -> None:
             console.print(f"  {e.item.id}: {' '.join(e.item.when.split())}")
     # One line per message, never wrapped, so that editors and grep can use «file:line:column: …».
     for error in schedule.errors:
-        line = f"{error.source}: ошибка: {error.message}" + (f" {error.hint}" if error.hint else "")
+        line = f"{error.source}: ошибка: {error.advice}"
         console.print(line, soft_wrap=True)
     for w in schedule.warnings:
         console.print(f"{w.source}: предупреждение: {w.message}", soft_wrap=True)
@@ -590,7 +590,7 @@ def explain(
             reading = read_when(text, academic, until_inclusive=until_inclusive)
         except PlanError as exc:
             failed = True
-            message = exc.message + (f" {exc.hint}" if exc.hint else "")
+            message = exc.advice
             if as_json:
                 _echo_json({"input": text, "error": message})
             else:

@@ -61,14 +61,16 @@ class PlanError(Exception):
         self.source = source
         return self
 
+    @property
+    def advice(self) -> str:
+        """The message and what to do about it, without the place: «… не найден. Проверьте путь.»"""
+        if not self.hint:
+            return self.message
+        end = "" if self.message.endswith((".", "!", "?", ":")) else "."
+        return f"{self.message}{end} {self.hint}"
+
     def __str__(self) -> str:
-        text = self.message
-        if self.hint:
-            end = "" if text.endswith((".", "!", "?", ":")) else "."
-            text = f"{text}{end} {self.hint}"
-        if self.source is not None:
-            text = f"{self.source}: {text}"
-        return text
+        return f"{self.source}: {self.advice}" if self.source is not None else self.advice
 
 
 class DateError(PlanError):

@@ -46,7 +46,7 @@ def error_json(error: PlanError, item_id: str | None = None) -> dict[str, Any]:
         "line": source.line if source else None,
         "column": source.column if source else None,
         "item": item_id,
-        "message": str(error.message) + (f" {error.hint}" if error.hint else ""),
+        "message": error.advice,
     }
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from plan_calendar.config import DisplaySettings
-from plan_calendar.dates.describe import day_range, describe, month, plural
+from plan_calendar.dates.describe import day_range, describe, every, month, plural
 from plan_calendar.dates.lexicon import CAMPAIGN_STEMS, KIND_NAMES
 from plan_calendar.plan import Display, Item, Kind, Plan
 from plan_calendar.schedule import Schedule, Scheduled
@@ -266,15 +266,10 @@ def _period_label(span: Span) -> str:
 
 
 def _times_label(rec: Recurring) -> str:
-    per = {
-        Each.WEEK: "в неделю",
-        Each.MONTH: "в месяц",
-        Each.TERM: "в четверть",
-        Each.HALF_YEAR: "в полугодие",
-        Each.YEAR: "за год",
-    }.get(rec.each, "")
-    if rec.times == 1 and rec.each is Each.MONTH:
-        return "ежемесячно"
-    if rec.times == 1 and rec.each is Each.WEEK:
-        return "еженедельно"
+    if rec.each in (Each.WEEK, Each.MONTH):
+        if rec.times == 1 and rec.interval == 1:
+            return "ежемесячно" if rec.each is Each.MONTH else "еженедельно"
+        per = every(rec)
+    else:
+        per = {Each.TERM: "в четверть", Each.HALF_YEAR: "в полугодие", Each.YEAR: "за год"}.get(rec.each, "")
     return f"{rec.times} {plural(rec.times, 'раз', 'раза', 'раз')} {per}"

@@ -109,6 +109,14 @@ class Recurring:
         last = _month_end if self.each is Each.MONTH else _week_end
         return [(max(d, self.within.start), min(last(d), self.within.end)) for d in days]
 
+    @property
+    def interval(self) -> int:
+        """Every how many weeks or months the rule repeats (INTERVAL, 1 when not given)."""
+        for part in (self.rule or "").split(";"):
+            if part.startswith("INTERVAL="):
+                return int(part[len("INTERVAL=") :])
+        return 1
+
     def first_start(self) -> _dt.date:
         """DTSTART for the rule: a week or month repetition starts on the Monday or 1st on or before the year."""
         start = self.within.start

@@ -119,6 +119,14 @@ def _times(n: int) -> str:
 _EDGE_PHRASES = {"начало": "в начале", "середина": "в середине", "конец": "в конце"}
 
 
+def every(rec: Recurring) -> str:
+    """«в неделю», «в 2 недели», «в месяц», «в 3 месяца» for a week or month repetition."""
+    n = rec.interval
+    if rec.each is Each.WEEK:
+        return "в неделю" if n == 1 else f"в {n} {plural(n, 'неделю', 'недели', 'недель')}"
+    return "в месяц" if n == 1 else f"в {n} {plural(n, 'месяц', 'месяца', 'месяцев')}"
+
+
 def _recurring(rec: Recurring) -> str:
     bounds = day_range(rec.within.start, rec.within.end)
     count = len(rec.occurrences())
@@ -136,10 +144,8 @@ def _recurring(rec: Recurring) -> str:
         return f"{_times(rec.times)} {per}: {names}{approx}"
     parts = dict(p.split("=", 1) for p in rec.rule.split(";"))
     freq = parts["FREQ"]
-    if rec.each is Each.WEEK:
-        head = f"{_times(rec.times)} в неделю"
-    elif rec.each is Each.MONTH:
-        head = f"{_times(rec.times)} в месяц"
+    if rec.each in (Each.WEEK, Each.MONTH):
+        head = f"{_times(rec.times)} {every(rec)}"
     elif freq == "DAILY":
         head = "ежедневно"
     elif freq == "WEEKLY":
@@ -161,7 +167,9 @@ def _recurring(rec: Recurring) -> str:
             head = f"{last} {name} месяца"
         else:
             head = f"{n}-{ {'m': 'й', 'f': 'я', 'n': 'е'}[gender] } {name} каждого месяца"
-    if rec.each is Each.WEEK:
+    if rec.interval > 1:
+        total = _times(count)
+    elif rec.each is Each.WEEK:
         total = f"{count} {plural(count, 'неделя', 'недели', 'недель')}"
     elif rec.each is Each.MONTH:
         total = f"{count} {plural(count, 'месяц', 'месяца', 'месяцев')}"

@@ -151,6 +151,9 @@ class RecurrenceReader:
             s.word(Word.MONTH)
             s.expect_done()
             return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
+        every_other = self._interval(s, within, 1)  # «каждые 2 недели», «каждую вторую неделю»
+        if every_other is not None:
+            return every_other
         if s.word(Word.WEEK):
             s.expect_done()
             return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
@@ -168,12 +171,38 @@ class RecurrenceReader:
             return self._per_period(within, Each.YEAR, 1)
         raise NoMatch("после «каждый» ожидается день недели или период")
 
+    def _interval(self, s: TokStream, within: Span, times: int) -> Recurring | None:
+        """«2 недели», «две недели», «3 месяца» after «раз в» or «каждые»: every n-th week or month."""
+        t, unit = s.peek(), s.peek(1)
+        if (
+            t is None
+            or t.kind not in ("NUM", "ORDW", "ORD")
+            or not isinstance(t.value, int)
+            or unit is None
+            or unit.kind != "WORD"
+            or unit.value not in (Word.WEEK, Word.MONTH)
+        ):
+            return None
+        n = t.value
+        if not 1 <= n <= 12:
+            raise NoMatch(f"«{t.text} {unit.text}»: повторение реже, чем раз в 12 недель или месяцев, не читается")
+        s.pos += 2
+        s.expect_done()
+        if unit.value is Word.WEEK:
+            rule = "FREQ=WEEKLY;BYDAY=MO" if n == 1 else f"FREQ=WEEKLY;INTERVAL={n};BYDAY=MO"
+            return Recurring(rule, within, Each.WEEK, times)
+        rule = "FREQ=MONTHLY;BYMONTHDAY=1" if n == 1 else f"FREQ=MONTHLY;INTERVAL={n};BYMONTHDAY=1"
+        return Recurring(rule, within, Each.MONTH, times)
+
     def _times(self, s: TokStream, within: Span, times: int) -> Recurring:
         """«2 раза в год», «1 раз в четверть», «раз в месяц»."""
         if times < 1:
             raise NoMatch("число раз должно быть больше нуля")
         s.word(Word.TIMES)
         s.word(Word.IN)
+        every_other = self._interval(s, within, times)  # «1 раз в 2 недели», «раз в два месяца»
+        if every_other is not None:
+            return every_other
         if s.word(Word.WEEK):
             s.expect_done()
             return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK, times)

@@ -186,9 +186,9 @@ class _Builder:
                 out.extend(self.period(period, _key(period.start), policy, text))
             return out
         key = _key(rec.within.start) if keyed else ""
-        first = rec.occurrences()[0][0] if rec.each is Each.DAY else rec.first_start()
+        first = rec.rule_start()
         until = rec.within.end
-        summary = self.item.title if rec.each is Each.DAY else f"{self.item.title} ({_times_label(rec)})"
+        summary = self.item.title if rec.each is Each.DAY else f"{self.item.title} ({rec.label or _times_label(rec)})"
         if rec.deadline:
             summary = f"Срок: {self.item.title}"
         if rec.each is Each.DAY and self.item.time is not None:

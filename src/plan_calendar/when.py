@@ -97,17 +97,35 @@ class Recurring:
     times: int = 1
     periods: tuple[Span, ...] = ()
     deadline: bool = False  # each occurrence is a due day («до 5 числа каждого месяца»)
+    length: int | None = None  # days of each monthly occurrence from the rule's day (None: to the month's end)
+    label: str | None = None  # how the plan put it, when the rule alone does not say («в конце каждого месяца»)
+
+    def _rule_days(self) -> list[date]:
+        assert self.rule is not None
+        start = self.first_start()
+        rule = rrulestr(self.rule, dtstart=_midnight(start))
+        return [d.date() for d in rule.between(_midnight(start), _midnight(self.within.end), inc=True)]
 
     def occurrences(self) -> list[tuple[date, date]]:
         if self.rule is None:
             return [(p.start, p.end) for p in self.periods]
-        start = self.first_start()
-        rule = rrulestr(self.rule, dtstart=_midnight(start))
-        days = [d.date() for d in rule.between(_midnight(start), _midnight(self.within.end), inc=True)]
+        days = self._rule_days()
         if self.each is Each.DAY:
             return [(d, d) for d in days if d >= self.within.start]
-        last = _month_end if self.each is Each.MONTH else _week_end
-        return [(max(d, self.within.start), min(last(d), self.within.end)) for d in days]
+        if self.each is Each.MONTH:
+            ends = [
+                _month_end(d) if self.length is None else min(_month_end(d), d + timedelta(self.length - 1))
+                for d in days
+            ]
+            return [(max(d, self.within.start), min(e, self.within.end)) for d, e in zip(days, ends, strict=True)]
+        return [(max(d, self.within.start), min(_week_end(d), self.within.end)) for d in days]
+
+    def rule_start(self) -> _dt.date:
+        """DTSTART for a feed: the rule's first day (an instance of the rule, as RFC 5545 wants)."""
+        if self.each is Each.DAY:
+            return self.occurrences()[0][0]
+        days = self._rule_days()
+        return days[0] if days else self.first_start()
 
     @property
     def interval(self) -> int:

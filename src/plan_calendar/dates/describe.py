@@ -144,7 +144,9 @@ def _recurring(rec: Recurring) -> str:
         return f"{_times(rec.times)} {per}: {names}{approx}"
     parts = dict(p.split("=", 1) for p in rec.rule.split(";"))
     freq = parts["FREQ"]
-    if rec.each in (Each.WEEK, Each.MONTH):
+    if rec.label:
+        head = rec.label
+    elif rec.each in (Each.WEEK, Each.MONTH):
         head = f"{_times(rec.times)} {every(rec)}"
     elif freq == "DAILY":
         head = "ежедневно"
@@ -167,7 +169,7 @@ def _recurring(rec: Recurring) -> str:
             head = f"{last} {name} месяца"
         else:
             head = f"{n}-{ {'m': 'й', 'f': 'я', 'n': 'е'}[gender] } {name} каждого месяца"
-    if rec.interval > 1:
+    if rec.interval > 1 or rec.label:
         total = _times(count)
     elif rec.each is Each.WEEK:
         total = f"{count} {plural(count, 'неделя', 'недели', 'недель')}"

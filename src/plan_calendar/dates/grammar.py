@@ -110,6 +110,8 @@ class _Point:
 
 
 # Runs of words that add nothing where they stand (TokStream.skip).
+# «в течение месяца», «в конце месяца»: a time inside a month the text does not name.
+_RELATIVE = frozenset({Word.DURING, Word.START, Word.MIDDLE, Word.END})
 _LEADING = frozenset({Word.IN, Word.FILLER, Word.DEADLINE})  # "в", "на", "в срок", "срок", "дата проведения"
 _FILLER = frozenset({Word.FILLER})
 _WHOLE_FILLER = frozenset({Word.WHOLE, Word.FILLER})
@@ -176,14 +178,18 @@ class _Reader(PeriodReader):
         words = {t.value for t in tokens if t.kind == "WORD"}
         quantifiers = words & {Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE}
         periods = words & {Word.YEAR, Word.MONTH, Word.WEEK, Word.QUARTER, Word.HALF_YEAR}
-        if quantifiers == {Word.DURING} and periods and periods <= {Word.MONTH, Word.WEEK}:
-            # «в течение месяца»: how long, not when. Honest answer: no date (a month section row above it in
-            # the Word table is what dated it; `import` puts that month into `when`).
-            self.duration_only = True
+        every = words & {Word.EVERY, Word.MONTHLY, Word.WEEKLY}
+        if quantifiers and quantifiers <= _RELATIVE and periods and periods <= {Word.MONTH, Word.WEEK} and not every:
+            # «в течение месяца», «в конце месяца»: which month is not said. Honest answer: no date (a month
+            # section row above it in the Word table is what dated it; `import` puts that month into `when`
+            # where the text is only how long).
+            self.duration_only = quantifiers == {Word.DURING}
             which = "какого месяца" if Word.MONTH in periods else "какой недели"
+            edge = next(iter(quantifiers)) if len(quantifiers) == 1 else Word.DURING
+            example = {Word.DURING: "в течение", Word.START: "в начале", Word.MIDDLE: "в середине"}.get(edge, "в конце")
             self.warnings.append(
                 f"«{' '.join(self.text.split())}»: не сказано, {which} — пункт без даты; напишите, "
-                "например, «в течение октября»"
+                f"например, «{example} октября»"
             )
             return False
         return bool(quantifiers) and bool(periods)
@@ -247,13 +253,7 @@ class _Reader(PeriodReader):
         # "ежемесячно, до 5 числа": the deadline belongs to the repetition before it.
         for i in range(len(parts) - 1):
             first, rest = parts[i], parts[i + 1]
-            if (
-                len(first) == 1
-                and first[0].kind == "WORD"
-                and first[0].value is Word.MONTHLY
-                and rest[0].kind == "WORD"
-                and rest[0].value in (Word.UNTIL, Word.BY, Word.NOT)
-            ):
+            if len(first) == 1 and first[0].kind == "WORD" and first[0].value is Word.MONTHLY and _says_when(rest):
                 parts[i], parts[i + 1] = [], [*first, *rest]
         parts = [p for p in parts if p]
         # "апрель, 2 неделя": a week, decade or half without a month takes the month before it.
@@ -639,6 +639,23 @@ class _Reader(PeriodReader):
 
 
 # --------------------------------------------------------------------- helpers
+def _says_when(part: list[Tok]) -> bool:
+    """After «ежемесячно,»: «до 5 числа», «в конце месяца», «последняя неделя» — when in each month."""
+    i = 1 if part[0].kind == "WORD" and part[0].value is Word.IN else 0
+    if i >= len(part):
+        return False
+    t = part[i]
+    if t.kind == "WORD" and t.value in (Word.UNTIL, Word.BY, Word.NOT, Word.START, Word.MIDDLE, Word.END):
+        return True
+    unit = part[i + 1] if i + 1 < len(part) else None
+    return (
+        t.kind in NUMBER_KINDS
+        and unit is not None
+        and unit.kind == "WORD"
+        and unit.value in (Word.HALF, Word.DECADE, Word.WEEK)
+    )
+
+
 def _continues(tokens: list[Tok], i: int) -> bool:
     """Whether the line break at ``i`` sits inside a range rather than between two parts."""
     before = next((t for t in reversed(tokens[:i]) if t.kind != "NL"), None)

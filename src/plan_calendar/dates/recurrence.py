@@ -5,7 +5,7 @@ A mixin of the grammar's reader: it uses the reader's academic year and warnings
 
 from __future__ import annotations
 
-from plan_calendar.dates.lexicon import Word
+from plan_calendar.dates.lexicon import PART_WORDS, Word
 from plan_calendar.dates.school import AcademicYear, TermKind
 from plan_calendar.dates.tokens import NoMatch, TokStream
 from plan_calendar.when import Each, Recurring, Span, SpanShape
@@ -33,6 +33,9 @@ class RecurrenceReader:
         if t is None:
             return None
         within = self._school_year()
+        part = self._part_of_each_month(s, within, monthly=False)
+        if part is not None:
+            return part
         if t.kind == "WORD":
             word = t.value
             if word is Word.DAILY:
@@ -48,6 +51,9 @@ class RecurrenceReader:
                 return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
             if word is Word.MONTHLY:
                 s.next()
+                part = self._part_of_each_month(s, within, monthly=True)  # «ежемесячно, в конце месяца»
+                if part is not None:
+                    return part
                 inclusive = self._due_words(s)
                 if inclusive is not None:  # «ежемесячно до 5 числа»
                     due = self._monthly_due(s, within, inclusive=inclusive, monthly=True)
@@ -130,6 +136,43 @@ class RecurrenceReader:
             raise NoMatch(f"{day}-го числа бывает не в каждом месяце: напишите «до 28 числа» или «до 1 числа»")
         by = day if day >= 1 else -1  # «до 1 числа»: the last day of the month before
         return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={by}", within, Each.DAY, deadline=True)
+
+    def _part_of_each_month(self, s: TokStream, within: Span, *, monthly: bool) -> Recurring | None:
+        """«в конце каждого месяца», «последняя неделя каждого месяца», «1 неделя каждого месяца», and after
+        «ежемесячно» also «в конце месяца». The same days as a part of a named month (docs/dates.md)."""
+        save = s.pos
+        s.word(Word.IN)
+        t = s.peek()
+        if t is None:
+            s.pos = save
+            return None
+        unit = None
+        if t.kind == "WORD" and t.value in PART_WORDS:
+            s.next()
+        elif t.kind in ("NUM", "ORD", "ORDW") and isinstance(t.value, int) and s.peek(1) is not None:
+            unit = s.peek(1)
+            if unit is None or unit.kind != "WORD" or unit.value not in (Word.HALF, Word.DECADE, Word.WEEK):
+                s.pos = save
+                return None
+            s.pos += 2
+        else:
+            s.pos = save
+            return None
+        every = s.word(Word.EVERY)
+        named = s.word(Word.MONTH)
+        if not ((every and named) or monthly):
+            s.pos = save
+            return None
+        s.expect_done()
+        first, length = _month_part_days(t.value, None if unit is None else unit.value)
+        if unit is None:
+            label = {"начало": "в начале", "середина": "в середине", "конец": "в конце"}[PART_WORDS[t.value]]
+            label = f"{label} каждого месяца"
+        elif t.value == -1:
+            label = f"{t.text} {unit.text} каждого месяца"
+        else:
+            label = f"{t.value}-я {unit.text} каждого месяца"
+        return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={first}", within, Each.MONTH, 1, length=length, label=label)
 
     def _every(self, s: TokStream, within: Span) -> Recurring:
         t = s.peek()
@@ -267,3 +310,26 @@ def _month_day(n: int) -> int:
     if not 1 <= n <= 31:
         raise NoMatch(f"числа {n} в месяце нет")
     return n
+
+
+def _month_part_days(part: Word | int, unit: Word | None) -> tuple[int, int | None]:
+    """(the first day, how many days) of a part of every month; None days: to the month's end.
+
+    ``part`` is «начало»/«середина»/«конец» (a Word) or the number of a half, decade or week (``unit``).
+    Days past the 28th are not in every month, so «5-я неделя» cannot repeat monthly."""
+    if isinstance(part, Word):
+        return {Word.START: (1, 10), Word.MIDDLE: (11, 10), Word.END: (21, None)}[part]
+    n = part
+    if unit is Word.HALF:
+        if n not in (1, 2, -1):
+            raise NoMatch("половин в месяце две")
+        return (1, 15) if n == 1 else (16, None)
+    if unit is Word.DECADE:
+        if n not in (1, 2, 3, -1):
+            raise NoMatch("декад в месяце три")
+        return {1: (1, 10), 2: (11, 10), 3: (21, None), -1: (21, None)}[n]
+    if n == -1:
+        return -7, None  # the last seven days
+    if n not in (1, 2, 3, 4):
+        raise NoMatch("5-я неделя бывает не в каждом месяце: напишите «последняя неделя каждого месяца»")
+    return 7 * n - 6, 7

@@ -12,7 +12,7 @@ from datetime import timedelta
 from plan_calendar.dates.describe import day_range as _ru_range
 from plan_calendar.dates.lexicon import PART_WORDS, Word, lexicon, term_genitive
 from plan_calendar.dates.recurrence import RecurrenceReader
-from plan_calendar.dates.school import AcademicYear, Season, TermKind
+from plan_calendar.dates.school import AcademicYear, Season, Term, TermKind
 from plan_calendar.dates.tokens import NoMatch, Tok, TokStream, tokenize
 from plan_calendar.when import Each, Ongoing, Recurring, Span, SpanShape, When
 
@@ -50,6 +50,13 @@ def _edge_span(term: Span, edge: Word) -> Span:
 _FILLER = frozenset({Word.FILLER})
 
 
+def _approximate_warning(name: str, period: Span | Term) -> str:
+    return (
+        f"даты «{name}» приблизительные ({_ru_range(period.start, period.end)}): "
+        "укажите сроки четвертей и каникул в разделе terms: плана"
+    )
+
+
 class PeriodReader(RecurrenceReader):
     """Reads school periods; mixed into the grammar's reader."""
 
@@ -75,12 +82,17 @@ class PeriodReader(RecurrenceReader):
             if t2 is not None and t2.kind in NUMBER_KINDS and word is not None and _is_term_word(word):
                 s.pos += 4
                 kind = _TERM_WORDS[word.value]
+                said = len(self.warnings)
                 first = self._term_span(kind, t.value, f"{t.text} {word.text}")
                 last = self._term_span(kind, t2.value, f"{t2.text} {word.text}")
+                del self.warnings[said:]  # one warning for the range, below
                 if first.start > last.start:
                     raise NoMatch(f"начало периода ({first.label}) позже конца ({last.label})")
                 label = f"{(first.label or '').split()[0]}–{term_genitive(last.label or '')}"  # «I–II четверти»
-                return Span(first.start, last.end, SpanShape.TERM, label, first.approximate or last.approximate)
+                span = Span(first.start, last.end, SpanShape.TERM, label, first.approximate or last.approximate)
+                if span.approximate:
+                    self.warnings.append(_approximate_warning(label, span))
+                return span
         if nxt is None or not _is_term_word(nxt):
             s.pos = save
             return None
@@ -130,10 +142,7 @@ class PeriodReader(RecurrenceReader):
             names = {TermKind.QUARTER: "четвертей 4", TermKind.HALF: "полугодий 2", TermKind.TRIMESTER: "триместров 3"}
             raise NoMatch(f"такого периода нет ({names.get(kind, '')}): «{written}»")
         if term.approximate:
-            self.warnings.append(
-                f"даты «{term.name}» приблизительные ({_ru_range(term.start, term.end)}): "
-                "укажите сроки четвертей и каникул в разделе terms: плана"
-            )
+            self.warnings.append(_approximate_warning(term.name, term))
         return Span(term.start, term.end, SpanShape.TERM, term.name, term.approximate)
 
     # ----------------------------------------------------------------- throughout

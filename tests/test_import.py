@@ -258,3 +258,22 @@ def test_imported_plan_builds(cli: Callable[..., Result], tmp_path: Path) -> Non
     schedule = interpret(load_plan(out))
     assert schedule.ok
     assert cli("build", out, "--out", tmp_path / "public", "--quiet").code == 0
+
+
+def test_dates_inside_titles_stay_in_the_titles(cli: Callable[..., Result], tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "Мероприятие;Сроки\n"
+        "Книжная выставка к юбилею М.Ю. Лермонтова (1814–1841);октябрь\n"
+        "Отчёт о работе летнего лагеря (в срок до 10 августа);\n"
+        "Конкурс чтецов, посвящённый 205-летию поэта;15.10\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "plan.yaml"
+    assert cli("import", path, "-o", out, "--year", "2019-2020").code == 0
+    items = _check(cli, out)["items"]
+    assert [(i["title"], i["when"], i["reading"]["kind"]) for i in items] == [
+        ("Книжная выставка к юбилею М.Ю. Лермонтова (1814–1841)", "октябрь", "month"),
+        ("Отчёт о работе летнего лагеря (в срок до 10 августа)", "", "undated"),
+        ("Конкурс чтецов, посвящённый 205-летию поэта", "15.10", "date"),
+    ]

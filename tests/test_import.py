@@ -82,6 +82,10 @@ def _docx(path: Path, *, with_table: bool = True) -> Path:
         row("", "Запись первоклассников в библиотеку", "Петрова А. А.")
         row("до 15.09", "Сдача отчёта о фонде", "Петрова А. А., Иванова И. И.")
         row("в течение месяца", "Проверка учебников у учащихся", "")
+        row("1 неделя", "Выставка новых поступлений", "")
+        row("в конце месяца", "Отчёт о посещаемости", "")
+        row("20-25", "Рейд «Живи, книга»", "")
+        row("по графику", "Экскурсии первоклассников", "")
         topic = table.add_row().cells
         topic[0].merge(topic[2]).text = "Работа с фондом учебной литературы"
         row("октябрь", "Выставка «Космос» (12 апреля – День космонавтики)", "")
@@ -129,11 +133,23 @@ def test_docx(cli: Callable[..., Result], tmp_path: Path) -> None:
     assert items["Отчётное заседание"]["reading"]["time"] == "14:00"
     assert items["Неделя детской книги"]["reading"]["start"] == "2021-03-23", "the second table is read too"
     assert items["Консультации по запросу"]["reading"]["kind"] == "undated", "an empty date cell: undated"
-    check = items["Проверка учебников у учащихся"]
-    assert check["when"] == "СЕНТЯБРЬ", "«в течение месяца» under a month heading is that month"
-    assert len(data["items"]) == 10
+    # A day or a part of a month without the month, under a month heading, takes the heading's month.
+    completed = {
+        "Проверка учебников у учащихся": ("в течение сентября", "2020-09-01", "2020-09-30"),
+        "Выставка новых поступлений": ("1 неделя сентября", "2020-09-01", "2020-09-07"),
+        "Отчёт о посещаемости": ("в конце сентября", "2020-09-21", "2020-09-30"),
+        "Рейд «Живи, книга»": ("20-25 сентября", "2020-09-20", "2020-09-25"),
+    }
+    for title, (when, start, end) in completed.items():
+        assert (items[title]["when"], items[title]["reading"]["start"], items[title]["reading"]["end"]) == (
+            when,
+            start,
+            end,
+        ), title
+    assert items["Экскурсии первоклассников"]["when"] == "по графику", "undated text stays undated"
+    assert len(data["items"]) == 14
     text = out.read_text(encoding="utf-8")
-    assert "в ячейке «в течение месяца»: дата взята из заголовка раздела «СЕНТЯБРЬ»" in text
+    assert "в ячейке «1 неделя»: месяц взят из заголовка раздела «СЕНТЯБРЬ»" in text
 
 
 def test_a_document_without_a_table(cli: Callable[..., Result], tmp_path: Path) -> None:

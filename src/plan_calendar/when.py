@@ -160,7 +160,7 @@ class Undated:
     """No time is named ("по мере необходимости", "по плану"): kept and shown, never guessed."""
 
     reason: str
-    duration_only: bool = False  # the text says how long, not when («в течение месяца»)
+    month_unnamed: bool = False  # a time within a month the text does not name («в конце месяца», «1 неделя»)
 
     def occurrences(self) -> list[tuple[date, date]]:
         return []

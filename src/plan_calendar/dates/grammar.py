@@ -27,8 +27,6 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
-from babel.dates import get_month_names
-
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import plural
 from plan_calendar.dates.lexicon import PART_WORDS, Lexicon, Word, lexicon, prepositional
@@ -137,14 +135,14 @@ class _Reader(PeriodReader):
         self.until_inclusive = until_inclusive
         self.lex = lex
         self.warnings: list[str] = []
-        self.duration_only = False
+        self.month_unnamed = False
 
     # ----------------------------------------------------------------- top level
     def read(self) -> When:
         tokens = self._unwrap_parentheses(tokenize(self.text, self.lex, self.warnings))
         if not self._names_a_time(tokens):
             reason = " ".join(self.text.split())
-            return Undated(reason or "дата не указана", duration_only=self.duration_only)
+            return Undated(reason or "дата не указана", month_unnamed=self.month_unnamed)
         try:
             parts = self._split(tokens)
             whens: list[When] = []
@@ -167,6 +165,8 @@ class _Reader(PeriodReader):
         return Several(tuple(flat))
 
     def _names_a_time(self, tokens: list[Tok]) -> bool:
+        if self._month_unnamed(tokens):
+            return False
         for t in tokens:
             if t.kind in _HARD_KINDS:
                 return True
@@ -178,21 +178,42 @@ class _Reader(PeriodReader):
         words = {t.value for t in tokens if t.kind == "WORD"}
         quantifiers = words & {Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE}
         periods = words & {Word.YEAR, Word.MONTH, Word.WEEK, Word.QUARTER, Word.HALF_YEAR}
-        every = words & {Word.EVERY, Word.MONTHLY, Word.WEEKLY}
-        if quantifiers and quantifiers <= _RELATIVE and periods and periods <= {Word.MONTH, Word.WEEK} and not every:
-            # «в течение месяца», «в конце месяца»: which month is not said. Honest answer: no date (a month
-            # section row above it in the Word table is what dated it; `import` puts that month into `when`
-            # where the text is only how long).
-            self.duration_only = quantifiers == {Word.DURING}
-            which = "какого месяца" if Word.MONTH in periods else "какой недели"
-            edge = next(iter(quantifiers)) if len(quantifiers) == 1 else Word.DURING
-            example = {Word.DURING: "в течение", Word.START: "в начале", Word.MIDDLE: "в середине"}.get(edge, "в конце")
-            self.warnings.append(
-                f"«{' '.join(self.text.split())}»: не сказано, {which} — пункт без даты; напишите, "
-                f"например, «{example} октября»"
-            )
-            return False
         return bool(quantifiers) and bool(periods)
+
+    def _month_unnamed(self, tokens: list[Tok]) -> bool:
+        """«в течение месяца», «в конце месяца», «1 неделя», «последняя декада»: a time inside a month the text
+        does not name. Honest answer: no date, with a warning (in a Word table a month heading above the row is
+        what dated it: `import` puts that month in)."""
+        if len(tokens) > 5:
+            return False
+        words = [t for t in tokens if not (t.kind == "WORD" and t.value in _LEADING)]
+        example = None
+        if (
+            len(words) == 2
+            and words[0].kind == "WORD"
+            and words[0].value in _RELATIVE
+            and words[1].kind == "WORD"
+            and words[1].value in (Word.MONTH, Word.WEEK)
+        ):
+            phrase = {Word.DURING: "в течение", Word.START: "в начале", Word.MIDDLE: "в середине"}
+            example = f"{phrase.get(words[0].value, 'в конце')} октября"  # «в течение месяца»
+            which = "какого месяца" if words[1].value is Word.MONTH else "какой недели"
+        elif (
+            len(words) in (2, 3)
+            and words[0].kind in NUMBER_KINDS
+            and words[1].kind == "WORD"
+            and words[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
+            and all(t.kind == "WORD" and t.value is Word.MONTH for t in words[2:])
+        ):
+            example = f"{words[0].text} {words[1].text} октября"  # «1 неделя», «последняя декада месяца»
+            which = "какого месяца"
+        if example is None:
+            return False
+        self.month_unnamed = True
+        self.warnings.append(
+            f"«{' '.join(self.text.split())}»: не сказано, {which} — пункт без даты; напишите, например, «{example}»"
+        )
+        return True
 
     def _error(self, detail: str | None) -> DateError:
         text = " ".join(self.text.split())
@@ -522,7 +543,8 @@ class _Reader(PeriodReader):
         month = t.value
         whole = self._month_point(month, self._year_after(s))
         last_day = whole.last.day
-        genitive = _genitive(month)  # from the lexicon: a typo or a nominative («апрель, 2 неделя») is not shown
+        # From the lexicon: a corrected typo or a nominative («апрель, 2 неделя») is not shown in the label.
+        genitive = self.lex.month_genitives[month]
         if unit is None:
             word = first.value
             ranges = {Word.START: (1, 10), Word.MIDDLE: (11, 20), Word.END: (21, last_day)}
@@ -566,7 +588,7 @@ class _Reader(PeriodReader):
         if not 1 <= d <= last:
             month = self.lex.month_names[m]
             raise DateError(
-                f"«{' '.join(self.text.split())}»: даты {d} {_genitive(m)} {y} не бывает — "
+                f"«{' '.join(self.text.split())}»: даты {d} {self.lex.month_genitives[m]} {y} не бывает — "
                 f"в {prepositional(month)} {y} года {last} {plural(last, 'день', 'дня', 'дней')}",
                 expression=self.text,
                 hint="Исправьте число.",
@@ -681,10 +703,3 @@ def _shift_year(d: date, years: int) -> date:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
         return d.replace(year=d.year + years, day=28)
-
-
-_GENITIVE = get_month_names("wide", context="format", locale="ru")
-
-
-def _genitive(month: int) -> str:
-    return str(_GENITIVE[month])

@@ -188,6 +188,7 @@ class Lexicon:
         genitive = loc.months["format"]["wide"]
         names = {m: _clean(nominative[m]) for m in range(1, 13)}
         self.month_names = dict(names)
+        self.month_genitives = {m: _clean(genitive[m]) for m in range(1, 13)}  # «сентября»
         for month, name in names.items():
             entry = Entry(Cls.MONTH, month, name)
             forms = {name, _clean(genitive[month])}

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from plan_calendar.dates.grammar import read_when
+from plan_calendar.dates.lexicon import lexicon
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import DateError
 from plan_calendar.when import Span, SpanShape, Undated
@@ -132,14 +133,17 @@ def read_rows(rows: list[list[str]], year: AcademicYear) -> list[ImportedItem] |
         if section_when and not item.when:
             item.when = section_when
             item.note = f"дата взята из заголовка раздела «{section_when}»"
-        elif section_when and _only_a_duration(item.when, year):
-            # «в течение месяца» under «СЕНТЯБРЬ» means the whole of September.
-            item.note = f"в ячейке «{' '.join(item.when.split())}»: дата взята из заголовка раздела «{section_when}»"
-            item.when = section_when
+        elif section_when and (dated := _in_heading_month(item.when, section_when, year)) is not None:
+            # «1 неделя», «в конце месяца», «15», «20-25» under «СЕНТЯБРЬ»: the heading names the month.
+            item.note = f"в ячейке «{' '.join(item.when.split())}»: месяц взят из заголовка раздела «{section_when}»"
+            item.when = dated
         if section_tag:
             item.tags.append(section_tag)
         items.append(item)
     return items if columns is not None else None
+
+
+_MONTH_WORD = re.compile(r"\bмесяц[а-я]*\b", re.IGNORECASE)
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -164,13 +168,33 @@ def _section_text(cells: list[str], columns: Columns) -> str | None:
     return " ".join(text.split()) if len(filled) > 1 else None
 
 
-def _only_a_duration(text: str, year: AcademicYear) -> bool:
-    """«в течение месяца», «в течение недели»: how long, not when (undated, and the grammar says so)."""
+def _in_heading_month(text: str, heading: str, year: AcademicYear) -> str | None:
+    """The cell's date completed with the month of the section heading above it, when the cell names a day or a
+    part of a month but no month («1 неделя» → «1 неделя сентября», «в конце месяца» → «в конце сентября»,
+    «15» → «15 сентября»); None when the cell reads on its own or the heading is not one month."""
     try:
         reading = read_when(text, year)
+        if not (isinstance(reading.when, Undated) and reading.when.month_unnamed):
+            return None
     except DateError:
-        return False
-    return isinstance(reading.when, Undated) and reading.when.duration_only
+        pass  # «15», «20-25», «до 15»: numbers without a month
+    try:
+        section = read_when(heading, year).when
+    except DateError:
+        return None
+    if not (isinstance(section, Span) and section.shape is SpanShape.MONTH):
+        return None
+    month = lexicon().month_genitives[section.start.month]
+    cell = " ".join(text.split())
+    candidates = [_MONTH_WORD.sub(month, cell)] if _MONTH_WORD.search(cell) else [f"{cell} {month}"]
+    for candidate in candidates:
+        try:
+            when = read_when(candidate, year).when
+        except DateError:
+            continue
+        if not isinstance(when, Undated):
+            return candidate
+    return None
 
 
 def _is_period(text: str, year: AcademicYear) -> bool:

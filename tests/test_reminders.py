@@ -242,6 +242,23 @@ def test_a_reminder_for_every_term_names_its_own_term(
     assert "октября" not in text, "only the term the reminder is about"
 
 
+def test_check_with_the_config_warns_about_unknown_groups(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    plan = _plan(
+        tmp_path,
+        "  - id: m\n    title: Мониторинг\n    when: 5 ноября\n    notify: [metod, lib@example.org, all]\n"
+        "  - {id: n, title: Отчёт, when: 6 ноября, notify: metodisty}\n",
+    )
+    config = _config(tmp_path, server.port, [plan], extra='[reminders.groups]\nmetodisty = ["m@example.org"]\n')
+    without = cli("check", plan)
+    assert without.code == 0 and "metod" not in without.out, "without a config groups are not known"
+    result = cli("check", plan, "--config", config)
+    assert result.code == 0, result.err
+    [line] = [x for x in result.out.splitlines() if "предупреждение: notify" in x]
+    assert line.startswith(f"{plan}:8:13: предупреждение: notify: группы «metod» нет в [reminders.groups]")
+
+
 def test_catch_up_window(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     config = _config(tmp_path, server.port, [EXAMPLE], extra='catch_up = "3d"\n')
     late = cli("remind", "--config", config, "--at", "2019-09-18T10:00")  # the 14d reminder was due on the 16th

@@ -202,12 +202,21 @@ def check(
         typer.Argument(help="Файлы планов (YAML).", metavar="ПЛАН.yaml", show_default=False),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Вывести результат в JSON (по документу на план).")] = False,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="Файл настроек: проверить и группы получателей в notify.", metavar="ФАЙЛ"),
+    ] = None,
 ) -> None:
     """Проверить план: как прочитана каждая дата, ошибки и предупреждения.
 
     Код выхода 0 — ошибок нет (предупреждения допустимы), 1 — есть ошибки.
     """
     schedules = [interpret(load_plan(p)) for p in plans]
+    if config_file is not None:
+        from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
+
+        groups = load_config(config_file).reminders.groups
+        schedules = [_with_group_warnings(s, groups, config_file) for s in schedules]
     if as_json:
         for schedule in schedules:
             _echo_json(check_json(schedule), indent=2)
@@ -218,6 +227,28 @@ def check(
             _print_check(schedule)
     if any(not s.ok for s in schedules):
         raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+def _with_group_warnings(schedule: Schedule, groups: dict[str, tuple[str, ...]], config: Path) -> Schedule:
+    """Warnings for `notify:` names that are neither addresses nor groups of the config (`remind` would stop)."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from plan_calendar.plan import ADDRESS_RE, PlanWarning  # noqa: PLC0415
+
+    extra = [
+        PlanWarning(
+            f"notify: группы «{name}» нет в [reminders.groups] файла {config} — "
+            "plan-cal remind с этими настройками остановится с ошибкой",
+            item.notify_source or item.source,
+            item.id,
+        )
+        for item in schedule.plan.items
+        for name in item.notify or ()
+        if name != "all" and name not in groups and not ADDRESS_RE.fullmatch(name)
+    ]
+    if not extra:
+        return schedule
+    return replace(schedule, plan=replace(schedule.plan, warnings=(*schedule.plan.warnings, *extra)))
 
 
 def _print_check(schedule: Schedule) -> None:

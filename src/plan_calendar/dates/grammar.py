@@ -325,18 +325,22 @@ class _Reader(PeriodReader):
         s.skip(_LEADING)
         if s.done():
             raise NoMatch()
-        if s.peek_word(Word.UNTIL) or s.peek_word(Word.BY):
-            s.next()
-            return self._deadline(s, inclusive=self.until_inclusive, wording_start=True)
-        if s.peek_word(Word.NOT) and s.peek_word(Word.LATER, 1):
-            s.pos += 2
-            return self._deadline(s, inclusive=True, wording_start=True)
-        if s.peek_word(Word.DURING):
-            s.next()
-            return self._period(s, during=True)
-        if s.peek_word(Word.FROM):
-            s.next()
-            return self._from_range(s)
+        first = s.tokens[s.pos]
+        if first.kind in ("DOT", "MONTH") or (first.kind == "NUM" and _next_is_month(s)):
+            return self._point_or_range(s)  # «19.09», «октябрь», «5 сентября»: no other shape starts so
+        if first.kind == "WORD":
+            if first.value is Word.UNTIL or first.value is Word.BY:
+                s.next()
+                return self._deadline(s, inclusive=self.until_inclusive, wording_start=True)
+            if first.value is Word.NOT and s.peek_word(Word.LATER, 1):
+                s.pos += 2
+                return self._deadline(s, inclusive=True, wording_start=True)
+            if first.value is Word.DURING:
+                s.next()
+                return self._period(s, during=True)
+            if first.value is Word.FROM:
+                s.next()
+                return self._from_range(s)
         edge = self._edge_of_period(s)
         if edge is not None:
             return edge
@@ -661,6 +665,11 @@ class _Reader(PeriodReader):
 
 
 # --------------------------------------------------------------------- helpers
+def _next_is_month(s: TokStream) -> bool:
+    t = s.peek(1)
+    return t is not None and t.kind == "MONTH"
+
+
 def _says_when(part: list[Tok]) -> bool:
     """After «ежемесячно,»: «до 5 числа», «в конце месяца», «последняя неделя» — when in each month."""
     i = 1 if part[0].kind == "WORD" and part[0].value is Word.IN else 0

@@ -218,13 +218,22 @@ def test_a_monthly_deadline_reminds_before_each_due_day(
 def test_notify_with_an_unknown_group_names_the_plan_line(
     cli: Callable[..., Result], tmp_path: Path, server: Server
 ) -> None:
-    plan = _plan(tmp_path, "  - id: m\n    title: Мониторинг\n    when: 5 ноября\n    notify: [metod]\n")
+    plan = _plan(
+        tmp_path,
+        "  - id: m\n    title: Мониторинг\n    when: 5 ноября\n    notify: [metod]\n"
+        "  - {id: z, title: Заседание, when: 2 ноября}\n",
+    )
     config = _config(tmp_path, server.port, [plan])
+    dry = cli("remind", "--config", config, "--at", "2019-11-01T09:00", "--dry-run")
+    assert dry.code == 1 and "группы «metod» нет в настройках" in dry.err
     result = cli("remind", "--config", config, "--at", "2019-11-01T09:00")
     assert result.code == 1
     assert f"{plan}:8:13" in result.err and "группы «metod» нет в настройках" in result.err
+    assert "Напоминания этого пункта не отправлены, остальные — да." in result.err
     assert "Traceback" not in result.err
-    assert server.recorder.messages == []
+    # One typo does not hold back the other items' reminders.
+    assert [m["Subject"] for m in server.recorder.parsed()] == ["Скоро по плану: Заседание"]
+    assert {row[0] for row in _ledger(tmp_path)} == {"z"}
 
 
 def test_a_reminder_for_every_term_names_its_own_term(

@@ -409,6 +409,8 @@ def remind(
         raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
     now = _moment(at, config.reminders.timezone)
     report = run_reminders(config, paths, now, dry_run=dry_run)
+    for error in report.errors:
+        typer.echo(f"ошибка: {error} Напоминания этого пункта не отправлены, остальные — да.", err=True)
     if dry_run:
         for message in report.planned:
             typer.echo(
@@ -419,18 +421,23 @@ def remind(
             f"Пробный запуск: было бы отправлено писем: {len(report.planned)}; уже отправлено раньше: "
             f"{report.already}. Ничего не отправлено и не записано."
         )
+        if report.errors:
+            raise typer.Exit(ExitCode.PLAN_ERROR)
         return
     for message, detail in report.failed:
         typer.echo(f"ошибка: письмо для {message.recipient} отклонено: {detail}", err=True)
     for message, detail in report.deferred:
         typer.echo(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}", err=True)
-    if not quiet or report.failed or report.deferred:
+    trouble = bool(report.failed or report.deferred or report.errors)
+    if not quiet or trouble:
         typer.echo(
             f"Напоминания на {now:%Y-%m-%d %H:%M}: отправлено писем {len(report.sent)}, отложено "
             f"{len(report.deferred)}, отклонено {len(report.failed)}; уже были отправлены раньше: {report.already}; "
             f"пропущено как слишком старые: {len(report.missed)}.",
-            err=bool(report.failed or report.deferred),
+            err=trouble,
         )
+    if report.errors:  # the config needs a human before the server does
+        raise typer.Exit(ExitCode.PLAN_ERROR)
     if report.deferred:
         raise typer.Exit(ExitCode.SERVICE)
     if report.failed:

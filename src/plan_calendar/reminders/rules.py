@@ -234,13 +234,21 @@ def next_send_time(schedules: list[Schedule], settings: ReminderSettings, now: d
 
 
 def due(
-    schedules: list[Schedule], settings: ReminderSettings, now: datetime, since: datetime | None = None
+    schedules: list[Schedule],
+    settings: ReminderSettings,
+    now: datetime,
+    since: datetime | None = None,
+    recipients: Callable[[Item, ReminderSettings], tuple[str, ...]] = recipients_of,
 ) -> tuple[list[Reminder], list[Reminder]]:
     """Reminders to send at ``now`` (within the catch-up window), and those that fell out of the window since
     the previous run at ``since`` (missed: logged, not sent). Without ``since``, a month back is examined."""
     window_start = now - settings.catch_up
-    to_send = reminders_between(schedules, settings, window_start, now)
+    to_send = reminders_between(schedules, settings, window_start, now, recipients)
     oldest = window_start - timedelta(days=31)
     missed_from = max(oldest, since - settings.catch_up) if since is not None else oldest
-    missed = reminders_between(schedules, settings, missed_from, window_start) if missed_from < window_start else []
+    missed = (
+        reminders_between(schedules, settings, missed_from, window_start, recipients)
+        if missed_from < window_start
+        else []
+    )
     return to_send, missed

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from plan_calendar.config import Config, SmtpSettings
+from plan_calendar.config import Config, ReminderSettings, SmtpSettings
 from plan_calendar.errors import PlanError
-from plan_calendar.plan import load_plan
+from plan_calendar.plan import Item, load_plan
 from plan_calendar.reminders.ledger import UNSENT, Ledger
 from plan_calendar.reminders.mail import Message, PermanentFailure, SmtpSender, TemporaryFailure, compose
-from plan_calendar.reminders.rules import Reminder, due
+from plan_calendar.reminders.rules import Reminder, due, recipients_of
 from plan_calendar.schedule import Schedule, interpret
 
 __all__ = ["RemindReport", "remind"]
@@ -29,6 +29,7 @@ class RemindReport:
     missed: list[Reminder] = field(default_factory=list)  # older than the catch-up window
     already: int = 0  # reminders due but sent before
     dry_run: bool = False
+    errors: list[PlanError] = field(default_factory=list)  # items left out (a notify group the config lacks)
 
 
 def load_schedules(paths: list[Path]) -> list[Schedule]:
@@ -55,8 +56,9 @@ def remind(
     """Send every reminder due at ``now`` that the ledger has not seen sent; record each step."""
     schedules = load_schedules(plan_paths)
     report = RemindReport(dry_run=dry_run)
+    recipients = _recipients_or_error(report)
     if dry_run:  # reads the ledger if there is one, and writes nothing
-        to_send, _ = due(schedules, config.reminders, now, since=now)
+        to_send, _ = due(schedules, config.reminders, now, since=now, recipients=recipients)
         statuses: dict[tuple[str, str, str, str, str], str] = {}
         if config.reminders.state.exists():
             with Ledger(config.reminders.state) as ledger:
@@ -66,7 +68,7 @@ def remind(
         report.planned = compose(pending, config, now)
         return report
     with Ledger(config.reminders.state) as ledger, ledger.sending():
-        to_send, missed = due(schedules, config.reminders, now, since=ledger.last_run())
+        to_send, missed = due(schedules, config.reminders, now, since=ledger.last_run(), recipients=recipients)
         statuses = ledger.statuses([r.key for r in [*to_send, *missed]])
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
         report.already = len(to_send) - len(pending)
@@ -78,6 +80,25 @@ def remind(
             _send_all(report, ledger, config, now, sender)
         ledger.record_run(now)
     return report
+
+
+def _recipients_or_error(report: RemindReport) -> Callable[[Item, ReminderSettings], tuple[str, ...]]:
+    """Recipients of an item; an item whose `notify:` names a group the config lacks gets none this run and is
+    reported, so that one typo does not hold back every other reminder (its own go out once it is fixed, within
+    the catch-up window)."""
+    reported: set[tuple[str, str]] = set()
+
+    def recipients(item: Item, settings: ReminderSettings) -> tuple[str, ...]:
+        try:
+            return recipients_of(item, settings)
+        except PlanError as exc:
+            key = (item.source.file, item.id)
+            if key not in reported:
+                reported.add(key)
+                report.errors.append(exc)
+            return ()
+
+    return recipients
 
 
 def _send_all(

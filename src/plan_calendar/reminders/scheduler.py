@@ -83,6 +83,8 @@ class ReminderService:
                 log.error("отклонено: %s — %s", message.recipient, detail)
             for message, detail in report.deferred:
                 log.warning("отложено до следующего запуска: %s — %s", message.recipient, detail)
+            for error in report.errors:
+                log.error("напоминания пункта не отправлены: %s", error)
             for reminder in report.missed:
                 log.warning("пропущено (старше окна catch_up): %s/%s", reminder.target.item.id, reminder.recipient)
             if report.deferred:

@@ -229,7 +229,7 @@ def test_notify_with_an_unknown_group_names_the_plan_line(
     result = cli("remind", "--config", config, "--at", "2019-11-01T09:00")
     assert result.code == 1
     assert f"{plan}:8:13" in result.err and "группы «metod» нет в настройках" in result.err
-    assert "Напоминания этого пункта не отправлены, остальные — да." in result.err
+    assert "Пропущено только то, где ошибка; остальные напоминания обработаны как обычно." in result.err
     assert "Traceback" not in result.err
     # One typo does not hold back the other items' reminders.
     assert [m["Subject"] for m in server.recorder.parsed()] == ["Скоро по плану: Заседание"]
@@ -249,6 +249,20 @@ def test_a_reminder_for_every_term_names_its_own_term(
     text = message.get_body(("plain",)).get_content()
     assert "конец II четверти (22–28 декабря 2019, приблизительно)" in text
     assert "октября" not in text, "only the term the reminder is about"
+
+
+def test_a_plan_with_errors_holds_back_only_its_own_reminders(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    broken = _plan(tmp_path, "  - {id: a, title: Семинар, when: 31 февраля}\n", name="broken.yaml")
+    config = _config(tmp_path, server.port, [broken, EXAMPLE])
+    result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert result.code == 1
+    assert f"в плане {broken} ошибки (1), первая: {broken}:5:" in result.err
+    assert "Напоминания по этому плану не отправлены" in result.err and "Traceback" not in result.err
+    assert [m["Subject"] for m in server.recorder.parsed()] == [
+        "Срок: Сдача плана работы библиотеки на 2019-2020 учебный год"
+    ], "the example plan's 14-day reminder went out all the same"
 
 
 def test_check_with_the_config_warns_about_unknown_groups(
@@ -384,7 +398,8 @@ def test_message_id_is_stable(tmp_path: Path) -> None:
 
     config = load_config(_config(tmp_path, 25, [EXAMPLE]))
     now = datetime(2019, 9, 16, 9, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-    schedules = load_schedules([EXAMPLE])
+    schedules, errors = load_schedules([EXAMPLE])
+    assert errors == []
     first = compose(due(schedules, config.reminders, now)[0], config, now)
     second = compose(due(schedules, config.reminders, now)[0], config, now)
     assert [m.message_id for m in first] == [m.message_id for m in second]

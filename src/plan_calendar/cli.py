@@ -410,7 +410,9 @@ def remind(
     now = _moment(at, config.reminders.timezone)
     report = run_reminders(config, paths, now, dry_run=dry_run)
     for error in report.errors:
-        typer.echo(f"ошибка: {error} Напоминания этого пункта не отправлены, остальные — да.", err=True)
+        typer.echo(f"ошибка: {error}", err=True)
+    if report.errors:
+        typer.echo("Пропущено только то, где ошибка; остальные напоминания обработаны как обычно.", err=True)
     if dry_run:
         for message in report.planned:
             typer.echo(

@@ -29,20 +29,33 @@ class RemindReport:
     missed: list[Reminder] = field(default_factory=list)  # older than the catch-up window
     already: int = 0  # reminders due but sent before
     dry_run: bool = False
-    errors: list[PlanError] = field(default_factory=list)  # items left out (a notify group the config lacks)
+    errors: list[PlanError] = field(default_factory=list)  # plans and items left out this run
 
 
-def load_schedules(paths: list[Path]) -> list[Schedule]:
-    """Read and interpret plans; a plan with errors stops the run (nothing is sent)."""
-    schedules = [interpret(load_plan(p)) for p in paths]
-    errors = [e for s in schedules for e in s.errors]
-    if errors:
-        first = errors[0]
-        raise PlanError(
-            f"в планах есть ошибки ({len(errors)}), первая: {first}",
-            hint="Напоминания не отправлены. Исправьте план (plan-cal check) и запустите снова.",
-        )
-    return schedules
+def load_schedules(paths: list[Path]) -> tuple[list[Schedule], list[PlanError]]:
+    """Read and interpret plans: the usable ones, and an error for each plan that cannot be used.
+
+    A plan with errors is left out of reminders until it is fixed (its reminders then go out within catch_up);
+    the other plans of the config are not held back by it."""
+    schedules: list[Schedule] = []
+    errors: list[PlanError] = []
+    for path in paths:
+        try:
+            schedule = interpret(load_plan(path))
+        except PlanError as exc:
+            errors.append(exc)
+            continue
+        if schedule.ok:
+            schedules.append(schedule)
+        else:
+            problems = schedule.errors
+            errors.append(
+                PlanError(
+                    f"в плане {path} ошибки ({len(problems)}), первая: {problems[0]}",
+                    hint="Напоминания по этому плану не отправлены. Исправьте его (plan-cal check).",
+                )
+            )
+    return schedules, errors
 
 
 def remind(
@@ -54,8 +67,8 @@ def remind(
     sender: Callable[[SmtpSettings], SmtpSender] = SmtpSender,
 ) -> RemindReport:
     """Send every reminder due at ``now`` that the ledger has not seen sent; record each step."""
-    schedules = load_schedules(plan_paths)
-    report = RemindReport(dry_run=dry_run)
+    schedules, plan_errors = load_schedules(plan_paths)
+    report = RemindReport(dry_run=dry_run, errors=plan_errors)
     recipients = _recipients_or_error(report)
     if dry_run:  # reads the ledger if there is one, and writes nothing
         to_send, _ = due(schedules, config.reminders, now, since=now, recipients=recipients)

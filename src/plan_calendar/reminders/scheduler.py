@@ -95,11 +95,10 @@ class ReminderService:
 
     def schedule_next(self) -> None:
         now = self.clock(self.tz)
-        try:
-            at = next_send_time(load_schedules(self.plans), self.config.reminders, now)
-        except PlanError as exc:
-            log.error("план не прочитан, следующая проверка при изменении файлов: %s", exc)
-            return
+        schedules, errors = load_schedules(self.plans)
+        for error in errors:
+            log.error("план не прочитан, следующая проверка при изменении файлов: %s", error)
+        at = next_send_time(schedules, self.config.reminders, now)
         if at is None:
             log.info("больше напоминаний нет")
             if self.scheduler.get_job(SEND_JOB):

@@ -75,7 +75,12 @@ class Service:
         # Its signal handlers are in place once it logs its start: a SIGTERM before that would just kill it.
         assert _wait(lambda: "планировщик запущен" in self.log or self.process.poll() is not None, 60), self.log
         self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # never leave a hung service behind the test
+            self.process.wait()
+            raise AssertionError(f"the service did not stop within 30 s of SIGTERM:\n{self.log}") from None
         self.reader.join(timeout=10)
         return self.process.returncode, self.log
 
@@ -103,8 +108,10 @@ def test_sends_once_at_the_time_and_not_again_after_a_restart(tmp_path: Path, se
     assert code == 0, log
     assert "отправлено: lib@example.org" in log and "планировщик остановлен" in log
     restarted = Service(config)
-    time.sleep(3)
-    code, log = restarted.stop()
+    try:
+        time.sleep(3)
+    finally:
+        code, log = restarted.stop()
     assert code == 0, log
     assert len(server.recorder.messages) == 1, "a restart does not resend"
 
@@ -128,8 +135,10 @@ def test_a_stop_during_the_start_up_run_ends_cleanly_after_it(tmp_path: Path, se
     send = datetime.now(MOSCOW).replace(microsecond=0) - timedelta(hours=2)
     config = _write(tmp_path, server.port, send)
     service = Service(config)
-    assert _wait(lambda: server.recorder.data_started == 1, 20)
-    code, log = service.stop()
+    try:
+        assert _wait(lambda: server.recorder.data_started == 1, 20), service.log
+    finally:
+        code, log = service.stop()
     assert code == 0, log
     assert "отложено до следующего запуска" in log and "планировщик остановлен" in log
     assert "внутренняя ошибка" not in log
@@ -142,6 +151,22 @@ def test_a_stop_during_the_start_up_run_ends_cleanly_after_it(tmp_path: Path, se
     finally:
         code, log = restarted.stop()
     assert code == 0, log
+
+
+def test_a_stop_while_a_job_is_sending_ends_cleanly_after_it(tmp_path: Path, server: Server) -> None:
+    # The signal lands while a scheduled job (not the start-up run) talks to the server. The job ends by
+    # scheduling the next run; APScheduler's shutdown(wait=True) held the lock that needs: the service hung.
+    server.recorder.behaviour.stall_data = 3.0  # then 451: deferred, and a retry is scheduled
+    send = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(seconds=8)  # well after the service's start
+    config = _write(tmp_path, server.port, send)
+    service = Service(config)
+    try:
+        assert _wait(lambda: server.recorder.data_started == 1, 30), service.log
+        assert "следующая отправка" in service.log, "the send is a scheduled job, not the start-up run"
+    finally:
+        code, log = service.stop()
+    assert code == 0, log
+    assert "отложено до следующего запуска" in log and "планировщик остановлен" in log
 
 
 def test_reloads_a_changed_plan(tmp_path: Path, server: Server) -> None:

@@ -148,8 +148,11 @@ class ReminderService:
     def _shutdown(self) -> None:
         if not self.scheduler.running:
             return
+        # wait=False: APScheduler's shutdown(wait=True) holds its job-store lock while it waits for running jobs,
+        # and a running job ends by scheduling the next one (add_job takes that lock): a deadlock. The job in
+        # progress still finishes: the interpreter waits for the executor's threads before the process exits.
         with contextlib.suppress(SchedulerNotRunningError):  # stopped between the check and the call
-            self.scheduler.shutdown(wait=True)
+            self.scheduler.shutdown(wait=False)
 
     def _on_started(self, _event: SchedulerEvent) -> None:
         if self._stop_requested:

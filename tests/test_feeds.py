@@ -206,6 +206,20 @@ def test_recurrences_expand_to_the_days_read(cli: Callable[..., Result], tmp_pat
     assert days == [a for a, _ in reading.when.occurrences()]
 
 
+# Weeks count from the one holding 1 September (a Sunday in 2019), so every other week is 9, 23 September, ...
+@pytest.mark.parametrize(("when", "first"), [("еженедельно", date(2019, 9, 2)), ("1 раз в 2 недели", date(2019, 9, 9))])
+def test_weekly_markers_start_inside_the_school_year(
+    cli: Callable[..., Result], tmp_path: Path, when: str, first: date
+) -> None:
+    plan = _plan(tmp_path, HEAD + f"items:\n  - {{id: r, title: Кружок, when: {when}}}\n")
+    assert cli("build", plan, "--out", tmp_path / "out").code == 0
+    cal = check_client_rules((tmp_path / "out" / "test.ics").read_bytes())
+    [event] = cal.walk("VEVENT")
+    assert event["DTSTART"].dt == first, "not on the Monday before 1 September"
+    expanded = recurring_ical_events.of(cal).between(date(2019, 8, 1), date(2020, 9, 1))
+    assert min(e["DTSTART"].dt for e in expanded) == first
+
+
 def test_deterministic(cli: Callable[..., Result], tmp_path: Path) -> None:
     plan = _plan(tmp_path, FULL_PLAN)
     assert cli("build", plan, "--out", tmp_path / "a").code == 0

@@ -121,10 +121,16 @@ class Recurring:
         return [(max(d, self.within.start), min(_week_end(d), self.within.end)) for d in days]
 
     def rule_start(self) -> _dt.date:
-        """DTSTART for a feed: the rule's first day (an instance of the rule, as RFC 5545 wants)."""
+        """DTSTART for a feed: the rule's first day (an instance of the rule, as RFC 5545 wants).
+
+        A weekly marker starts on the first of its Mondays inside the school year (not on the Monday before it,
+        in August); a monthly one on its first day, which may be the 1st just before the first school day."""
         if self.each is Each.DAY:
             return self.occurrences()[0][0]
         days = self._rule_days()
+        if self.each is Each.WEEK:
+            inside = [d for d in days if d >= self.within.start]
+            days = inside or days
         return days[0] if days else self.first_start()
 
     @property

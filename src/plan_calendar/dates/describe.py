@@ -151,8 +151,11 @@ def _recurring(rec: Recurring) -> str:
     elif freq == "DAILY":
         head = "ежедневно"
     elif freq == "WEEKLY":
-        days = [_weekday_plural(c) for c in parts["BYDAY"].split(",")]
-        head = "по " + (", ".join(days[:-1]) + " и " + days[-1] if len(days) > 1 else days[0])
+        if parts["BYDAY"] == "MO,TU,WE,TH,FR":
+            head = "по будням (понедельник – пятница)"
+        else:
+            days = [_weekday_plural(c) for c in parts["BYDAY"].split(",")]
+            head = "по " + (", ".join(days[:-1]) + " и " + days[-1] if len(days) > 1 else days[0])
     elif "BYMONTHDAY" in parts:
         day = int(parts["BYMONTHDAY"])
         head = "последний день каждого месяца" if day == -1 else f"{day}-го числа каждого месяца"

@@ -67,6 +67,8 @@ _TEMPORAL_WORDS = frozenset(
         Word.TRIMESTER,
         Word.HOLIDAYS,
         Word.DECADE,
+        Word.WORKDAYS,
+        Word.WEEKEND,
     }
 )
 _HARD_KINDS = frozenset({"NUM", "DOT", "TIME", "ORD", "MONTH", "WDAY"})
@@ -271,10 +273,12 @@ class _Reader(PeriodReader):
 
     def _join_parts(self, parts: list[list[Tok]]) -> list[list[Tok]]:
         """Parts that only make sense with their neighbour are joined to it."""
-        # "ежемесячно, до 5 числа": the deadline belongs to the repetition before it.
+        # "ежемесячно, до 5 числа", "ежедневно, кроме выходных": the rest belongs to the repetition before it.
         for i in range(len(parts) - 1):
             first, rest = parts[i], parts[i + 1]
-            if len(first) == 1 and first[0].kind == "WORD" and first[0].value is Word.MONTHLY and _says_when(rest):
+            monthly = _only_word(first, Word.MONTHLY) and _says_when(rest)
+            daily = _only_word(first, Word.DAILY) and rest[0].kind == "WORD" and rest[0].value is Word.EXCEPT
+            if monthly or daily:
                 parts[i], parts[i + 1] = [], [*first, *rest]
         parts = [p for p in parts if p]
         # "апрель, 2 неделя": a week, decade or half without a month takes the month before it.
@@ -338,7 +342,7 @@ class _Reader(PeriodReader):
             if first.value is Word.DURING:
                 s.next()
                 return self._period(s, during=True)
-            if first.value is Word.FROM:
+            if first.value is Word.FROM and not _next_is(s, "WDAY"):  # «с понедельника по пятницу» is a recurrence
                 s.next()
                 return self._from_range(s)
         edge = self._edge_of_period(s)
@@ -665,9 +669,17 @@ class _Reader(PeriodReader):
 
 
 # --------------------------------------------------------------------- helpers
+def _only_word(part: list[Tok], word: Word) -> bool:
+    return len(part) == 1 and part[0].kind == "WORD" and part[0].value is word
+
+
 def _next_is_month(s: TokStream) -> bool:
+    return _next_is(s, "MONTH")
+
+
+def _next_is(s: TokStream, kind: str) -> bool:
     t = s.peek(1)
-    return t is not None and t.kind == "MONTH"
+    return t is not None and t.kind == kind
 
 
 def _says_when(part: list[Tok]) -> bool:

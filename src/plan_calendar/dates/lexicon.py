@@ -62,6 +62,10 @@ class Word(Enum):
     WINTER = auto()
     SPRING = auto()
     SUMMER = auto()
+    WORKDAYS = auto()  # будни, будние (дни)
+    WEEKEND = auto()  # выходные
+    EXCEPT = auto()  # кроме
+    DAYS = auto()  # дни
     HOUR = auto()  # ч, час
     APPROX = auto()  # ориентировочно, примерно
     FILLER = auto()  # words that carry no date: "дата", "проведения", "период"
@@ -102,6 +106,10 @@ _WORDS: dict[Word, tuple[str, ...]] = {
     Word.WHOLE: ("весь", "всего", "всем", "целый", "круглый"),
     Word.ALWAYS: ("постоянно", "систематически", "регулярно"),
     Word.DAILY: ("ежедневно",),
+    Word.WORKDAYS: ("будни", "будням", "будние", "будних", "будним", "рабочие", "рабочим", "рабочих"),
+    Word.WEEKEND: ("выходные", "выходных", "выходным"),
+    Word.EXCEPT: ("кроме",),
+    Word.DAYS: ("дни", "дням", "дней"),
     Word.WEEKLY: ("еженедельно",),
     Word.MONTHLY: ("ежемесячно",),
     Word.QUARTERLY: ("ежеквартально", "ежечетвертно"),

@@ -36,10 +36,19 @@ class RecurrenceReader:
         part = self._part_of_each_month(s, within, monthly=False)
         if part is not None:
             return part
+        weekdays = self._weekdays(s, within)
+        if weekdays is not None:
+            return weekdays
         if t.kind == "WORD":
             word = t.value
             if word is Word.DAILY:
                 s.next()
+                if s.word(Word.EXCEPT):  # «ежедневно, кроме выходных»
+                    if not s.word(Word.WEEKEND):
+                        raise NoMatch("после «ежедневно, кроме» ожидается «выходных»")
+                    s.word(Word.DAYS)
+                    s.expect_done()
+                    return Recurring(_weekly([0, 1, 2, 3, 4]), within, Each.DAY)
                 s.expect_done()
                 return Recurring("FREQ=DAILY", within, Each.DAY)
             if word is Word.WEEKLY:
@@ -180,6 +189,7 @@ class RecurrenceReader:
             raise NoMatch("после «каждый» ожидается день недели или период")
         if t.kind == "WDAY":
             days = self._weekday_list(s, allow_to=False)
+            s.word(Word.MONTH)  # «каждую пятницу месяца»
             s.expect_done()
             return Recurring(_weekly(days), within, Each.DAY)
         if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
@@ -281,6 +291,7 @@ class RecurrenceReader:
         return Recurring(None, within, each, times, periods)
 
     def _weekday_list(self, s: TokStream, *, allow_to: bool) -> list[int]:
+        """«понедельник и четверг», «пн, ср, пт», «пн-пт», «понедельник – пятница»."""
         if allow_to:
             s.word(Word.TO)
         days: list[int] = []
@@ -290,9 +301,34 @@ class RecurrenceReader:
                 break
             days.append(t.value)
             s.next()
+            last = s.peek(1)
+            if last is not None and last.kind == "WDAY" and (s.punct("-") or s.word(Word.TO)):  # a range
+                s.next()
+                if last.value < t.value:
+                    raise NoMatch(f"дни недели «{t.text}–{last.text}» идут не по порядку")
+                days.extend(range(t.value + 1, last.value + 1))
             if not (s.word(Word.AND) or s.punct(",")):
                 break
         return days
+
+    def _weekdays(self, s: TokStream, within: Span) -> Recurring | None:
+        """A part that is only weekdays («пн-пт», «вторник, четверг») or «по будням», «в будние дни»,
+        «с понедельника по пятницу»: every such day of the school year."""
+        save = s.pos
+        since = s.word(Word.FROM)
+        s.word(Word.TO)
+        s.word(Word.IN)
+        if not since and s.word(Word.WORKDAYS):
+            s.word(Word.DAYS)
+            s.expect_done()
+            return Recurring(_weekly([0, 1, 2, 3, 4]), within, Each.DAY)
+        days = self._weekday_list(s, allow_to=False)
+        if not days or (since and len(days) < 2):  # «с понедельника» alone says when something starts, not a day
+            s.pos = save
+            return None
+        s.word(Word.MONTH)  # «каждую пятницу месяца» is every Friday
+        s.expect_done()
+        return Recurring(_weekly(days), within, Each.DAY)
 
 
 def _weekly(days: list[int]) -> str:

@@ -195,7 +195,7 @@ RECURRENCES = [
 
 @pytest.mark.parametrize("when", RECURRENCES)
 def test_recurrences_expand_to_the_days_read(cli: Callable[..., Result], tmp_path: Path, when: str) -> None:
-    plan = _plan(tmp_path, HEAD + f"items:\n  - {{id: r, title: Кружок, when: \"{when}\"}}\n")
+    plan = _plan(tmp_path, HEAD + f'items:\n  - {{id: r, title: Кружок, when: "{when}"}}\n')
     out = tmp_path / "out"
     assert cli("build", plan, "--out", out).code == 0
     data = (out / "test.ics").read_bytes()
@@ -213,7 +213,7 @@ def test_recurrences_expand_to_the_days_read(cli: Callable[..., Result], tmp_pat
 def test_weekly_markers_start_inside_the_school_year(
     cli: Callable[..., Result], tmp_path: Path, when: str, first: date
 ) -> None:
-    plan = _plan(tmp_path, HEAD + f"items:\n  - {{id: r, title: Кружок, when: \"{when}\"}}\n")
+    plan = _plan(tmp_path, HEAD + f'items:\n  - {{id: r, title: Кружок, when: "{when}"}}\n')
     assert cli("build", plan, "--out", tmp_path / "out").code == 0
     cal = check_client_rules((tmp_path / "out" / "test.ics").read_bytes())
     [event] = cal.walk("VEVENT")

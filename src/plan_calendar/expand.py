@@ -182,7 +182,8 @@ class _Builder:
             for period in rec.periods:
                 # «в конце четверти»: each period is already «конец I четверти», the count would add nothing.
                 edge = rec.times == 1 and (period.label or "").split(" ", 1)[0] in ("начало", "середина", "конец")
-                text = _period_label(period) if edge else f"{label}: {_period_label(period)}"
+                named = edge or rec.each is Each.HOLIDAYS  # «осенние каникулы» says it all
+                text = _period_label(period) if named else f"{label}: {_period_label(period)}"
                 out.extend(self.period(period, _key(period.start), policy, text))
             return out
         key = _key(rec.within.start) if keyed else ""

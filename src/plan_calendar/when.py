@@ -40,6 +40,7 @@ class Each(Enum):
     TERM = "term"  # 1 раз в четверть
     HALF_YEAR = "half-year"  # 2 раза в год
     YEAR = "year"  # 3 раза в год
+    HOLIDAYS = "holidays"  # в каникулы: each school holiday
 
 
 @dataclass(frozen=True, slots=True)

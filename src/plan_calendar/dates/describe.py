@@ -132,10 +132,13 @@ def _recurring(rec: Recurring) -> str:
     count = len(rec.occurrences())
     if rec.rule is None:
         names = ", ".join(p.label or day_range(p.start, p.end) for p in rec.periods)
-        per = {Each.TERM: "в четверть", Each.HALF_YEAR: "в полугодие", Each.YEAR: "за учебный год"}[rec.each]
+        per = {Each.TERM: "в четверть", Each.HALF_YEAR: "в полугодие", Each.YEAR: "за учебный год"}.get(rec.each, "")
         approx = " (сроки приблизительные)" if any(p.approximate for p in rec.periods) else ""
         if rec.each is Each.YEAR:
             return f"{_times(rec.times)} {per}: {bounds}"
+        if rec.each is Each.HOLIDAYS:
+            spans = ", ".join(f"{p.label} ({day_range(p.start, p.end)})" for p in rec.periods)
+            return f"в каникулы: {spans}{approx}"
         edges = {(p.label or "").split(" ", 1)[0] for p in rec.periods}
         if len(edges) == 1 and (edge := edges.pop()) in _EDGE_PHRASES:  # «в конце четверти»
             each = "каждой четверти" if rec.each is Each.TERM else "каждого полугодия"

@@ -340,11 +340,17 @@ class _Reader(PeriodReader):
                 s.pos += 2
                 return self._deadline(s, inclusive=True, wording_start=True)
             if first.value is Word.DURING:
+                holidays = self._every_holiday(s)  # «во время каникул»
+                if holidays is not None:
+                    return holidays
                 s.next()
                 return self._period(s, during=True)
             if first.value is Word.FROM and not _next_is(s, "WDAY"):  # «с понедельника по пятницу» is a recurrence
                 s.next()
                 return self._from_range(s)
+        holidays = self._every_holiday(s)  # «в каникулы», «в дни каникул»
+        if holidays is not None:
+            return holidays
         edge = self._edge_of_period(s)
         if edge is not None:
             return edge

@@ -48,6 +48,7 @@ def _edge_span(term: Span, edge: Word) -> Span:
 
 
 _FILLER = frozenset({Word.FILLER})
+_BEFORE_HOLIDAYS = frozenset({Word.IN, Word.FILLER, Word.DAYS, Word.DURING})  # «во время», «в дни», «в период»
 
 
 def _approximate_warning(name: str, period: Span | Term) -> str:
@@ -135,6 +136,21 @@ class PeriodReader(RecurrenceReader):
             return Span(a, b, SpanShape.TERM, f"{PART_WORDS[edge]} учебного года")
         s.pos = save
         return None
+
+    def _every_holiday(self, s: TokStream) -> Recurring | None:
+        """«в каникулы», «на каникулах», «во время каникул», «в дни каникул»: each school holiday of the year."""
+        save = s.pos
+        s.skip(_BEFORE_HOLIDAYS)
+        if not s.word(Word.HOLIDAYS):
+            s.pos = save
+            return None
+        s.expect_done()
+        holidays = self.year.terms_of(TermKind.HOLIDAY)
+        periods = tuple(Span(t.start, t.end, SpanShape.TERM, t.name, t.approximate) for t in holidays)
+        if any(t.approximate for t in holidays):
+            self.warnings.append("сроки каникул приблизительные: укажите их в разделе terms: плана")
+        within = Span(self.year.start, self.year.end, SpanShape.YEAR, "учебный год")
+        return Recurring(None, within, Each.HOLIDAYS, 1, periods)
 
     def _term_span(self, kind: TermKind, number: int, written: str) -> Span:
         term = self.year.term(kind, number)

@@ -146,7 +146,8 @@ class AcademicYear:
 
     def terms_of(self, kind: TermKind) -> tuple[Term, ...]:
         """All terms of a kind in order (the plan's own where it gives them)."""
-        numbers = range(1, 5) if kind is TermKind.QUARTER else range(1, 4 if kind is TermKind.TRIMESTER else 3)
+        count = {TermKind.QUARTER: 4, TermKind.HOLIDAY: 4, TermKind.TRIMESTER: 3}.get(kind, 2)
+        numbers = range(1, count + 1)
         found = [self.term(kind, n) for n in numbers]
         return tuple(t for t in found if t is not None)
 

@@ -53,18 +53,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument(
+        "--ledger-sizes", default="0,100000,1000000", help="ledger rows to measure at, comma-separated, ascending"
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         plan = Path(tmp) / "plan.yaml"
         generate(plan, options.items)
         start = time.perf_counter()
-        schedules = load_schedules([plan])
+        schedules, errors = load_schedules([plan])
+        assert not errors, errors
         print(f"reading the plan once: {time.perf_counter() - start:.2f} s ({options.items} items)")
         settings = replace(ReminderSettings(), recipients=tuple(f"r{n}@example.org" for n in range(50)))
         now = datetime(2019, 11, 14, 9, 0, tzinfo=ZoneInfo("Europe/Moscow"))
         ledger = Ledger(Path(tmp) / "state.sqlite3")
         filled = 0
-        for size in (0, 100_000, 1_000_000):
+        for size in (int(n) for n in options.ledger_sizes.split(",")):
             fill(ledger, size - filled)
             filled = size
             times, found = [], 0

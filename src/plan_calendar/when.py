@@ -15,6 +15,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum
+from functools import lru_cache
 
 from dateutil.rrule import rrulestr
 
@@ -101,11 +102,9 @@ class Recurring:
     length: int | None = None  # days of each monthly occurrence from the rule's day (None: to the month's end)
     label: str | None = None  # how the plan put it, when the rule alone does not say («в конце каждого месяца»)
 
-    def _rule_days(self) -> list[date]:
+    def _rule_days(self) -> tuple[date, ...]:
         assert self.rule is not None
-        start = self.first_start()
-        rule = rrulestr(self.rule, dtstart=_midnight(start))
-        return [d.date() for d in rule.between(_midnight(start), _midnight(self.within.end), inc=True)]
+        return _rule_days(self.rule, self.first_start(), self.within.end)
 
     def occurrences(self) -> list[tuple[date, date]]:
         if self.rule is None:
@@ -130,8 +129,7 @@ class Recurring:
             return self.occurrences()[0][0]
         days = self._rule_days()
         if self.each is Each.WEEK:
-            inside = [d for d in days if d >= self.within.start]
-            days = inside or days
+            days = tuple(d for d in days if d >= self.within.start) or days
         return days[0] if days else self.first_start()
 
     @property
@@ -237,3 +235,10 @@ def _week_end(d: date) -> date:
 
 def _month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+@lru_cache(maxsize=4096)
+def _rule_days(rule: str, start: date, end: date) -> tuple[date, ...]:
+    """The days an RRULE gives from ``start`` to ``end`` inclusive; plans repeat their rules, so once each."""
+    expanded = rrulestr(rule, dtstart=_midnight(start))
+    return tuple(d.date() for d in expanded.between(_midnight(start), _midnight(end), inc=True))

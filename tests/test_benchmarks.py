@@ -1,0 +1,31 @@
+"""The benchmarks still run (tiny sizes; no timing is asserted: speed is measured by running them, see README)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "expected"),
+    [
+        ("bench_grammar.py", ["--expressions", "300", "--runs", "1"], "plan-cal check example:"),
+        ("bench_reminders.py", ["--items", "60", "--runs", "1", "--ledger-sizes", "0,500"], "ledger       500 rows"),
+        ("bench_build.py", ["--items", "120", "--runs", "1"], "plan-cal build again, nothing changed"),
+    ],
+)
+def test_benchmark_runs(script: str, args: list[str], expected: str) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout, result.stdout

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -29,6 +29,9 @@ from plan_calendar.errors import ExitCode, PlanError
 from plan_calendar.plan import load_plan
 from plan_calendar.report import check_json, reading_json
 from plan_calendar.schedule import Schedule, interpret
+
+if TYPE_CHECKING:
+    from plan_calendar.config import ReminderSettings  # loaded only by the commands that read a config
 
 # ----------------------------------------------------------------------------- Russian help and usage errors
 # Typer's help and its usage errors are English; these are the texts a user sees, in Russian.
@@ -215,8 +218,8 @@ def check(
     if config_file is not None:
         from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
 
-        groups = load_config(config_file).reminders.groups
-        schedules = [_with_group_warnings(s, groups, config_file) for s in schedules]
+        settings = load_config(config_file).reminders
+        schedules = [_with_group_warnings(s, settings, config_file) for s in schedules]
     if as_json:
         for schedule in schedules:
             _echo_json(check_json(schedule), indent=2)
@@ -229,11 +232,11 @@ def check(
         raise typer.Exit(ExitCode.PLAN_ERROR)
 
 
-def _with_group_warnings(schedule: Schedule, groups: dict[str, tuple[str, ...]], config: Path) -> Schedule:
+def _with_group_warnings(schedule: Schedule, settings: ReminderSettings, config: Path) -> Schedule:
     """Warnings for `notify:` names that are neither addresses nor groups of the config (`remind` would stop)."""
     from dataclasses import replace  # noqa: PLC0415
 
-    from plan_calendar.plan import ADDRESS_RE, PlanWarning  # noqa: PLC0415
+    from plan_calendar.plan import PlanWarning  # noqa: PLC0415
 
     extra = [
         PlanWarning(
@@ -244,7 +247,7 @@ def _with_group_warnings(schedule: Schedule, groups: dict[str, tuple[str, ...]],
         )
         for item in schedule.plan.items
         for name in item.notify or ()
-        if name != "all" and name not in groups and not ADDRESS_RE.fullmatch(name)
+        if settings.addresses(name) is None
     ]
     if not extra:
         return schedule

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from email.utils import parseaddr
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from plan_calendar.durations import parse_duration
 from plan_calendar.errors import ConfigError, Source
-from plan_calendar.plan import Display, Kind
+from plan_calendar.plan import ADDRESS_RE, Display, Kind
 
 __all__ = [
     "DEFAULT_DOMAIN",
@@ -36,6 +37,7 @@ __all__ = [
     "Security",
     "SmtpSettings",
     "find_config",
+    "holiday_calendar",
     "load_config",
     "parse_duration",
 ]
@@ -120,6 +122,17 @@ class ReminderSettings:
     digest: bool = True
     catch_up: timedelta = timedelta(days=3)
 
+    def addresses(self, name: str) -> tuple[str, ...] | None:
+        """What a `notify:` name stands for: a group's addresses, all recipients (``all``) or the address itself;
+        None for a group these settings do not define."""
+        if name in self.groups:
+            return self.groups[name]
+        if name == "all":
+            return self.recipients
+        if ADDRESS_RE.fullmatch(name):
+            return (name,)
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class FeedSpec:
@@ -148,6 +161,15 @@ class Config:
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     templates: Path | None = None  # a folder whose templates replace the built-in ones
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=8)
+def holiday_calendar(country: str) -> holidays.HolidayBase | None:
+    """The country's holiday calendar with its transferred days (the `holidays` package); None if unknown."""
+    try:
+        return holidays.country_holidays(country)
+    except NotImplementedError:
+        return None
 
 
 def find_config(explicit: str | Path | None, *, cwd: Path | None = None) -> Path | None:
@@ -432,15 +454,13 @@ class _ConfigReader:
         except (ZoneInfoNotFoundError, ValueError):
             raise self.fail(f"неизвестный часовой пояс «{zone}»", "reminders", "timezone") from None
         country = self.string(data, "country", "reminders", d.country)
-        try:
-            holidays.country_holidays(country)
-        except NotImplementedError:
+        if holiday_calendar(country) is None:
             raise self.fail(
                 f"календарь праздников страны «{country}» неизвестен",
                 "reminders",
                 "country",
                 "Укажите код страны, например RU.",
-            ) from None
+            )
         return ReminderSettings(
             recipients=recipients,
             groups=groups,

@@ -107,6 +107,7 @@ def read_rows(rows: list[list[str]], year: AcademicYear) -> list[ImportedItem] |
     items: list[ImportedItem] = []
     section_tag: str | None = None
     section_when: str | None = None
+    section_month: str | None = None  # the heading's month in the genitive, when it names one month
     for raw in rows:
         cells = [c.replace("\r", "") for c in raw]
         if not any(c.strip() for c in cells):
@@ -124,6 +125,7 @@ def read_rows(rows: list[list[str]], year: AcademicYear) -> list[ImportedItem] |
         if section is not None:
             if _is_period(section, year):
                 section_when = section
+                section_month = _heading_month(section, year)
             else:
                 section_tag = section
             continue
@@ -133,7 +135,7 @@ def read_rows(rows: list[list[str]], year: AcademicYear) -> list[ImportedItem] |
         if section_when and not item.when:
             item.when = section_when
             item.note = f"дата взята из заголовка раздела «{section_when}»"
-        elif section_when and (dated := _in_heading_month(item.when, section_when, year)) is not None:
+        elif section_month and (dated := _in_heading_month(item.when, section_month, year)) is not None:
             # «1 неделя», «в конце месяца», «15», «20-25» under «СЕНТЯБРЬ»: the heading names the month.
             item.note = f"в ячейке «{' '.join(item.when.split())}»: месяц взят из заголовка раздела «{section_when}»"
             item.when = dated
@@ -168,33 +170,34 @@ def _section_text(cells: list[str], columns: Columns) -> str | None:
     return " ".join(text.split()) if len(filled) > 1 else None
 
 
-def _in_heading_month(text: str, heading: str, year: AcademicYear) -> str | None:
-    """The cell's date completed with the month of the section heading above it, when the cell names a day or a
-    part of a month but no month («1 неделя» → «1 неделя сентября», «в конце месяца» → «в конце сентября»,
-    «15» → «15 сентября»); None when the cell reads on its own or the heading is not one month."""
-    try:
-        reading = read_when(text, year)
-        if not (isinstance(reading.when, Undated) and reading.when.month_unnamed):
-            return None
-    except DateError:
-        pass  # «15», «20-25», «до 15»: numbers without a month
+def _heading_month(heading: str, year: AcademicYear) -> str | None:
+    """The month a section heading names, in the genitive («СЕНТЯБРЬ» → «сентября»); None for a term or a range."""
     try:
         section = read_when(heading, year).when
     except DateError:
         return None
     if not (isinstance(section, Span) and section.shape is SpanShape.MONTH):
         return None
-    month = lexicon().month_genitives[section.start.month]
+    return lexicon().month_genitives[section.start.month]
+
+
+def _in_heading_month(text: str, month: str, year: AcademicYear) -> str | None:
+    """The cell's date completed with the heading's month (genitive), when the cell names a day or a part of a
+    month but no month («1 неделя» → «1 неделя сентября», «в конце месяца» → «в конце сентября», «15» →
+    «15 сентября»); None when the cell reads on its own, or does not read even so."""
+    try:
+        reading = read_when(text, year)
+        if not (isinstance(reading.when, Undated) and reading.when.month_unnamed):
+            return None
+    except DateError:
+        pass  # «15», «20-25», «до 15»: numbers without a month
     cell = " ".join(text.split())
-    candidates = [_MONTH_WORD.sub(month, cell)] if _MONTH_WORD.search(cell) else [f"{cell} {month}"]
-    for candidate in candidates:
-        try:
-            when = read_when(candidate, year).when
-        except DateError:
-            continue
-        if not isinstance(when, Undated):
-            return candidate
-    return None
+    candidate = _MONTH_WORD.sub(month, cell) if _MONTH_WORD.search(cell) else f"{cell} {month}"
+    try:
+        when = read_when(candidate, year).when
+    except DateError:
+        return None
+    return None if isinstance(when, Undated) else candidate
 
 
 def _is_period(text: str, year: AcademicYear) -> bool:

@@ -13,15 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 
-from plan_calendar.config import ReminderSettings
+from plan_calendar.config import ReminderSettings, holiday_calendar
 from plan_calendar.durations import format_duration
 from plan_calendar.errors import ConfigError, PlanFormatError
-from plan_calendar.plan import ADDRESS_RE, Item, Plan
+from plan_calendar.plan import Item, Plan
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Day, Deadline, Each, Recurring, Several, Span, SpanShape, When
 
@@ -125,12 +124,11 @@ def _targets_of(
 
 
 # ----------------------------------------------------------------------------- when to send
-@lru_cache(maxsize=8)
 def _calendar(country: str) -> holidays.HolidayBase:
-    try:
-        return holidays.country_holidays(country)
-    except NotImplementedError:
-        raise ConfigError(f"календарь праздников страны «{country}» неизвестен") from None
+    calendar = holiday_calendar(country)
+    if calendar is None:  # settings made in code; a config file's country was checked when it was read
+        raise ConfigError(f"календарь праздников страны «{country}» неизвестен")
+    return calendar
 
 
 def working_day_on_or_before(day: date, country: str) -> date:
@@ -178,12 +176,9 @@ def recipients_of(item: Item, settings: ReminderSettings) -> tuple[str, ...]:
         return settings.recipients
     out: list[str] = []
     for name in item.notify:
-        if name in settings.groups:
-            out.extend(settings.groups[name])
-        elif name == "all":
-            out.extend(settings.recipients)
-        elif ADDRESS_RE.fullmatch(name):
-            out.append(name)
+        addresses = settings.addresses(name)
+        if addresses is not None:
+            out.extend(addresses)
         else:
             known = ", ".join(settings.groups) or "в настройках их нет"
             raise PlanFormatError(

@@ -64,6 +64,7 @@ def test_explain_json_lines(cli: Callable[..., Result]) -> None:
         "end": "2019-09-30",
         "due": "2019-09-30",
         "time": None,
+        "end_time": None,
         "occurrences": [["2019-09-30", "2019-09-30"]],
         "warnings": [],
         "reading": "срок — 30 сентября 2019, пн",

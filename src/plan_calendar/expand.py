@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from plan_calendar.config import DisplaySettings
@@ -137,7 +137,14 @@ class _Builder:
         if day.time is None:
             return self.entry(key, self.item.title, day.date, day.date + _ONE_DAY)
         start = datetime.combine(day.date, day.time, self.tz)
-        return self.entry(key, self.item.title, start, start + self.duration, transparent=False)
+        end = self._end(start, day.end_time)
+        return self.entry(key, self.item.title, start, end, transparent=False)
+
+    def _end(self, start: datetime, end_time: time | None) -> datetime:
+        """The end of a timed entry: the written end («11.00-13.00»), else the item's or default duration."""
+        if end_time is not None and end_time > start.timetz().replace(tzinfo=None):
+            return datetime.combine(start.date(), end_time, self.tz)
+        return start + self.duration
 
     def deadline(self, deadline: Deadline, keyed: bool) -> Entry:
         key = _key(deadline.due) if keyed else ""
@@ -192,11 +199,11 @@ class _Builder:
         summary = self.item.title if rec.each is Each.DAY else f"{self.item.title} ({rec.label or _times_label(rec)})"
         if rec.deadline:
             summary = f"Срок: {self.item.title}"
-        if rec.each is Each.DAY and self.item.time is not None:
-            start = datetime.combine(first, self.item.time, self.tz)
-            return [
-                self.entry(key, summary, start, start + self.duration, transparent=False, rrule=rec.rule, until=until)
-            ]
+        at = rec.time or self.item.time
+        if rec.each is Each.DAY and at is not None:
+            start = datetime.combine(first, at, self.tz)
+            end = self._end(start, rec.end_time if rec.time is not None else None)
+            return [self.entry(key, summary, start, end, transparent=False, rrule=rec.rule, until=until)]
         return [self.entry(key, summary, first, first + _ONE_DAY, rrule=rec.rule, until=until)]
 
     def ongoing(self, ongoing: Ongoing, keyed: bool) -> list[Entry]:

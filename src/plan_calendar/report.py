@@ -8,7 +8,7 @@ from plan_calendar.dates.describe import describe
 from plan_calendar.errors import PlanError
 from plan_calendar.plan import PlanWarning
 from plan_calendar.schedule import Schedule
-from plan_calendar.when import Day, Deadline, Reading, Several
+from plan_calendar.when import Day, Deadline, Each, Reading, Recurring, Several
 
 
 def reading_json(reading: Reading) -> dict[str, Any]:
@@ -16,27 +16,26 @@ def reading_json(reading: Reading) -> dict[str, Any]:
     bounds = reading.bounds()
     when = reading.when
     due = when.due.isoformat() if isinstance(when, Deadline) else None
-    times = {p.time for p in _days(reading)}
-    t = next(iter(times)) if len(times) == 1 else None
+    times = {(p.time, p.end_time) for p in _timed(reading)}
+    t, end_time = next(iter(times)) if len(times) == 1 else (None, None)
     return {
         "kind": reading.kind,
         "start": bounds[0].isoformat() if bounds else None,
         "end": bounds[1].isoformat() if bounds else None,
         "due": due,
         "time": t.strftime("%H:%M") if t is not None else None,
+        "end_time": end_time.strftime("%H:%M") if end_time is not None else None,
         "occurrences": [[a.isoformat(), b.isoformat()] for a, b in when.occurrences()],
         "warnings": list(reading.warnings),
         "reading": describe(reading),
     }
 
 
-def _days(reading: Reading) -> list[Day]:
+def _timed(reading: Reading) -> list[Day | Recurring]:
+    """The parts of a reading that can carry a time of day."""
     when = reading.when
-    if isinstance(when, Day):
-        return [when]
-    if isinstance(when, Several):
-        return [p for p in when.parts if isinstance(p, Day)]
-    return []
+    parts = when.parts if isinstance(when, Several) else (when,)
+    return [p for p in parts if isinstance(p, Day) or (isinstance(p, Recurring) and p.each is Each.DAY)]
 
 
 def error_json(error: PlanError, item_id: str | None = None) -> dict[str, Any]:

@@ -46,10 +46,11 @@ class Each(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Day:
-    """One day, maybe at a time of day."""
+    """One day, maybe at a time of day, maybe until a time («11.00-13.00»)."""
 
     date: _dt.date
-    time: time | None = None
+    time: _dt.time | None = None
+    end_time: _dt.time | None = None
 
     def occurrences(self) -> list[tuple[_dt.date, _dt.date]]:
         return [(self.date, self.date)]
@@ -101,6 +102,8 @@ class Recurring:
     deadline: bool = False  # each occurrence is a due day («до 5 числа каждого месяца»)
     length: int | None = None  # days of each monthly occurrence from the rule's day (None: to the month's end)
     label: str | None = None  # how the plan put it, when the rule alone does not say («в конце каждого месяца»)
+    time: _dt.time | None = None  # «по средам в 15.00»: the time of each day-long occurrence
+    end_time: _dt.time | None = None
 
     def _rule_days(self) -> tuple[date, ...]:
         assert self.rule is not None

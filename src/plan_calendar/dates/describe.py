@@ -5,7 +5,7 @@ Dates are formatted by babel from CLDR; plurals («1 раз», «3 раза», �
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 
 from babel import Locale
@@ -64,9 +64,9 @@ def describe(reading: Reading | When) -> str:
     """How a reading is understood, in one Russian line."""
     when = reading.when if isinstance(reading, Reading) else reading
     match when:
-        case Day(date=d, time=t):
+        case Day(date=d, time=t, end_time=end):
             text = day(d, weekday=True)
-            return f"{text}, {t:%H:%M}" if t is not None else text
+            return f"{text}, {_clock(t, end)}" if t is not None else text
         case Span():
             return _span(when)
         case Deadline(due=due):
@@ -183,4 +183,10 @@ def _recurring(rec: Recurring) -> str:
         total = f"{count} {plural(count, 'месяц', 'месяца', 'месяцев')}"
     else:
         total = _times(count)
-    return f"{head}, {bounds}: {total}"
+    at = f" в {_clock(rec.time, rec.end_time)}" if rec.time is not None else ""
+    return f"{head}{at}, {bounds}: {total}"
+
+
+def _clock(start: time, end: time | None) -> str:
+    """«14:00», «11:00–13:00»."""
+    return f"{start:%H:%M}–{end:%H:%M}" if end is not None else f"{start:%H:%M}"

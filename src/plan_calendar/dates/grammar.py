@@ -24,12 +24,14 @@ label=None, approximate=False)
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
 from plan_calendar.dates.describe import day as _ru_date
-from plan_calendar.dates.describe import plural
+from plan_calendar.dates.describe import day_range, describe, plural
 from plan_calendar.dates.lexicon import PART_WORDS, Lexicon, Word, lexicon, prepositional
+from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, find_named_day
 from plan_calendar.dates.periods import NUMBER_KINDS, PeriodReader
 from plan_calendar.dates.recurrence import RRULE_DAYS
 from plan_calendar.dates.school import AcademicYear
@@ -69,10 +71,23 @@ _TEMPORAL_WORDS = frozenset(
         Word.DECADE,
         Word.WORKDAYS,
         Word.WEEKEND,
+        Word.CAL_QUARTER,
     }
 )
 _HARD_KINDS = frozenset({"NUM", "DOT", "TIME", "ORD", "MONTH", "WDAY"})
+_QUANTIFIERS = frozenset({Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE})
+_PERIODS = frozenset({Word.YEAR, Word.MONTH, Word.WEEK, Word.QUARTER, Word.HALF_YEAR})
+_TRAILING_WORDS = frozenset({Word.YEAR, Word.FILLER, Word.IN, Word.AND, Word.HOUR})
+# «сен-\nтября», «те- чение»: a word broken by hyphenation at a line end (PDF exports), joined before reading.
+_HYPHENATION = re.compile(r"([а-яё])- *\n\s*([а-яё])")
+_ABBREVIATED_DURING = re.compile(r"(?<![а-яё])теч(?:-е|\.)", re.IGNORECASE)
+# «летом», «осенью»: the months of the season (summer after the school year).
+_SEASON_MONTHS = {"осенью": (9, 11), "зимой": (12, 2), "весной": (3, 5), "летом": (6, 8)}
 _SEPARATORS = frozenset({",", ";"})
+# What a number before it counts: «1, 2 неделя декабря», «I и III четверть».
+_COUNTED = frozenset(
+    {Word.WEEK, Word.DECADE, Word.HALF, Word.QUARTER, Word.HALF_YEAR, Word.TRIMESTER, Word.CAL_QUARTER}
+)
 _SUMMER = frozenset({6, 7, 8})
 # Words after which a line break cannot end a part: the phrase goes on.
 _NEEDS_MORE = frozenset(
@@ -138,22 +153,34 @@ class _Reader(PeriodReader):
         self.lex = lex
         self.warnings: list[str] = []
         self.month_unnamed = False
+        self.source = text  # the text as read (after joining words broken by hyphenation)
+        self.rest: list[Tok] = []  # tokens that are not part of the date (quoted in a warning)
 
     # ----------------------------------------------------------------- top level
     def read(self) -> When:
-        tokens = self._unwrap_parentheses(tokenize(self.text, self.lex, self.warnings))
+        text = self.text
+        if "-" in text and "\n" in text:
+            text = _HYPHENATION.sub(r"\1\2", text)  # «сен-\nтября»: a word broken by PDF hyphenation
+        if "теч" in text:
+            text = _ABBREVIATED_DURING.sub("течение", text)  # «в теч-е года», «в теч. года»
+        self.source = text
+        tokens = self._unwrap_parentheses(tokenize(text, self.lex, self.warnings))
         if not self._names_a_time(tokens):
-            reason = " ".join(self.text.split())
-            return Undated(reason or "дата не указана", month_unnamed=self.month_unnamed)
+            return self._without_date(tokens)
+        parts = self._split(tokens)
+        said, remarks = len(self.warnings), len(self.rest)
         try:
-            parts = self._split(tokens)
             whens: list[When] = []
             for part in parts:
                 self._read_part_into(part, whens)
-        except NoMatch as exc:
-            raise self._error(str(exc) or None) from None
-        if not whens:
-            raise self._error(None)
+            if not whens:
+                raise NoMatch()
+        except NoMatch as exc:  # an impossible date («31 февраля») is an error as it stands: no leniency
+            error = self._error(str(exc) or None)
+            del self.warnings[said:]  # what the failed reading assumed does not stand
+            del self.rest[remarks:]
+            whens = self._salvage(parts, error)
+        self._warn_rest()
         if len(whens) == 1:
             return whens[0]
         flat: list[Day | Span | Deadline | Recurring | Ongoing] = []
@@ -165,6 +192,173 @@ class _Reader(PeriodReader):
             else:
                 flat.append(w)
         return Several(tuple(flat))
+
+    # ----------------------------------------------------------------- leniency (docs/dates.md, «Что кроме даты»)
+    def _salvage(self, parts: list[list[Tok]], error: DateError) -> list[When]:
+        """A cell that does not read whole: read every date in it, keep the rest as words that are not a date.
+
+        Each part is read from left to right: the longest run of tokens from here that reads is a date (or a time
+        of the day before it); a token that starts no such run is not part of the date. What is left over may
+        only be words, numbers of something else («3 урок», «(7 дней)») and years: a leftover that could be part
+        of a date («с 16 по 12 ноября», «середина учебного года») means the cell is wrong, and the error stands.
+        Every guess leaves a warning (the words left over, or the pieces a part was read as)."""
+        whens: list[When] = []
+        times: list[str] = []
+        pieces = 0
+        dated = any(t.kind in ("DOT", "MONTH") for part in parts for t in part)
+        for part in parts:
+            p, n = 0, len(part)
+            before = len(whens)
+            read = [False] * n
+            while p < n:
+                end = self._longest_reading(part, p, whens, dated=dated)
+                if end is not None:
+                    read[p:end] = [True] * (end - p)
+                    p = end
+                    continue
+                clock = TokStream(part[p:])
+                mark = len(self.warnings)
+                try:
+                    found = self._time_range(clock)
+                except NoMatch:
+                    found = None
+                    del self.warnings[mark:]
+                if found is not None and clock.pos > 0:
+                    times.append(_clock_text(found))
+                    read[p : p + clock.pos] = [True] * clock.pos
+                    p += clock.pos
+                    continue
+                self.rest.append(part[p])
+                p += 1
+            if not _leftover_is_safe(part, read, dated=dated):
+                raise error
+            pieces = max(pieces, len(whens) - before)
+        if not whens:
+            del self.rest[:]
+            named = self._named_day()
+            if named is not None:
+                return [named]
+            if times:
+                return [self._only_time(times)]
+            if all(_leftover_is_safe(part, [False] * len(part), dated=False, years=False) for part in parts):
+                return [self._without_date([])]  # «2-й урок», «5-7 классы»: numbers of something else
+            raise error
+        if pieces > 1:
+            self.warnings.append(
+                f"«{' '.join(self.text.split())}» прочитано по частям: {describe_parts(whens)} — проверьте"
+            )
+        if times:
+            self.warnings.append(f"время {', '.join(times)} не отнесено ни к одному дню — не учтено")
+        return whens
+
+    def _longest_reading(self, part: list[Tok], p: int, whens: list[When], *, dated: bool) -> int | None:
+        """The end of the longest run of ``part`` from ``p`` that reads (appended to ``whens``), or None.
+
+        In a cell that writes a date («Осенние каникулы: 29.10.2018 — 04.11.2018»), only runs with a date count:
+        the words around it name the period, they do not date it a second time."""
+        for j in range(len(part), p, -1):
+            window = part[p:j]
+            if not _temporal(window):
+                return None  # shorter runs hold no more temporal tokens than this one
+            if dated and not any(t.kind in ("DOT", "MONTH") for t in window):
+                return None
+            mark = len(self.warnings)
+            trial = list(whens)
+            try:
+                self._read_part_into(window, trial)
+            except NoMatch:
+                del self.warnings[mark:]
+                continue
+            whens[:] = trial
+            return j
+        return None
+
+    def _warn_rest(self) -> None:
+        """One warning per run of words that were not part of the date, quoted as the plan wrote them."""
+        if not self.rest:
+            return
+        runs: list[list[Tok]] = []
+        previous = -2
+        for t in sorted(self.rest, key=lambda t: t.span):
+            if runs and not self.source[previous : t.span[0]].strip(' \t\n\r,.«»"()'):
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+            previous = t.span[1]
+        for run in runs:
+            if all(t.kind == "PUNCT" or (t.kind == "WORD" and t.value in _TRAILING_WORDS) for t in run):
+                continue
+            words = self.source[run[0].span[0] : run[-1].span[1]].strip(" ,;.-–—")
+            words = " ".join(words.split())
+            if not words:
+                continue
+            if any(t.kind in _HARD_KINDS for t in run):
+                self.warnings.append(f"не прочитано как дата: «{words}» — проверьте, нет ли здесь даты")
+            else:
+                self.warnings.append(f"не часть даты: «{words}» (текст ячейки сохранён в описании)")
+        self.rest.clear()
+
+    def _without_date(self, tokens: list[Tok]) -> When:
+        """A cell that names no day: a named day («ко Дню учителя»), a season («летом»), only a time, or undated."""
+        named = self._named_day()
+        if named is not None:
+            return named
+        season = self._season(tokens)
+        if season is not None:
+            return season
+        times = [t for t in tokens if t.kind == "TIME"]
+        if times and all(t.kind in ("TIME", "PUNCT", "NL") or t.kind == "WORD" for t in tokens):
+            return self._only_time([f"{h:02d}:{m:02d}" for h, m in (t.value for t in times)])
+        reason = " ".join(self.text.split())
+        if not self.month_unnamed:
+            if reason:
+                self.warnings.append(f"в ячейке нет даты: «{reason}» — пункт без даты, в календарь не попадёт")
+            else:
+                self.warnings.append("дата не указана — пункт без даты, в календарь не попадёт")
+        return Undated(reason or "дата не указана", month_unnamed=self.month_unnamed)
+
+    def _only_time(self, times: list[str]) -> Undated:
+        reason = " ".join(self.text.split())
+        self.warnings.append(
+            f"указано только время ({', '.join(times)}), а день не назван — пункт без даты; "
+            "напишите день, например «19.09 14:00»"
+        )
+        return Undated(reason)
+
+    def _named_day(self) -> When | None:
+        """«ко Дню учителя», «День матери», «к Новому году»: the day, or the days just before it."""
+        found = find_named_day(self.source.lower().replace("ё", "е"))
+        if found is None:
+            return None
+        day = found.day
+        first = day.start(self.year.month_years())
+        last = first + timedelta(days=day.days - 1)
+        if found.before:
+            length = BEFORE_DAYS if found.before == "к" else EVE_DAYS
+            first, last = first - timedelta(days=length), first - timedelta(days=1)
+            taken = f"взяты дни перед ним: {day_range(first, last)}"
+        else:
+            taken = f"взят {day_range(first, last)}" if day.days > 1 else f"взят этот день: {_ru_date(first)}"
+        self.warnings.append(f"дата по названию праздника «{day.name}»: {taken} — проверьте")
+        self._check_year(first.year, explicit=False)
+        if first == last:
+            return Day(first)
+        return Span(first, last, SpanShape.DAYS)
+
+    def _season(self, tokens: list[Tok]) -> Span | None:
+        """«летом», «осенью», «зимой», «весной»: the season's months in the school year, with a warning."""
+        words = [t for t in tokens if not (t.kind == "WORD" and t.value in _LEADING)]
+        if len(words) != 1 or words[0].kind != "UNK" or words[0].value not in _SEASON_MONTHS:
+            return None
+        first_month, last_month = _SEASON_MONTHS[words[0].value]
+        start = self._month_point(first_month, None)
+        end = self._month_point(last_month, None)
+        if first_month == 6:  # summer: after the school year, in the plan's second calendar year
+            start = self._month_point(6, self.year.second)
+            end = self._month_point(8, self.year.second)
+        span = self._span(start, end)
+        self.warnings.append(f"«{words[0].text}» прочитано как {day_range(span.start, span.end)} — проверьте")
+        return Span(span.start, span.end, SpanShape.MONTHS)
 
     def _names_a_time(self, tokens: list[Tok]) -> bool:
         if self._month_unnamed(tokens):
@@ -178,9 +372,9 @@ class _Reader(PeriodReader):
                 return True
         # "в течение года", "весь год", "каждый месяц": a period word after a quantifier.
         words = {t.value for t in tokens if t.kind == "WORD"}
-        quantifiers = words & {Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE}
-        periods = words & {Word.YEAR, Word.MONTH, Word.WEEK, Word.QUARTER, Word.HALF_YEAR}
-        return bool(quantifiers) and bool(periods)
+        if Word.WHOLE in words and any(t.text.startswith("период") for t in tokens):
+            return True  # «весь период»
+        return bool(words & _QUANTIFIERS) and bool(words & _PERIODS)
 
     def _month_unnamed(self, tokens: list[Tok]) -> bool:
         """«в течение месяца», «в конце месяца», «1 неделя», «последняя декада»: a time inside a month the text
@@ -244,7 +438,8 @@ class _Reader(PeriodReader):
                     out.append(Tok("WCHECK", inner[0].value, inner[0].text))
                 elif any(x.kind in _HARD_KINDS for x in inner):
                     out.extend(tokens[i + 1 : j])
-                # otherwise a remark such as "(по согласованию)": no date in it
+                else:  # a remark such as "(по согласованию)": no date in it, but shown
+                    self.rest.extend(tokens[i + 1 : j])
                 i = j + 1
                 continue
             if t.kind == "PUNCT" and t.value == ")":
@@ -281,6 +476,24 @@ class _Reader(PeriodReader):
             if monthly or daily:
                 parts[i], parts[i + 1] = [], [*first, *rest]
         parts = [p for p in parts if p]
+        # «Ноябрь, 2023», «Апрель\n2007 года»: a year alone belongs to the part before it.
+        for i in range(len(parts) - 1, 0, -1):
+            year = parts[i]
+            if (
+                year[0].kind == "NUM"
+                and 1900 <= year[0].value <= 2200
+                and all(t.kind == "WORD" and t.value is Word.YEAR for t in year[1:])
+            ):
+                parts[i - 1], parts[i] = [*parts[i - 1], *year], []
+        # «октябрь, ежегодно»: in a plan for one year, the months named are this year's.
+        if len(parts) > 1:
+            parts = [p for p in parts if not _only_word(p, Word.YEARLY)] or parts
+        # «пятница, 17 октября»: a weekday alone before a day is that day's weekday.
+        for i in range(len(parts) - 1):
+            wday, day = parts[i], parts[i + 1]
+            if len(wday) == 1 and wday[0].kind == "WDAY" and day[0].kind in ("DOT", "NUM"):
+                parts[i], parts[i + 1] = [], [*wday, *day]
+        parts = [p for p in parts if p]
         # "апрель, 2 неделя": a week, decade or half without a month takes the month before it.
         for i in range(len(parts) - 1):
             month, unit = parts[i], parts[i + 1]
@@ -294,23 +507,28 @@ class _Reader(PeriodReader):
             ):
                 parts[i], parts[i + 1] = [], [*unit, *month]
         parts = [p for p in parts if p]
-        # "12, 13 ноября", "5 и 6 мая": a bare day borrows the month (and year) of the next part.
+        # "12, 13 ноября", "5 и 6 мая": a bare day borrows the month (and year) of the next part;
+        # «1, 2 неделя декабря», «I и III четверть»: a bare number borrows what the next number counts.
         for i in range(len(parts) - 2, -1, -1):
             part = parts[i]
-            if len(part) == 1 and part[0].kind == "NUM" and 1 <= part[0].value <= 31:
+            if len(part) == 1 and part[0].kind in NUMBER_KINDS and isinstance(part[0].value, int):
                 nxt = parts[i + 1]
-                if len(nxt) >= 2 and nxt[0].kind == "NUM" and nxt[1].kind == "MONTH":
+                if len(nxt) < 2 or nxt[0].kind not in NUMBER_KINDS:
+                    continue
+                counted = nxt[1]
+                day_of_month = part[0].kind == "NUM" and 1 <= part[0].value <= 31 and counted.kind == "MONTH"
+                if day_of_month or (counted.kind == "WORD" and counted.value in _COUNTED):
                     parts[i] = part + nxt[1:]
         return parts
 
     def _read_part_into(self, part: list[Tok], whens: list[When]) -> None:
         # A part that is only a time or a weekday completes the day before it.
         previous = whens[-1] if whens else None
-        if isinstance(previous, Day):
+        if isinstance(previous, Day | Recurring) and (not isinstance(previous, Recurring) or previous.each is Each.DAY):
             tail = TokStream(part)
-            t = self._time(tail)
-            if t is not None and tail.done():
-                whens[-1] = replace(previous, time=t)
+            times = self._time_range(tail)
+            if times is not None and tail.done() and previous.time is None:
+                whens[-1] = replace(previous, time=times[0], end_time=times[1])
                 return
         if len(part) == 1 and part[0].kind in ("WDAY", "WCHECK"):
             if isinstance(previous, Day):
@@ -329,7 +547,22 @@ class _Reader(PeriodReader):
         s.skip(_LEADING)
         if s.done():
             raise NoMatch()
+        last = s.tokens[-1]
+        if last.kind == "WORD" and last.value is Word.YEARLY and len(s.tokens) - s.pos > 1:
+            s.tokens = s.tokens[:-1]  # «май ежегодно»: in a plan for one year, that month of this year
         first = s.tokens[s.pos]
+        if first.kind == "WDAY" and len(s.tokens) - s.pos > 1:
+            nxt = s.tokens[s.pos + 1]
+            if nxt.kind in ("DOT", "NUM"):  # «ЧТ. 17 октября», «пятница 13.03»
+                s.next()
+                when = self._point_or_range(s)
+                if isinstance(when, Day):
+                    self._check_weekday(when.date, first.value, first.text)
+                    return when
+                raise NoMatch(f"день недели «{first.text}» стоит перед периодом, а не перед днём")
+        quarter = self._calendar_quarter(s)
+        if quarter is not None:
+            return quarter
         if first.kind in ("DOT", "MONTH") or (first.kind == "NUM" and _next_is_month(s)):
             return self._point_or_range(s)  # «19.09», «октябрь», «5 сентября»: no other shape starts so
         if first.kind == "WORD":
@@ -365,6 +598,32 @@ class _Reader(PeriodReader):
             s.expect_done()
             return term
         return self._point_or_range(s)
+
+    def _calendar_quarter(self, s: TokStream) -> Span | None:
+        """«I квартал», «1 кв. 2017 г.», «1-4 квартал»: quarters of the calendar year (three months each)."""
+        t = s.peek()
+        if t is None or t.kind not in NUMBER_KINDS or not isinstance(t.value, int):
+            return None
+        last_t, word_at = t, 1
+        dash = s.peek(1)
+        if dash is not None and dash.kind == "PUNCT" and dash.value == "-":
+            last_t, word_at = s.peek(2) or t, 3
+        word = s.peek(word_at)
+        if word is None or word.kind != "WORD" or word.value is not Word.CAL_QUARTER:
+            return None
+        a, b = t.value, last_t.value
+        if not (isinstance(b, int) and 1 <= a <= b <= 4):
+            raise NoMatch("кварталов в году четыре")
+        s.pos += word_at + 1
+        y = self._year_after(s)
+        s.expect_done()
+        start = self._month_point(3 * a - 2, y)
+        end = self._month_point(3 * b, y if y is not None else None)
+        if y is None and end.first < start.first:
+            end = self._month_point(3 * b, start.first.year)
+        span = self._span(start, end)
+        label = f"{a}–{b} кварталы" if a != b else f"{a} квартал"
+        return Span(span.start, span.end, SpanShape.MONTHS, label)
 
     # ----------------------------------------------------------------- deadlines
     def _deadline(self, s: TokStream, *, inclusive: bool, wording_start: bool) -> Deadline | Recurring:
@@ -415,6 +674,7 @@ class _Reader(PeriodReader):
 
     def _range_end(self, s: TokStream, start: _Point) -> Span:
         """After «-», «по» or «до»: the end of a range, then nothing more."""
+        s.punct("-")  # «с 28.01. по-31.01.»
         end = self._point(s)
         if end is None:
             raise NoMatch("не указан конец периода")
@@ -429,6 +689,12 @@ class _Reader(PeriodReader):
         s.skip(_WHOLE_FILLER)
         if self._named_school_year(s):
             return self._whole_year()
+        if s.word(Word.CALENDAR):  # «в течение календарного года» in a plan for a school year
+            if not s.word(Word.YEAR):
+                raise NoMatch("ожидается «календарного года»")
+            s.expect_done()
+            self.warnings.append("«календарный год» прочитан как учебный год плана — проверьте")
+            return self._whole_year()
         if s.word(Word.SCHOOL) or s.peek_word(Word.YEAR):
             if s.word(Word.YEAR):
                 s.word(Word.SCHOOL)
@@ -439,6 +705,8 @@ class _Reader(PeriodReader):
         if term is not None:
             s.expect_done()
             return term
+        if during and s.done() and s.tokens[s.pos - 1].text.startswith("период"):
+            return self._whole_year()  # «в течение всего периода»: the plan's whole period
         point = self._point(s)
         if point is None or not point.is_month:
             if during:
@@ -488,6 +756,11 @@ class _Reader(PeriodReader):
         if start.first.year == 1:  # "12-16 ноября": the bare day takes the end's month
             start = self._make_day(start.first.day, end.month, end.first.year, end.explicit_year, inherited=True)
         first, last = start.first, end.last
+        if end.explicit_year and not start.explicit_year and first.year != last.year:
+            # «январь - март 2020 года», «19.01.-23.01.2014»: the year written at the end is the start's too
+            first = _shift_year(first, last.year - first.year)
+            if first > last:
+                first = _shift_year(first, -1)
         if first > last and not start.explicit_year and first.month in _SUMMER and last.month not in _SUMMER:
             # "август-сентябрь": the range crosses the start of the school year, so August comes first.
             first = _shift_year(first, -1)
@@ -515,6 +788,8 @@ class _Reader(PeriodReader):
             d, m, y = t.value
             if y is None:
                 y = self._year_after(s)
+            else:
+                s.word(Word.YEAR)  # «01.09.2024 г.»
             return self._make_day(d, m, y if y is not None else self.year.year_of(m), y is not None)
         if t.kind == "NUM":
             nxt = s.peek(1)
@@ -593,6 +868,9 @@ class _Reader(PeriodReader):
             s.next()
             s.word(Word.YEAR)
             return int(t.value)
+        if t is not None and t.kind == "NUM" and len(t.text) == 2 and s.peek_word(Word.YEAR, 1):
+            s.pos += 2  # «05.01. 23г»
+            return 2000 + int(t.value)
         return None
 
     def _make_day(self, d: int, m: int, y: int, explicit: bool, *, inherited: bool = False) -> _Point:
@@ -616,22 +894,63 @@ class _Reader(PeriodReader):
             self.warnings.append(f"год {y} не входит в учебный год {self.year.name}")
 
     def _day_tail(self, s: TokStream, point: _Point) -> Day:
-        """After a day: an optional weekday to check, then an optional time."""
+        """After a day: an optional weekday to check, then an optional time or time range."""
         wday = s.peek()
         if wday is not None and wday.kind in ("WDAY", "WCHECK"):
             s.next()
             self._check_weekday(point.first, wday.value, wday.text)
-        t = self._time(s)
+        times = self._time_range(s, after_day=True)
         wday = s.peek()
         if wday is not None and wday.kind in ("WDAY", "WCHECK"):
             s.next()
             self._check_weekday(point.first, wday.value, wday.text)
-        return Day(point.first, t)
+        if times is None:
+            return Day(point.first)
+        return Day(point.first, times[0], times[1])
+
+    def _time_range(self, s: TokStream, *, after_day: bool = False) -> tuple[time, time | None] | None:
+        """A time or a time range: «14:00», «в 15.00», «11.00-13.00», «с 10.00 до 13.00», «с 9 до 15 ч»,
+        «11-30-13-30»; after a day also «- 16.00» («22.12-16.00»)."""
+        save = s.pos
+        if after_day:
+            dash, nxt = s.peek(), s.peek(1)
+            if (
+                dash is not None
+                and dash.kind == "PUNCT"
+                and dash.value == "-"
+                and nxt is not None
+                and nxt.kind == "TIME"
+            ):
+                s.next()
+        since = s.word(Word.FROM)
+        if since and _hours_range(s):  # «с 9 до 15», «с 10 до 15 часов»
+            a, b = s.next().value, s.peek(1)
+            s.next()
+            assert b is not None
+            s.next()
+            s.word(Word.HOUR)
+            return time(a), time(b.value)
+        start = self._clock(s, context=after_day or since)
+        if start is None:
+            s.pos = save
+            return None
+        mark = s.pos
+        if s.punct("-") or s.word(Word.UNTIL) or s.word(Word.TO):
+            end = self._clock(s, context=True)
+            if end is not None:
+                return start, end
+            s.pos = mark
+        return start, None
 
     def _time(self, s: TokStream) -> time | None:
-        """«14:00», «в 14.00», «15.00ч», «в 14 ч», «в 14-00»."""
+        """A time alone (no range), as after «по средам»."""
+        times = self._time_range(s)
+        return None if times is None else times[0]
+
+    def _clock(self, s: TokStream, *, context: bool) -> time | None:
+        """«14:00», «в 14.00», «15.00ч», «в 14 ч», «в 14-00»; in the context of a day also «14-30»."""
         save = s.pos
-        had_in = s.word(Word.IN)
+        had_in = s.word(Word.IN) or context
         t = s.peek()
         if t is None:
             s.pos = save
@@ -644,7 +963,7 @@ class _Reader(PeriodReader):
             h, m, _ = t.value
             nxt = s.peek(1)
             hour_word = nxt is not None and nxt.kind == "WORD" and nxt.value is Word.HOUR
-            if had_in or hour_word or m == 0 or m > 12:
+            if (had_in and not context) or hour_word:
                 hm = (h, m)
                 s.next()
         elif t.kind == "NUM":
@@ -654,7 +973,8 @@ class _Reader(PeriodReader):
                 s.next()
             elif had_in and nxt is not None and nxt.kind == "PUNCT" and nxt.value == "-":
                 after = s.peek(2)
-                if after is not None and after.kind == "NUM" and len(after.text) == 2:
+                minutes = after is not None and after.kind == "NUM" and len(after.text) == 2 and after.value < 60
+                if minutes and after is not None and t.value <= 23 and not _next_is_month_at(s, 3):
                     hm = (t.value, after.value)
                     s.pos += 3
         if hm is None:
@@ -677,6 +997,95 @@ class _Reader(PeriodReader):
 # --------------------------------------------------------------------- helpers
 def _only_word(part: list[Tok], word: Word) -> bool:
     return len(part) == 1 and part[0].kind == "WORD" and part[0].value is word
+
+
+def _temporal(tokens: list[Tok]) -> bool:
+    """Whether a run of tokens holds anything that can say when (without side effects)."""
+    for t in tokens:
+        if t.kind in _HARD_KINDS or t.kind == "WCHECK":
+            return True
+        if t.kind == "WORD" and (t.value in _TEMPORAL_WORDS or t.value in _QUANTIFIERS or t.value in _PERIODS):
+            return True
+        if t.kind == "ORDW":
+            return True
+    return False
+
+
+_RANGE_WORDS = frozenset({Word.FROM, Word.TO, Word.UNTIL, Word.BY, Word.NOT, Word.LATER})
+
+
+def _is_period_word(t: Tok) -> bool:
+    return t.value in _TEMPORAL_WORDS or t.value in _QUANTIFIERS or t.value in _PERIODS
+
+
+def _leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: bool = True) -> bool:
+    """Whether the tokens of ``part`` not ``read`` are only words, counts of something else and years.
+
+    Unsafe: a month, a dotted date or a weekday left over; a number that is not a count («3 урок», «7 дней») nor a
+    year; «с», «по», «до» just before a date that was read, or a dash between two dates that were read (the
+    range did not read); a word of time («середина», «каникулы») unless the cell writes its dates explicitly."""
+    n = len(part)
+    for i, t in enumerate(part):
+        if read[i]:
+            continue
+        kind = t.kind
+        if kind in ("DOT", "MONTH", "WDAY", "WCHECK"):
+            return False
+        if kind in ("NUM", "ORD", "ORDW"):
+            if years and kind == "NUM" and 1900 <= t.value <= 2200:
+                continue
+            j = i + 1
+            while j < n and not read[j] and part[j].kind in ("NUM", "ORD", "PUNCT"):
+                j += 1  # «5-7 классы», «1-9, 11 кл.»
+            if j >= n or read[j]:
+                return False
+            counted = part[j]
+            if not (
+                counted.kind == "UNK"
+                or (counted.kind == "WORD" and counted.value in (Word.DAYS, Word.HOUR))  # «(7 дней)»
+                or (dated and counted.kind == "WORD" and _is_period_word(counted))  # «I четверть: 01.09–28.10»
+            ):
+                return False
+        elif kind == "WORD":
+            if t.value in _RANGE_WORDS and i + 1 < n and read[i + 1]:
+                return False
+            if not dated and t.value is not Word.YEAR and _is_period_word(t):
+                return False
+        elif kind == "PUNCT" and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
+            return False
+    return True
+
+
+def _clock_text(times: tuple[time, time | None]) -> str:
+    start, end = times
+    return f"{start:%H:%M}–{end:%H:%M}" if end is not None else f"{start:%H:%M}"
+
+
+def describe_parts(whens: list[When]) -> str:
+    """The pieces a cell was read as, for a warning: «12 декабря 2019; 13 января 2020»."""
+    return "; ".join(f"«{describe(w)}»" for w in whens)
+
+
+def _next_is_month_at(s: TokStream, ahead: int) -> bool:
+    t = s.peek(ahead)
+    return t is not None and t.kind == "MONTH"
+
+
+def _hours_range(s: TokStream) -> bool:
+    """«9 до 15» after «с»: whole hours of a day."""
+    a, until, b = s.peek(), s.peek(1), s.peek(2)
+    return (
+        a is not None
+        and a.kind == "NUM"
+        and a.value <= 23
+        and until is not None
+        and until.kind == "WORD"
+        and until.value is Word.UNTIL
+        and b is not None
+        and b.kind == "NUM"
+        and a.value < b.value <= 23
+        and not _next_is_month_at(s, 3)
+    )
 
 
 def _next_is_month(s: TokStream) -> bool:
@@ -715,6 +1124,10 @@ def _continues(tokens: list[Tok], i: int) -> bool:
         return True  # "1-я неделя\nноября", "до\n1 октября"
     if before.kind == "PUNCT" and before.value == "-":
         return True
+    if before.kind == "NUM" and after.kind == "MONTH":
+        return True  # "10-13\nоктября": the month of the days above
+    if before.kind in ("MONTH", "DOT") and after.kind == "NUM" and 1900 <= after.value <= 2200:
+        return True  # "Апрель\n2007": the year of the month above
     return (after.kind == "PUNCT" and after.value == "-") or (
         after.kind == "WORD" and after.value in (Word.TO, Word.UNTIL)
     )

@@ -69,6 +69,8 @@ class Word(Enum):
     HOUR = auto()  # ч, час
     APPROX = auto()  # ориентировочно, примерно
     FILLER = auto()  # words that carry no date: "дата", "проведения", "период"
+    CALENDAR = auto()  # календарный (год)
+    CAL_QUARTER = auto()  # квартал: a quarter of the calendar year
 
 
 class Cls(Enum):
@@ -99,7 +101,7 @@ _WORDS: dict[Word, tuple[str, ...]] = {
     Word.TO: ("по",),
     Word.IN: ("в", "во", "на"),
     Word.AND: ("и",),
-    Word.DURING: ("течение", "протяжении", "продолжение", "время"),
+    Word.DURING: ("течение", "течении", "протяжении", "продолжение", "время", "теч"),
     Word.DEADLINE: ("срок", "сроки", "срока"),
     Word.YEAR: ("год", "года", "году", "г", "гг"),
     Word.SCHOOL: ("учебный", "учебного", "учебном", "учебному", "уч"),
@@ -134,7 +136,9 @@ _WORDS: dict[Word, tuple[str, ...]] = {
     Word.SUMMER: ("летние", "летних", "летний"),
     Word.HOUR: ("ч", "час", "часа", "часов"),
     Word.APPROX: ("ориентировочно", "примерно", "приблизительно", "предположительно"),
-    Word.FILLER: ("дата", "проведения", "период", "периоде", "в", "течении"),
+    Word.FILLER: ("дата", "проведения", "период", "периоде", "периода", "в"),
+    Word.CALENDAR: ("календарный", "календарного", "календарном", "календарному"),
+    Word.CAL_QUARTER: ("квартал", "квартала", "квартале", "кварталы", "кв"),
 }
 
 # Ordinals as words; roman numerals as plans write terms ("I четверть"). -1 is "the last".
@@ -228,6 +232,9 @@ class Lexicon:
             for ending in _WEEKDAY_ENDINGS:
                 self._table.setdefault(stem + ending, entry)
             self._table[_clean(abbreviated[day])] = entry
+        # Abbreviations plans use beside CLDR's «пн», «вт»: «пон», «понед», «суб», «воскр», «вскр».
+        for form, day in (("пон", 0), ("понед", 0), ("суб", 5), ("субб", 5), ("воскр", 6), ("вскр", 6)):
+            self._table.setdefault(form, Entry(Cls.WEEKDAY, day, self.weekday_names[day]))
 
     def lookup(self, word: str) -> tuple[Entry, str | None]:
         """The entry for a lower-case word, and a correction message when the word was a typo."""

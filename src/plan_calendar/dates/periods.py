@@ -48,6 +48,7 @@ def _edge_span(term: Span, edge: Word) -> Span:
 
 
 _FILLER = frozenset({Word.FILLER})
+_BEFORE_TERM = frozenset({Word.FILLER, Word.DAYS})
 _BEFORE_HOLIDAYS = frozenset({Word.IN, Word.FILLER, Word.DAYS, Word.DURING})  # «во время», «в дни», «в период»
 
 
@@ -63,9 +64,9 @@ class PeriodReader(RecurrenceReader):
 
     # ----------------------------------------------------------------- terms
     def _term(self, s: TokStream) -> Span | None:
-        """«I четверть», «2 четверть», «первое полугодие», «осенние каникулы»."""
+        """«I четверть», «2 четверть», «первое полугодие», «осенние каникулы», «в дни осенних каникул»."""
         save = s.pos
-        s.skip(_FILLER)
+        s.skip(_BEFORE_TERM)
         t = s.peek()
         if t is not None and t.kind == "WORD" and t.value in _SEASONS:
             season = _SEASONS[t.value]
@@ -196,6 +197,11 @@ class PeriodReader(RecurrenceReader):
             s.expect_done()
             return self._whole_year()
         if s.word(Word.WHOLE):
+            t = s.peek()
+            if t is not None and t.kind == "WORD" and t.value is Word.FILLER and t.text.startswith("период"):
+                s.next()  # «весь период»: the whole period of the plan
+                s.expect_done()
+                return self._whole_year()
             s.word(Word.SCHOOL)
             if s.word(Word.YEAR):
                 s.word(Word.SCHOOL)

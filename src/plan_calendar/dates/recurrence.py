@@ -95,9 +95,9 @@ class RecurrenceReader:
         if t.kind in ("NUM", "ORDW") and isinstance(t.value, int) and s.peek_word(Word.TIMES, 1):
             s.next()
             return self._times(s, within, t.value)
-        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
+        if t.kind in ("ORD", "ORDW", "NUM") and isinstance(t.value, int):
             nxt = s.peek(1)
-            if nxt is not None and nxt.kind == "WDAY":  # "2-я среда каждого месяца"
+            if nxt is not None and nxt.kind == "WDAY":  # "2-я среда каждого месяца", «2 пятница месяца»
                 s.pos += 2
                 s.word(Word.EVERY)
                 if s.word(Word.MONTH):

@@ -124,6 +124,10 @@ class AcademicYear:
         """The calendar year a month without a year falls in."""
         return self.first if month >= 9 else self.second
 
+    def month_years(self) -> dict[int, int]:
+        """The calendar year of each month, September–August."""
+        return {month: self.year_of(month) for month in range(1, 13)}
+
     def school_span(self) -> tuple[date, date]:
         """From the first school day to the last: the plan's terms, or 1 September to 31 May."""
         return _school_span(self)

@@ -16,13 +16,14 @@ class Tok(NamedTuple):
     kind: str  # NUM DOT TIME ORD NL PUNCT MONTH WDAY WCHECK ORDW WORD UNK
     value: Any  # what it is depends on kind: int, Word, (d, m, y), (h, m), str
     text: str
+    span: tuple[int, int] = (-1, -1)  # where in the text it stands (to quote the words that are not a date)
 
 
 TOKEN_RE = re.compile(
     r"""
     (?P<nl>\n)
   | (?P<iso>(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d))
-  | (?P<time>(?<!\d)(\d{1,2}):(\d{2})(?!\d))
+  | (?P<time>(?<![\d.])([01]?\d|2[0-3])(?::|-(?=00)|\.(?=00|1[3-9]|[2-5]\d))(\d{2})(?!\d)\.?)
   | (?P<dot>(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2})(?!\d))?\.?)
   | (?P<ord>(\d{1,2})-?(?:ая|ой|ий|ый|го|я|й|е|ю)(?![а-яa-z]))
   | (?P<num>\d+)
@@ -39,7 +40,6 @@ _DOT_D, _DOT_M, _DOT_Y = _G["dot"] + 1, _G["dot"] + 2, _G["dot"] + 3
 _ISO_Y, _ISO_M, _ISO_D = _G["iso"] + 1, _G["iso"] + 2, _G["iso"] + 3
 _TIME_H, _TIME_M = _G["time"] + 1, _G["time"] + 2
 _ORD_N = _G["ord"] + 1
-_NL = Tok("NL", None, "\n")
 
 _NORMALISE = str.maketrans(
     {
@@ -80,35 +80,35 @@ def tokenize(text: str, lex: Lexicon, warnings: list[str]) -> list[Tok]:
                 warnings.append(correction)
             cls = entry.cls
             if cls is Cls.MONTH:
-                tokens.append(Tok("MONTH", entry.value, word))
+                tokens.append(Tok("MONTH", entry.value, word, m.span()))
             elif cls is Cls.WEEKDAY:
-                tokens.append(Tok("WDAY", entry.value, word))
+                tokens.append(Tok("WDAY", entry.value, word, m.span()))
             elif cls is Cls.ORDINAL:
-                tokens.append(Tok("ORDW", entry.value, word))
+                tokens.append(Tok("ORDW", entry.value, word, m.span()))
             elif cls is Cls.WORD:
                 if entry.value is Word.APPROX:
                     warnings.append(f"в плане сказано «{word}»: дата приблизительная")
                     continue
-                tokens.append(Tok("WORD", entry.value, word))
+                tokens.append(Tok("WORD", entry.value, word, m.span()))
             else:
-                tokens.append(Tok("UNK", word, word))
+                tokens.append(Tok("UNK", word, word, m.span()))
         elif group == "num":
-            tokens.append(Tok("NUM", int(m.group("num")), m.group("num")))
+            tokens.append(Tok("NUM", int(m.group("num")), m.group("num"), m.span()))
         elif group == "dot":
             d, mo, y = m.group(_DOT_D, _DOT_M, _DOT_Y)
             year_value = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
-            tokens.append(Tok("DOT", (int(d), int(mo), year_value), m.group("dot")))
+            tokens.append(Tok("DOT", (int(d), int(mo), year_value), m.group("dot"), m.span()))
         elif group == "iso":  # 2019-09-05, as YAML users write dates
             y, mo, d = m.group(_ISO_Y, _ISO_M, _ISO_D)
-            tokens.append(Tok("DOT", (int(d), int(mo), int(y)), m.group("iso")))
-        elif group == "time":
-            tokens.append(Tok("TIME", (int(m.group(_TIME_H)), int(m.group(_TIME_M))), m.group("time")))
+            tokens.append(Tok("DOT", (int(d), int(mo), int(y)), m.group("iso"), m.span()))
+        elif group == "time":  # «14:00», «14.00», «10.30», «14-00»: never a day and a month
+            tokens.append(Tok("TIME", (int(m.group(_TIME_H)), int(m.group(_TIME_M))), m.group("time"), m.span()))
         elif group == "ord":
-            tokens.append(Tok("ORD", int(m.group(_ORD_N)), m.group("ord")))
+            tokens.append(Tok("ORD", int(m.group(_ORD_N)), m.group("ord"), m.span()))
         elif group == "nl":
-            tokens.append(_NL)
+            tokens.append(Tok("NL", None, "\n", m.span()))
         elif group == "punct":
-            tokens.append(Tok("PUNCT", m.group("punct"), m.group("punct")))
+            tokens.append(Tok("PUNCT", m.group("punct"), m.group("punct"), m.span()))
         # "other" characters (quotes, stray symbols) carry no meaning and are dropped
     return tokens
 

@@ -278,19 +278,62 @@ def test_a_removed_item_disappears(cli: Callable[..., Result], tmp_path: Path) -
     assert set(_events(out / "test.ics")) == {"test-a"}
 
 
-def test_plan_with_errors_writes_nothing(cli: Callable[..., Result], tmp_path: Path) -> None:
+def test_an_unreadable_item_does_not_stop_the_calendar(cli: Callable[..., Result], tmp_path: Path) -> None:
     good = _plan(tmp_path, HEAD + "items:\n  - {id: a, title: A, when: май}\n", "good.yaml")
     bad = _plan(
         tmp_path,
-        'plan: Б\nid: bad\nacademic_year: "2019-2020"\nitems:\n  - {id: a, title: A, when: 31.04}\n',
+        'plan: Б\nid: bad\nacademic_year: "2019-2020"\nitems:\n  - {id: a, title: A, when: 31.04}\n'
+        "  - {id: b, title: B, when: 5 октября}\n",
         "bad.yaml",
     )
     out = tmp_path / "out"
     result = cli("build", good, bad, "--out", out)
-    assert result.code == 1
-    assert "bad.yaml:5:" in result.err and "календари не записаны" in result.err
+    assert result.code == 1, "cron mails a build with errors"
+    assert "bad.yaml:5:" in result.err and "не прочитано пунктов: 1" in result.err
     assert "Traceback" not in result.err
-    assert not list(out.glob("*.ics")) if out.exists() else True
+    assert "BEGIN:VEVENT" in (out / "test.ics").read_text(encoding="utf-8")
+    feed = (out / "bad.ics").read_text(encoding="utf-8")
+    assert "UID:bad-b@" in feed and "UID:bad-a" not in feed, "the readable item is published, the other is not"
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Что исправить в плане" in page and "«A» (a)" in page and "в календарь не попал" in page
+
+
+def test_an_item_that_breaks_keeps_its_published_entries(cli: Callable[..., Result], tmp_path: Path) -> None:
+    text = HEAD + "items:\n  - {id: a, title: Совещание, when: 5 октября}\n  - {id: b, title: B, when: по средам}\n"
+    plan = _plan(tmp_path, text)
+    out = tmp_path / "out"
+    assert cli("build", plan, "--out", out).code == 0
+    before = (out / "test.ics").read_bytes()
+    [event] = [b"BEGIN:VEVENT" + e for e in before.split(b"BEGIN:VEVENT") if b"UID:test-a@" in e]
+    event = event[: event.index(b"END:VEVENT") + 12]
+    # A typo in the date: the event stays in subscribers' calendars exactly as it was.
+    _plan(tmp_path, text.replace("5 октября", "31 сентября"), mtime=FIXED + 60)
+    result = cli("build", plan, "--out", out)
+    assert result.code == 1 and "показаны, как были до ошибки: 1" in result.err
+    after = (out / "test.ics").read_bytes()
+    assert event in after, "byte for byte, with its SEQUENCE and stamps"
+    assert after.count(b"BEGIN:VEVENT") == 2
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "«Совещание» (a)" in page and "в календаре показан, как был до ошибки" in page
+    # Built again with the error still there: the kept event is still kept (from the feed that kept it).
+    assert cli("build", plan, "--out", out).code == 1
+    assert event in (out / "test.ics").read_bytes()
+    # Fixed: the item is read again and its event updated.
+    _plan(tmp_path, text.replace("5 октября", "7 октября"), mtime=FIXED + 120)
+    assert cli("build", plan, "--out", out).code == 0
+    fixed = (out / "test.ics").read_text(encoding="utf-8")
+    assert "DTSTART;VALUE=DATE:20191007" in fixed and "SEQUENCE:1" in fixed
+
+
+def test_a_plan_that_cannot_be_read_writes_nothing(cli: Callable[..., Result], tmp_path: Path) -> None:
+    plan = _plan(tmp_path, HEAD + "items:\n  - {id: a, title: A, when: май}\n")
+    out = tmp_path / "out"
+    assert cli("build", plan, "--out", out).code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _plan(tmp_path, HEAD + "items:\n  - {id: a, title: A, when: май\n")  # a YAML syntax error
+    result = cli("build", plan, "--out", out)
+    assert result.code == 1 and "plan.yaml:" in result.err and "Traceback" not in result.err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_quiet_prints_nothing(cli: Callable[..., Result], tmp_path: Path) -> None:

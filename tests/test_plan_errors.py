@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -211,3 +212,33 @@ def test_debug_shows_the_traceback(cli: Callable[..., Result], write_plan: Calla
     result = cli("--debug", "check", path)
     assert result.code == 1
     assert "Traceback" in result.err
+
+
+def test_check_reports_every_error_in_one_run(cli: Callable[..., Result], write_plan: Callable[[str], Path]) -> None:
+    path = write_plan(
+        GOOD_HEAD + "items:\n"
+        "  - {id: a, title: Первый, when: 5 октября, tiem: '14:00'}\n"  # an unknown key
+        "  - {id: b, title: Второй, when: 31 февраля}\n"  # an impossible date
+        "  - {id: c, title: Третий, when: по средам, time: '25:00'}\n"  # a bad time
+        "  - {id: a, title: Дубль, when: октябрь}\n"  # a repeated id
+        "  - {id: d, title: Хороший, when: 12 ноября}\n"
+    )
+    result = cli("check", path)
+    assert result.code == 1
+    errors = [line for line in result.out.splitlines() if ": ошибка: " in line]
+    assert [e.split(": ошибка: ")[0].rsplit(":", 1)[0] for e in errors] == [f"{path}:{n}" for n in (4, 5, 6, 7)]
+    assert "неизвестный ключ «tiem»" in errors[0] and "31 февраля" in errors[1]
+    assert "25:00" in errors[2] and "id «a» уже есть в строке 4" in errors[3]
+    assert "Traceback" not in result.err
+
+
+def test_check_reports_every_error_of_a_plan_it_cannot_use(
+    cli: Callable[..., Result], write_plan: Callable[[str], Path]
+) -> None:
+    path = write_plan(GOOD_HEAD + "colour: red\nitems:\n  - {id: a, title: A, when: май, tiem: x}\n")
+    result = cli("check", "--json", path)
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert data["plan"] == {"file": str(path)}
+    assert [e["line"] for e in data["errors"]] == [3, 5]
+    assert "неизвестный ключ «colour»" in data["errors"][0]["message"]

@@ -25,9 +25,9 @@ import plan_calendar
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
-from plan_calendar.errors import ExitCode, PlanError
+from plan_calendar.errors import ExitCode, PlanError, PlanErrors
 from plan_calendar.plan import load_plan
-from plan_calendar.report import check_json, reading_json
+from plan_calendar.report import check_json, reading_json, unusable_json
 from plan_calendar.schedule import Schedule, interpret
 
 if TYPE_CHECKING:
@@ -214,21 +214,37 @@ def check(
 
     Код выхода 0 — ошибок нет (предупреждения допустимы), 1 — есть ошибки.
     """
-    schedules = [interpret(load_plan(p)) for p in plans]
+    # Every plan is checked, and every error of each is reported: a plan that cannot be used at all prints the
+    # problems found in it, and the others are still checked.
+    schedules: list[Schedule] = []
+    unusable: list[tuple[Path, list[PlanError]]] = []
+    for path in plans:
+        try:
+            schedules.append(interpret(load_plan(path)))
+        except PlanError as exc:
+            if _state["debug"]:
+                traceback.print_exc()
+            unusable.append((path, exc.errors if isinstance(exc, PlanErrors) else [exc]))
     if config_file is not None:
         from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
 
         settings = load_config(config_file).reminders
         schedules = [_with_group_warnings(s, settings, config_file) for s in schedules]
     if as_json:
+        for path, errors in unusable:
+            _echo_json(unusable_json(path, errors), indent=2)
         for schedule in schedules:
             _echo_json(check_json(schedule), indent=2)
     else:
+        for path, errors in unusable:
+            for error in errors:
+                typer.echo(f"ошибка: {error}", err=True)
+            typer.echo(f"План {path} не прочитан: {_count(len(errors), 'ошибка', 'ошибки', 'ошибок')}.", err=True)
         for i, schedule in enumerate(schedules):
             if i:
                 typer.echo()
             _print_check(schedule)
-    if any(not s.ok for s in schedules):
+    if unusable or any(not s.ok for s in schedules):
         raise typer.Exit(ExitCode.PLAN_ERROR)
 
 
@@ -320,10 +336,11 @@ def build(
 ) -> None:
     """Записать календари (.ics) для подписки: по одному на план и дополнительные из настроек.
 
-    Неизменившиеся файлы не перезаписываются. План с ошибками не записывает ничего (код выхода 1).
+    Неизменившиеся файлы не перезаписываются. Пункт, дату которого не удалось прочитать, в календарь не
+    попадает (если он был в календаре раньше — остаётся, каким был), о нём сообщается, код выхода 1; план,
+    который нельзя прочитать целиком (ошибка YAML), не записывает ничего.
     """
     from plan_calendar.config import DEFAULT_DOMAIN, load_config  # noqa: PLC0415 - only build needs the config
-    from plan_calendar.feeds import BuildError  # noqa: PLC0415
     from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
 
     config = load_config(config_file)
@@ -331,15 +348,23 @@ def build(
     if not paths:
         raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
     target = out or config.out
-    try:
-        with _progress(quiet) as progress:
-            report = build_feeds(paths, config, target, progress)
-    except BuildError as exc:
-        for schedule in exc.schedules:
-            for error in schedule.errors:
-                typer.echo(f"{error}", err=True)
-        raise
+    with _progress(quiet) as progress:
+        report = build_feeds(paths, config, target, progress)
+    # Items that could not be read are left out (or shown as before their error); each is reported, and the
+    # exit code is 1 so that cron mails it.
+    for error in report.errors:
+        typer.echo(f"{error.source}: ошибка: {error.advice}" if error.source else f"ошибка: {error}", err=True)
+    if report.errors:
+        kept = sum(len(items) for items in report.kept.values())
+        shown = f"; показаны, как были до ошибки: {kept}" if kept else ""
+        typer.echo(
+            f"ошибка: не прочитано пунктов: {len(report.errors)}{shown}. Остальные пункты в календарях. "
+            "Исправьте план (plan-cal check).",
+            err=True,
+        )
     if quiet:
+        if report.errors:
+            raise typer.Exit(ExitCode.PLAN_ERROR)
         return
     if config.calendar.domain == DEFAULT_DOMAIN:
         typer.echo(
@@ -360,6 +385,8 @@ def build(
     typer.echo(line)
     for plan_id, item_id, when in report.undated:
         typer.echo(f"  без даты: {plan_id}/{item_id} — {when}")
+    if report.errors:
+        raise typer.Exit(ExitCode.PLAN_ERROR)
 
 
 @contextlib.contextmanager
@@ -663,7 +690,8 @@ def main(argv: list[str] | None = None) -> None:
     except PlanError as exc:
         if debug:
             traceback.print_exc()
-        typer.echo(f"ошибка: {exc}", err=True)
+        for error in exc.errors if isinstance(exc, PlanErrors) else [exc]:
+            typer.echo(f"ошибка: {error}", err=True)
         sys.exit(exc.exit_code)
     except click_exceptions.NoArgsIsHelpError:
         sys.exit(ExitCode.USAGE)  # the help has been printed

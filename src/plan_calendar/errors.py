@@ -81,6 +81,15 @@ class PlanFormatError(PlanError):
     """The plan file is not valid YAML, or breaks the plan format."""
 
 
+class PlanErrors(PlanFormatError):
+    """A plan that cannot be used at all, with every problem found on the way (``check`` prints them all)."""
+
+    def __init__(self, errors: list[PlanError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, source=first.source, expression=first.expression, hint=first.hint)
+        self.errors = errors
+
+
 class ConfigError(PlanError):
     """The configuration file is missing, unreadable or wrong."""
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -44,7 +45,7 @@ from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
 from plan_calendar.site import DIGEST_MARK, FeedLink, page_digest, render_page
 
-__all__ = ["BuildError", "BuildReport", "Feed", "Previous", "build", "read_previous", "render"]
+__all__ = ["BuildReport", "Feed", "Previous", "build", "previous_events", "read_previous", "render"]
 
 PRODID = "-//plan-cal//plan-cal//RU"
 LOCK_NAME = ".plan-cal.lock"
@@ -71,6 +72,9 @@ class Feed:
     last_year: int
     uid_prefix: str = ""  # extra feeds prefix their UIDs so that an event has one UID per calendar
     stamp: datetime = datetime(1970, 1, 1, tzinfo=UTC)  # the sources' modification time
+    # Events of items that cannot be read this time, as the previous build wrote them (docs/dates.md): a typo
+    # in a plan never deletes an event from subscribers' calendars.
+    kept: tuple[bytes, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -103,22 +107,12 @@ class BuildReport:
     undated: list[tuple[str, str, str]] = field(default_factory=list)  # plan id, item id, when
     warnings: int = 0
     page_written: bool = False
+    errors: list[PlanError] = field(default_factory=list)  # items left out of this build, with why
+    kept: dict[str, set[str]] = field(default_factory=dict)  # plan id → items shown as before their error
 
     @property
     def events(self) -> int:
         return sum(f.events for f in self.feeds)
-
-
-class BuildError(PlanError):
-    """Plans with errors: nothing was written. ``schedules`` carry the errors to print."""
-
-    def __init__(self, schedules: list[Schedule]) -> None:
-        count = sum(len(s.errors) for s in schedules)
-        super().__init__(
-            f"в планах есть ошибки ({count}): календари не записаны",
-            hint="Исправьте их (подробности: plan-cal check) и запустите сборку снова.",
-        )
-        self.schedules = schedules
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -136,7 +130,7 @@ def plan_events(feed: Feed, settings: CalendarSettings) -> list[tuple[Entry, str
 def feed_digest(feed: Feed, settings: CalendarSettings, events: list[tuple[Entry, str, str]]) -> str:
     """A hash of the whole feed's content: equal digests mean equal bytes (stamps come from the same feed)."""
     organizer = _organizer(feed, settings)
-    content = (
+    content: tuple[object, ...] = (
         feed.title,
         feed.description,
         feed.timezone,
@@ -147,6 +141,8 @@ def feed_digest(feed: Feed, settings: CalendarSettings, events: list[tuple[Entry
         [(uid, digest) for _, uid, digest in events],
         DIGEST_VERSION,
     )
+    if feed.kept:  # (only then, so that feeds without kept events keep their digests)
+        content = (*content, [hashlib.sha256(block).hexdigest() for block in feed.kept])
     return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:32]
 
 
@@ -176,7 +172,7 @@ def render(
     cal.add("refresh-interval", settings.refresh, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(settings.refresh))
     cal[DIGEST_PROPERTY] = vText(feed_digest(feed, settings, events))
-    if any(not e.all_day for e in feed.entries):
+    if any(not e.all_day for e in feed.entries) or any(b"TZID=" in block for block in feed.kept):
         cal.add_component(
             Timezone.from_tzid(
                 feed.timezone, first_date=date(feed.first_year, 1, 1), last_date=date(feed.last_year + 1, 1, 1)
@@ -192,7 +188,7 @@ def render(
         body, changed = _serialise_in_two(events[:half], events[half:], context, progress)
     else:
         body, changed = _serialise(events, context, progress)
-    return repair_folds(header[: -len(footer)] + body + footer), changed
+    return repair_folds(header[: -len(footer)] + body + b"".join(feed.kept) + footer), changed
 
 
 @dataclass(frozen=True)
@@ -510,18 +506,22 @@ def build(
 ) -> BuildReport:
     """Read the plans, and write a feed per plan plus the config's extra feeds into ``out``.
 
-    A plan with errors writes nothing (:class:`BuildError`). ``progress(total)`` may return a callback that
-    is called once per rendered event.
+    A plan that cannot be used at all (YAML syntax, an unknown key of the plan) writes nothing
+    (:class:`~plan_calendar.errors.PlanErrors`); an item that cannot be read is left out — or, when the previous
+    build published it, kept as it was — and listed in ``BuildReport.errors``. ``progress(total)`` may return a
+    callback that is called once per rendered event.
     """
     schedules = [interpret(load_plan(p)) for p in plan_paths]
-    if any(not s.ok for s in schedules):
-        raise BuildError(schedules)
     _check_names(schedules, config)
     stamp = _sources_time([*plan_paths, *([config.source] if config.source else [])])
     feeds = _feeds(schedules, config, stamp)
     report = BuildReport(warnings=sum(len(s.warnings) for s in schedules))
     for s in schedules:
-        report.undated.extend((s.plan.id, e.item.id, " ".join(e.item.when.split())) for e in s.entries if not e.dated)
+        report.errors.extend(s.errors)
+    for s in schedules:
+        report.undated.extend(
+            (s.plan.id, e.item.id, " ".join(e.item.when.split())) for e in s.entries if not e.dated and not e.error
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -529,6 +529,7 @@ def build(
     tick = progress(sum(len(f.entries) for f in feeds), 0) if progress else None
     rendered = []
     with build_lock(out):
+        feeds = [_with_kept(feed, schedules, out / feed.filename, report.kept) for feed in feeds]
         for feed in feeds:
             path = out / feed.filename
             events = plan_events(feed, config.calendar)
@@ -547,12 +548,56 @@ def build(
         changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
         links = [_link(f, config) for f in feeds]
         page_path = out / "index.html"
-        digest = page_digest(schedules, links, changed_at, config.templates)
+        digest = page_digest(schedules, links, changed_at, config.templates, report.kept)
         if not _page_has_digest(page_path, digest):
-            page = render_page(schedules, links, changed_at, config.templates)
+            page = render_page(schedules, links, changed_at, config.templates, report.kept)
             report.page_written = write_atomic(page_path, page.encode("utf-8"))
     report.feeds.sort(key=lambda f: [x.name for x in feeds].index(f.name))
     return report
+
+
+def _with_kept(feed: Feed, schedules: list[Schedule], path: Path, kept: dict[str, set[str]]) -> Feed:
+    """The feed with the previous build's events of items that cannot be read now (their UIDs tell them)."""
+    # A plan's own feed keeps that plan's items; an extra feed ([[feeds]]) those of every plan it drew from.
+    owners = schedules if feed.uid_prefix else [s for s in schedules if s.plan.id == feed.name]
+    stems = {
+        f"{feed.uid_prefix}{s.plan.id}-{item_id}": (s.plan.id, item_id) for s in owners for item_id in s.broken_ids
+    }
+    if not stems:
+        return feed
+    blocks = previous_events(path)
+    chosen = []
+    for uid, block in sorted(blocks.items()):
+        m = _UID_STEM.match(uid)
+        owner = stems.get(m.group(1)) if m else None
+        if owner is not None:
+            chosen.append(block)
+            kept.setdefault(owner[0], set()).add(owner[1])
+    return replace(feed, kept=tuple(chosen)) if chosen else feed
+
+
+_UID_STEM = re.compile(r"^(.*?)(?:-\d{8})?@")
+
+
+def previous_events(path: Path) -> dict[str, bytes]:
+    """Each event of a feed plan-cal wrote before, as its exact bytes, by UID (empty if there is none)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    if f"PRODID:{PRODID}".encode() not in data:
+        return {}
+    out: dict[str, bytes] = {}
+    for chunk in data.split(b"BEGIN:VEVENT\r\n")[1:]:
+        body, end, _ = chunk.partition(b"END:VEVENT\r\n")
+        if not end:
+            continue
+        unfolded = body.replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
+        for line in unfolded.split(b"\r\n"):
+            if line.startswith(b"UID:"):
+                out[line[4:].decode("utf-8", "replace")] = b"BEGIN:VEVENT\r\n" + body + end
+                break
+    return out
 
 
 def _page_has_digest(path: Path, digest: str) -> bool:

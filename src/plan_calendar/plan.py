@@ -23,7 +23,7 @@ from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.periods import term_of
 from plan_calendar.dates.school import AcademicYear, Term, TermKind
 from plan_calendar.durations import format_duration, parse_duration
-from plan_calendar.errors import DateError, PlanFormatError, Source
+from plan_calendar.errors import DateError, PlanError, PlanErrors, PlanFormatError, Source
 from plan_calendar.when import Day
 from plan_calendar.yamlsource import YamlMap, compose, is_null, source_of
 
@@ -147,6 +147,9 @@ class Plan:
     description: str | None = None
     until_inclusive: bool = False
     warnings: tuple[PlanWarning, ...] = field(default=())
+    # Items that could not be read (a missing title, an unknown key, a bad time): left out, each with its error,
+    # and the id it had when one can be told (its published entries are kept, docs/dates.md).
+    broken: tuple[tuple[str | None, PlanError], ...] = field(default=())
 
     def summary(self) -> dict[str, Any]:
         """The plan's own fields for ``check --json``."""
@@ -248,6 +251,8 @@ class _PlanReader:
         self.text = text
         self.file = filename
         self.warnings: list[PlanWarning] = []
+        self.errors: list[PlanError] = []  # found so far; raised together when the plan cannot be used
+        self.broken: list[tuple[str | None, PlanError]] = []  # items left out, with their errors
 
     # -------------------------------------------------------------- helpers
     def fail(self, message: str, source: Source, hint: str | None = None) -> PlanFormatError:
@@ -263,7 +268,7 @@ class _PlanReader:
             if key not in allowed:
                 guess = process.extractOne(key, allowed, scorer=Levenshtein.distance, score_cutoff=3)
                 hint = f"Может быть, «{guess[0]}»?" if guess else f"Допустимые ключи: {', '.join(allowed)}."
-                raise self.fail(f"неизвестный ключ «{key}» {where}", node.key_source(key), hint)
+                self.errors.append(self.fail(f"неизвестный ключ «{key}» {where}", node.key_source(key), hint))
 
     def text_of(self, node: YamlMap, key: str, *, required: bool = False, where: str = "") -> str | None:
         """A scalar as written (YAML's own typing is ignored: "19.10" stays text, "14:00" is not 840)."""
@@ -294,6 +299,22 @@ class _PlanReader:
 
     # -------------------------------------------------------------- plan
     def read(self) -> Plan:
+        """The plan, or :class:`PlanErrors` with every problem found when the plan as a whole cannot be used.
+
+        Problems of one item leave that item out (``Plan.broken``); the others are still read."""
+        try:
+            plan = self._read()
+        except PlanError as exc:
+            raise PlanErrors(self._all_errors(exc)) from None
+        if self.errors:  # problems outside the items (an unknown key of the plan): the plan is unusable
+            raise PlanErrors(self._all_errors())
+        return plan
+
+    def _all_errors(self, *more: PlanError) -> list[PlanError]:
+        found = [*self.errors, *(error for _, error in self.broken), *more]
+        return sorted(found, key=lambda e: e.source.line if e.source and e.source.line else 0)
+
+    def _read(self) -> Plan:
         root = compose(self.text, self.file)
         if root is None or is_null(root):
             raise self.fail("файл плана пуст", Source(self.file, 1), "Начните с «plan: …» и «items: …».")
@@ -345,6 +366,7 @@ class _PlanReader:
             description=self.text_of(data, "description"),
             until_inclusive=until_inclusive,
             warnings=tuple(self.warnings),
+            broken=tuple(self.broken),
         )
 
     def check_timezone(self, name: str, data: YamlMap) -> None:
@@ -427,21 +449,57 @@ class _PlanReader:
             raise self.fail("в плане нет пунктов", data.source, "Добавьте список «items:».")
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail("items должен быть списком пунктов", data.value_source("items"))
-        entries = [self.mapping(n, "каждый пункт — это словарь с title и when") for n in node.value]
+        entries: list[YamlMap] = []
+        for n in node.value:
+            try:
+                entries.append(self.mapping(n, "каждый пункт — это словарь с title и when"))
+            except PlanError as exc:
+                self.broken.append((None, exc))
         written: dict[str, Source] = {}
+        usable: list[YamlMap] = []
         for entry in entries:
-            item_id = self.text_of(entry, "id")
-            if item_id is None:
+            try:
+                item_id = self.text_of(entry, "id")
+            except PlanError as exc:
+                self.broken.append((None, exc))
                 continue
-            if item_id in written:
-                raise self.fail(
-                    f"id «{item_id}» уже есть в строке {written[item_id].line}",
-                    entry.value_source("id"),
-                    "У каждого пункта должен быть свой id.",
+            if item_id is not None and item_id in written:
+                self.broken.append(
+                    (
+                        None,
+                        self.fail(
+                            f"id «{item_id}» уже есть в строке {written[item_id].line}",
+                            entry.value_source("id"),
+                            "У каждого пункта должен быть свой id.",
+                        ),
+                    )
                 )
-            written[item_id] = entry.value_source("id")
+                continue
+            if item_id is not None:
+                written[item_id] = entry.value_source("id")
+            usable.append(entry)
         taken = set(written)
-        return tuple(self.read_item(entry, defaults, taken) for entry in entries)
+        items = []
+        for entry in usable:
+            said = len(self.errors)
+            try:
+                item = self.read_item(entry, defaults, taken)
+            except PlanError as exc:
+                self.broken.append((self._id_of(entry), exc))
+                continue
+            if len(self.errors) > said:  # an unknown key in the item: the item is left out with it
+                for error in self.errors[said:]:
+                    self.broken.append((item.id if item.id_written else None, error))
+                del self.errors[said:]
+                continue
+            items.append(item)
+        return tuple(items)
+
+    def _id_of(self, node: YamlMap) -> str | None:
+        try:
+            return self.text_of(node, "id")
+        except PlanError:
+            return None
 
     def read_item(self, node: YamlMap, defaults: YamlMap | None, taken: set[str]) -> Item:
         self.check_keys(node, _ITEM_KEYS, "в пункте плана")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from plan_calendar.dates.describe import describe
@@ -77,3 +78,8 @@ def check_json(schedule: Schedule) -> dict[str, Any]:
         "errors": errors,
         "warnings": [warning_json(w) for w in schedule.warnings],
     }
+
+
+def unusable_json(path: Path, errors: list[PlanError]) -> dict[str, Any]:
+    """``check --json`` for a plan that could not be used at all: its file and every error found in it."""
+    return {"plan": {"file": str(path)}, "items": [], "errors": [error_json(e) for e in errors], "warnings": []}

@@ -38,7 +38,17 @@ class Schedule:
 
     @property
     def errors(self) -> list[PlanError]:
-        return [e.error for e in self.entries if e.error is not None]
+        """Items left out by the plan reader, then dates that could not be read, in the plan's order."""
+        found = [error for _, error in self.plan.broken]
+        found.extend(e.error for e in self.entries if e.error is not None)
+        return sorted(found, key=lambda e: e.source.line if e.source and e.source.line else 0)
+
+    @property
+    def broken_ids(self) -> list[str]:
+        """Ids of the items that could not be read this time (their published entries are kept)."""
+        ids = [item_id for item_id, _ in self.plan.broken if item_id is not None]
+        ids.extend(e.item.id for e in self.entries if e.error is not None)
+        return ids
 
     @property
     def warnings(self) -> list[PlanWarning]:

@@ -25,7 +25,7 @@ from plan_calendar.when import Deadline, Ongoing, Recurring, Span, SpanShape, Un
 
 __all__ = ["DIGEST_MARK", "FeedLink", "page_digest", "render_page"]
 
-PAGE_VERSION = 1  # raise when the template or the page model changes, so pages are rendered anew
+PAGE_VERSION = 2  # raise when the template or the page model changes, so pages are rendered anew
 _PERIODS = frozenset({SpanShape.MONTH, SpanShape.MONTHS, SpanShape.MONTH_PART, SpanShape.TERM})
 
 
@@ -140,7 +140,22 @@ def _segment(when: object, start: date, end: date, single_day: bool, tentative: 
     return Segment(start.day, end.day, "span", label)
 
 
-def _view(schedule: Schedule, updated: datetime) -> PlanView:
+def _errors(schedule: Schedule, kept: set[str]) -> list[str]:
+    """What needs fixing: each item that could not be read, and how the calendar shows it meanwhile."""
+    out = []
+    titles = {e.item.id: e.item.title for e in schedule.entries}
+    for error in schedule.errors:
+        line = f"строка {error.source.line}: " if error.source and error.source.line else ""
+        item_id = next((e.item.id for e in schedule.entries if e.error is error), None)
+        if item_id is None:
+            item_id = next((i for i, err in schedule.plan.broken if err is error), None)
+        name = f"«{titles[item_id]}» ({item_id}), " if item_id in titles else (f"{item_id}, " if item_id else "")
+        shown = "в календаре показан, как был до ошибки" if item_id in kept else "в календарь не попал"
+        out.append(f"{line}{name}{error.advice} — {shown}")
+    return out
+
+
+def _view(schedule: Schedule, updated: datetime, kept: set[str]) -> PlanView:
     plan = schedule.plan
     undated = [
         (e.item.title, " ".join(e.item.when.split()))
@@ -155,7 +170,7 @@ def _view(schedule: Schedule, updated: datetime) -> PlanView:
         year=plan.academic_year.name,
         months=_months(schedule),
         undated=undated,
-        errors=[str(e) for e in schedule.errors],
+        errors=_errors(schedule, kept),
         warnings=[f"{w.item_id or ''}: {w.message}".lstrip(": ") for w in schedule.warnings],
     )
 
@@ -164,10 +179,15 @@ DIGEST_MARK = "<!-- plan-cal-digest: "
 
 
 def page_digest(
-    schedules: list[Schedule], feeds: list[FeedLink], updated: dict[str, datetime], templates: Path | None = None
+    schedules: list[Schedule],
+    feeds: list[FeedLink],
+    updated: dict[str, datetime],
+    templates: Path | None = None,
+    kept: dict[str, set[str]] | None = None,
 ) -> str:
     """A hash of everything the page shows, so an unchanged page need not be rendered again."""
     content = [repr(feeds), repr(sorted(updated.items())), str(PAGE_VERSION)]
+    content.append(repr(sorted((plan, sorted(items)) for plan, items in (kept or {}).items())))
     for schedule in schedules:
         content.append(repr(schedule.plan.summary()))
         for entry in schedule.entries:
@@ -179,11 +199,17 @@ def page_digest(
 
 
 def render_page(
-    schedules: list[Schedule], feeds: list[FeedLink], updated: dict[str, datetime], templates: Path | None = None
+    schedules: list[Schedule],
+    feeds: list[FeedLink],
+    updated: dict[str, datetime],
+    templates: Path | None = None,
+    kept: dict[str, set[str]] | None = None,
 ) -> str:
     """The page's HTML (autoescaped: nothing from a plan can add markup or scripts).
 
-    ``updated`` maps each plan's id to its last change (the plan file's modification time)."""
+    ``updated`` maps each plan's id to its last change (the plan file's modification time); ``kept`` names the
+    items whose entries the feeds show as they were before their error."""
+    kept = kept or {}
     loaders: list[object] = [PackageLoader("plan_calendar", "templates")]
     if templates is not None:
         loaders.insert(0, FileSystemLoader(templates))
@@ -195,5 +221,6 @@ def render_page(
     )
     env.globals["plural"] = plural
     template = env.get_template("site/index.html")
-    html = template.render(plans=[_view(s, updated[s.plan.id]) for s in schedules], feeds=feeds)
-    return f"{html}{DIGEST_MARK}{page_digest(schedules, feeds, updated, templates)} -->\n"
+    views = [_view(s, updated[s.plan.id], kept.get(s.plan.id, set())) for s in schedules]
+    html = template.render(plans=views, feeds=feeds)
+    return f"{html}{DIGEST_MARK}{page_digest(schedules, feeds, updated, templates, kept)} -->\n"

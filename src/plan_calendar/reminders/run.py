@@ -33,10 +33,11 @@ class RemindReport:
 
 
 def load_schedules(paths: list[Path]) -> tuple[list[Schedule], list[PlanError]]:
-    """Read and interpret plans: the usable ones, and an error for each plan that cannot be used.
+    """Read and interpret plans: the usable ones, and an error for each plan or item that cannot be used.
 
-    A plan with errors is left out of reminders until it is fixed (its reminders then go out within catch_up);
-    the other plans of the config are not held back by it."""
+    One rule with `build` (docs/dates.md): an item whose date cannot be read is left out of reminders until it is
+    fixed (its reminders then go out within catch_up); the plan's other items and the other plans are not held
+    back by it. A plan that cannot be read at all is left out whole."""
     schedules: list[Schedule] = []
     errors: list[PlanError] = []
     for path in paths:
@@ -45,16 +46,16 @@ def load_schedules(paths: list[Path]) -> tuple[list[Schedule], list[PlanError]]:
         except PlanError as exc:
             errors.append(exc)
             continue
-        if schedule.ok:
-            schedules.append(schedule)
-        else:
-            problems = schedule.errors
-            errors.append(
-                PlanError(
-                    f"в плане {path} ошибки ({len(problems)}), первая: {problems[0]}",
-                    hint="Напоминания по этому плану не отправлены. Исправьте его (plan-cal check).",
-                )
+        schedules.append(schedule)
+        errors.extend(
+            PlanError(
+                problem.message,
+                source=problem.source,
+                hint="Напоминания по этому пункту не отправлены, по остальным — отправлены. "
+                "Исправьте его (plan-cal check).",
             )
+            for problem in schedule.errors
+        )
     return schedules, errors
 
 

@@ -182,3 +182,44 @@ def test_until_is_the_day_before_unless_inclusive(case: tuple[AcademicYear, date
     assert inclusive.due == day
     assert exclusive.due == day - timedelta(days=1)
     assert exclusive.wording == inclusive.wording == text
+
+
+# Words that are not in the lexicon and not within its typo distance: places, rooms, event names.
+REST_WORDS = st.sampled_from(
+    ["актовый зал", "кабинет информатики", "библиотека", "Шестаково", "ДК «Строитель»", "педсовет", "викторина"]
+)
+
+
+@given(
+    academic_days(),
+    REST_WORDS,
+    st.sampled_from(["{date}, {rest}", "{date}\n{rest}", "{date} {rest}", "{date} ({rest})", "{date} – {rest}"]),
+)
+@settings(max_examples=200)
+def test_a_day_with_other_words_reads_the_day_and_names_the_words(
+    case: tuple[AcademicYear, date], rest: str, pattern: str
+) -> None:
+    year, day = case
+    text = pattern.format(date=f"{day.day} {GENITIVE[day.month]}", rest=rest)
+    reading = read_when(text, year)
+    assert reading.when == Day(day)
+    assert any(f"«{rest}»" in w for w in reading.warnings), reading.warnings
+
+
+@given(st.text(alphabet="абвгдежзийклмнопрстуфхцчшщъыьэюя ,.-()«»0123456789\n", max_size=60), YEARS)
+@settings(max_examples=500)
+def test_every_word_left_out_of_a_reading_is_named(text: str, year: AcademicYear) -> None:
+    """A reading either uses a word or quotes it in a warning: nothing in a cell is dropped silently."""
+    try:
+        reading = read_when(text, year)
+    except DateError:
+        return
+    warnings = " ".join(reading.warnings).lower()
+    lex = lexicon()
+    for word in text.replace("\n", " ").split():
+        token = word.strip(",.-()«»").lower()
+        if len(token) < 3 or not token.isalpha():
+            continue
+        entry, _ = lex.lookup(token)
+        if entry.cls.name == "UNKNOWN":
+            assert token in warnings, (token, reading)

@@ -80,6 +80,7 @@ _PERIODS = frozenset({Word.YEAR, Word.MONTH, Word.WEEK, Word.QUARTER, Word.HALF_
 _TRAILING_WORDS = frozenset({Word.YEAR, Word.FILLER, Word.IN, Word.AND, Word.HOUR})
 # «сен-\nтября», «те- чение»: a word broken by hyphenation at a line end (PDF exports), joined before reading.
 _HYPHENATION = re.compile(r"([а-яё])- *\n\s*([а-яё])")
+_QUOTES = frozenset('«»"“”„')
 _ABBREVIATED_DURING = re.compile(r"(?<![а-яё])теч(?:-е|\.)", re.IGNORECASE)
 # «летом», «осенью»: the months of the season (summer after the school year).
 _SEASON_MONTHS = {"осенью": (9, 11), "зимой": (12, 2), "весной": (3, 5), "летом": (6, 8)}
@@ -288,7 +289,14 @@ class _Reader(PeriodReader):
         for run in runs:
             if all(t.kind == "PUNCT" or (t.kind == "WORD" and t.value in _TRAILING_WORDS) for t in run):
                 continue
-            words = self.source[run[0].span[0] : run[-1].span[1]].strip(" ,;.-–—")
+            start, end = run[0].span[0], run[-1].span[1]
+            while start > 0 and self.source[start - 1] in _QUOTES:
+                start -= 1  # the quotes of a name belong to it: «ДК «Строитель»»
+            while end < len(self.source) and self.source[end] in _QUOTES:
+                end += 1
+            words = self.source[start:end].strip(" ,;.-–—")
+            if len(words) > 2 and words[0] in _QUOTES and words[-1] in _QUOTES and words.count("«") <= 1:
+                words = words[1:-1]  # «День учителя» in the cell: quoted once in the warning
             words = " ".join(words.split())
             if not words:
                 continue
@@ -595,6 +603,7 @@ class _Reader(PeriodReader):
             return ongoing
         term = self._term(s)
         if term is not None:
+            self._named_school_year(s)  # «1 полугодие 2009-2010 уч. года»: the plan's year, said again
             s.expect_done()
             return term
         return self._point_or_range(s)
@@ -618,9 +627,15 @@ class _Reader(PeriodReader):
         y = self._year_after(s)
         s.expect_done()
         start = self._month_point(3 * a - 2, y)
-        end = self._month_point(3 * b, y if y is not None else None)
-        if y is None and end.first < start.first:
-            end = self._month_point(3 * b, start.first.year)
+        end_year = start.first.year  # quarters count in the calendar year of the first one
+        end_month = 3 * b
+        end = _Point(
+            date(end_year, end_month, 1),
+            date(end_year, end_month, calendar.monthrange(end_year, end_month)[1]),
+            True,
+            y is not None,
+            end_month,
+        )
         span = self._span(start, end)
         label = f"{a}–{b} кварталы" if a != b else f"{a} квартал"
         return Span(span.start, span.end, SpanShape.MONTHS, label)
@@ -689,6 +704,12 @@ class _Reader(PeriodReader):
         s.skip(_WHOLE_FILLER)
         if self._named_school_year(s):
             return self._whole_year()
+        t = s.peek()
+        if t is not None and t.kind == "NUM" and 1900 <= t.value <= 2200 and s.peek_word(Word.YEAR, 1):
+            s.pos += 2  # «в течение 2010 года»: that calendar year
+            s.expect_done()
+            start, end = self._month_point(1, t.value), self._month_point(12, t.value)
+            return Span(start.first, end.last, SpanShape.MONTHS, f"{t.value} год")
         if s.word(Word.CALENDAR):  # «в течение календарного года» in a plan for a school year
             if not s.word(Word.YEAR):
                 raise NoMatch("ожидается «календарного года»")
@@ -766,6 +787,10 @@ class _Reader(PeriodReader):
             first = _shift_year(first, -1)
         elif first > last and start.explicit_year and not end.explicit_year:
             last = _shift_year(last, 1)
+        elif first > last and not start.explicit_year and not end.explicit_year and start.is_month:
+            # «май - октябрь»: from the spring to the autumn after it, across the summer
+            last = _shift_year(last, 1)
+            self.warnings.append(f"период через лето: прочитан как {day_range(first, last)} — проверьте")
         if first > last:
             raise NoMatch(f"начало периода ({_ru_date(first)}) позже конца ({_ru_date(last)})")
         if start.is_month and end.is_month and not start.label and not end.label:
@@ -820,7 +845,7 @@ class _Reader(PeriodReader):
 
     def _month_point(self, month: int, y: int | None, label: str | None = None) -> _Point:
         year = y if y is not None else self.year.year_of(month)
-        self._check_year(year, y is not None)
+        self._check_year(year, y is not None, month)
         last = calendar.monthrange(year, month)[1]
         return _Point(date(year, month, 1), date(year, month, last), True, y is not None, month, label)
 
@@ -886,12 +911,21 @@ class _Reader(PeriodReader):
                 hint="Исправьте число.",
             )
         if not inherited:
-            self._check_year(y, explicit)
+            self._check_year(y, explicit, m)
         return _Point(date(y, m, d), date(y, m, d), False, explicit, m)
 
-    def _check_year(self, y: int, explicit: bool) -> None:
-        if explicit and y not in (self.year.first, self.year.second):
+    def _check_year(self, y: int, explicit: bool, month: int | None = None) -> None:
+        if not explicit:
+            return
+        if y not in (self.year.first, self.year.second):
             self.warnings.append(f"год {y} не входит в учебный год {self.year.name}")
+        elif month is not None and (
+            (y == self.year.first and month < 9) or (y == self.year.second and month > 9)
+        ):  # «19.01.2014» in a plan for 2014-2015 (September after it is allowed: «до 1 сентября 2020»)
+            self.warnings.append(
+                f"{self.lex.month_names[month]} {y} года — вне учебного года {self.year.name} "
+                f"(сентябрь {self.year.first} – август {self.year.second}): проверьте год"
+            )
 
     def _day_tail(self, s: TokStream, point: _Point) -> Day:
         """After a day: an optional weekday to check, then an optional time or time range."""
@@ -1014,6 +1048,19 @@ def _temporal(tokens: list[Tok]) -> bool:
 _RANGE_WORDS = frozenset({Word.FROM, Word.TO, Word.UNTIL, Word.BY, Word.NOT, Word.LATER})
 
 
+def _after_words(part: list[Tok], read: list[bool], i: int) -> bool:
+    """Whether the token at ``i`` follows left-over words (across punctuation, «в» and other numbers)."""
+    j = i - 1
+    while j >= 0 and not read[j]:
+        t = part[j]
+        if t.kind == "UNK":
+            return True
+        if not (t.kind in ("PUNCT", "NUM") or (t.kind == "WORD" and t.value in (Word.IN, Word.FILLER))):
+            return False
+        j -= 1
+    return False
+
+
 def _is_period_word(t: Tok) -> bool:
     return t.value in _TEMPORAL_WORDS or t.value in _QUANTIFIERS or t.value in _PERIODS
 
@@ -1034,6 +1081,8 @@ def _leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: 
         if kind in ("NUM", "ORD", "ORDW"):
             if years and kind == "NUM" and 1900 <= t.value <= 2200:
                 continue
+            if _after_words(part, read, i):
+                continue  # «Бай-Хаакская, 2», «школа N 5», «(при приеме в 1, 10 класс)»: a number of the words
             j = i + 1
             while j < n and not read[j] and part[j].kind in ("NUM", "ORD", "PUNCT"):
                 j += 1  # «5-7 классы», «1-9, 11 кл.»

@@ -139,6 +139,8 @@ class RecurrenceReader:
         elif not (s.word(Word.MONTHLY) or monthly):
             s.pos = save
             return None
+        elif monthly:
+            s.word(Word.MONTH)  # «ежемесячно до 15 числа месяца»
         s.expect_done()
         day = _month_day(t.value) if inclusive else _month_day(t.value) - 1
         if day > 28:

@@ -24,8 +24,9 @@ from plan_calendar.dates.periods import term_of
 from plan_calendar.dates.school import AcademicYear, Term, TermKind
 from plan_calendar.durations import format_duration, parse_duration
 from plan_calendar.errors import DateError, PlanFormatError, Source
+from plan_calendar.limits import MIB, PLAN_FILE_BYTES
 from plan_calendar.when import Day
-from plan_calendar.yamlsource import YamlMap, compose, is_null, source_of
+from plan_calendar.yamlsource import YamlMap, compose, is_null, sanitize, source_of
 
 __all__ = [
     "ADDRESS_RE",
@@ -226,7 +227,15 @@ def load_plan(path: str | Path) -> Plan:
     """Read a plan file. Raises :class:`PlanFormatError` with file:line:column for anything wrong."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        with p.open("rb") as handle:
+            data = handle.read(PLAN_FILE_BYTES + 1)  # bounded: a device or a huge file is never read whole
+        if len(data) > PLAN_FILE_BYTES:
+            raise PlanFormatError(
+                f"файл плана «{p}» больше {PLAN_FILE_BYTES // MIB} МБ",
+                source=Source(str(p)),
+                hint="Настоящий план намного меньше; проверьте, тот ли это файл.",
+            )
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise PlanFormatError(f"файл плана «{p}» не найден", hint="Проверьте путь.") from None
     except UnicodeDecodeError:
@@ -299,6 +308,13 @@ class _PlanReader:
             raise self.fail("файл плана пуст", Source(self.file, 1), "Начните с «plan: …» и «items: …».")
         if not isinstance(root, yaml.MappingNode):
             raise self.fail("план должен быть словарём с ключами plan, academic_year, items", Source(self.file, 1))
+        for place in sanitize(root, self.file):
+            self.warnings.append(
+                PlanWarning(
+                    "удалены управляющие символы (невидимые символы, которые календарные программы не принимают)",
+                    place,
+                )
+            )
         data = YamlMap(root, self.file)
         self.check_keys(data, _PLAN_KEYS, "в плане")
         title = self.text_of(data, "plan", required=True, where="(название плана)")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from plan_calendar.cleantext import clean_text
 from plan_calendar.errors import PlanFormatError, Source
 
 __all__ = ["Document", "read_document"]
@@ -49,7 +50,7 @@ def read_document(path: Path) -> Document:
     if not path.is_file():
         raise PlanFormatError(f"файл «{path}» не найден", hint="Проверьте путь.")
     try:
-        return reader(path)
+        return _cleaned(reader(path))
     except PlanFormatError:
         raise
     except Exception as exc:  # a damaged or mislabelled file: say so instead of a traceback
@@ -58,6 +59,13 @@ def read_document(path: Path) -> Document:
             source=Source(str(path)),
             hint="Проверьте, что файл не повреждён и сохранён в этом формате.",
         ) from None
+
+
+def _cleaned(document: Document) -> Document:
+    """The document without control characters: they would break the YAML, the feeds and terminals."""
+    document.preamble = [clean_text(line)[0] for line in document.preamble]
+    document.tables = [[[clean_text(cell)[0] for cell in row] for row in table] for table in document.tables]
+    return document
 
 
 # ----------------------------------------------------------------------------- Word

@@ -74,3 +74,125 @@ def test_remind_dry_run_never_prints_escape_sequences(cli: Callable[..., Result]
     assert "Кому: lib@example.org" in result.out
     assert not CONTROLS.search(result.out.replace("\t", "")), result.out
     assert "Тема\\x1b]0;взлом\\x07 1" in result.out and "Отчёт[2J" in result.out
+
+
+# ----------------------------------------------------------------------------- 8: bombs
+def test_alias_amplification_is_refused(cli: Callable[..., Result], tmp_path: Path) -> None:
+    # One 100 KB anchored string used a thousand times: a 200 KB file that stands for a 100-million-character
+    # plan (a 625 MB feed).
+    items = [f'  - {{id: i0, title: &t "{"а" * 100_000}", when: "19.09"}}']
+    items += [f'  - {{id: i{n}, title: *t, when: "19.09"}}' for n in range(1, 1000)]
+    plan = _plan(tmp_path, "\n".join(items) + "\n")
+    for command in (("check", plan), ("build", plan, "--out", tmp_path / "public")):
+        result = cli(*command)
+        assert result.code == 1, result.err
+        assert "план слишком велик: больше 10 000 000 символов" in result.err and "&якорь" in result.err
+        assert "Traceback" not in result.err
+    assert not (tmp_path / "public" / "p.ics").exists()
+    itself = _plan(tmp_path, "  - {id: a, title: Т, when: май, agenda: &a [*a]}\n", "itself.yaml")
+    result = cli("check", itself)
+    assert result.code == 1 and "ссылка (*) на элемент внутри него самого" in result.err
+
+
+def test_a_plan_file_is_read_only_up_to_its_limit(cli: Callable[..., Result]) -> None:
+    result = cli("check", "/dev/zero")  # endless: read whole, it would take all memory
+    assert result.code == 1 and "больше 64 МБ" in result.err
+
+
+def _rezip(source: Path, target: Path, replace: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, replace.get(info.filename, old.read(info.filename)))
+    return target
+
+
+def _workbook(tmp_path: Path, *extra: tuple[str, str]) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["№", "Мероприятия", "Срок"])
+    sheet.append([1, "Семинар", "май"])
+    for ref, value in extra:
+        sheet[ref] = value
+    path = tmp_path / "plain.xlsx"
+    workbook.save(str(path))
+    return path
+
+
+def test_xlsx_merged_ranges_and_sizes_are_checked_before_loading(cli: Callable[..., Result], tmp_path: Path) -> None:
+    import zipfile
+
+    plain = _workbook(tmp_path)
+    with zipfile.ZipFile(plain) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    merged = sheet.replace(
+        "</sheetData>", '</sheetData><mergeCells count="1"><mergeCell ref="A5:XFD1048576"/></mergeCells>'
+    )
+    bomb = _rezip(plain, tmp_path / "merged.xlsx", {"xl/worksheets/sheet1.xml": merged.encode()})
+    assert bomb.stat().st_size < 10_000
+    result = cli("import", bomb, "--year", "2019-2020")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "merged.xlsx" in result.err and "объединённые ячейки (например, A5:XFD1048576)" in result.err
+    # The same range written with character references, as an XML parser reads it.
+    encoded = merged.replace("A5:XFD1048576", "&#65;5:XFD1048576")
+    sneaky = _rezip(plain, tmp_path / "sneaky.xlsx", {"xl/worksheets/sheet1.xml": encoded.encode()})
+    assert "объединённые ячейки" in cli("import", sneaky, "--year", "2019-2020").err
+    dimension = _rezip(
+        plain,
+        tmp_path / "dimension.xlsx",
+        {
+            "xl/worksheets/sheet1.xml": re.sub(
+                r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', sheet
+            ).encode()
+        },
+    )
+    assert "размер листа A1:XFD1048576" in cli("import", dimension, "--year", "2019-2020").err
+    sparse = _workbook(tmp_path, ("XFD1048576", "последняя ячейка"))  # three cells, 17 billion to walk
+    with zipfile.ZipFile(sparse) as archive:
+        lying = re.sub(
+            r'<dimension ref="[^"]*"', '<dimension ref="A1"', archive.read("xl/worksheets/sheet1.xml").decode()
+        )
+    sparse = _rezip(sparse, tmp_path / "sparse.xlsx", {"xl/worksheets/sheet1.xml": lying.encode()})
+    result = cli("import", sparse, "--year", "2019-2020")
+    assert result.code == 1 and "занимает больше 500 000 ячеек" in result.err
+
+
+def _document(tmp_path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("План на 2019-2020 учебный год")
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(
+        [*table.rows[0].cells, *table.rows[1].cells], ["Мероприятие", "Срок", "Семинар", "май"], strict=True
+    ):
+        cell.text = text
+    path = tmp_path / "plain.docx"
+    document.save(str(path))
+    return path
+
+
+def test_docx_that_inflates_is_refused(cli: Callable[..., Result], tmp_path: Path) -> None:
+    import zipfile
+
+    plain = _document(tmp_path)
+    assert cli("import", plain).code == 0
+    with zipfile.ZipFile(plain) as archive:
+        body = archive.read("word/document.xml").decode()
+    padded = body.replace("<w:body>", "<w:body><w:p><w:r><w:t>" + "x" * (2 << 20) + "</w:t></w:r></w:p>", 1)
+    ratio = _rezip(plain, tmp_path / "ratio.docx", {"word/document.xml": padded.encode()})
+    result = cli("import", ratio)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "часть «word/document.xml» сжата в" in result.err and "(предел — 100)" in result.err
+    huge = body.replace("<w:body>", "<w:body><!--" + " " * (25 << 20) + "-->", 1)
+    big = _rezip(plain, tmp_path / "big.docx", {"word/document.xml": huge.encode()})
+    assert big.stat().st_size < 1 << 20
+    result = cli("import", big)
+    assert result.code == 1 and "«word/document.xml» распаковывается в 25 МБ (предел — 24 МБ)" in result.err
+    span = body.replace("<w:tcPr>", '<w:tcPr><w:gridSpan w:val="100000000"/>', 1)
+    wide = _rezip(plain, tmp_path / "wide.docx", {"word/document.xml": span.encode()})
+    result = cli("import", wide)
+    assert result.code == 1 and "строка таблицы шире 1000 столбцов" in result.err

@@ -196,3 +196,77 @@ def test_docx_that_inflates_is_refused(cli: Callable[..., Result], tmp_path: Pat
     wide = _rezip(plain, tmp_path / "wide.docx", {"word/document.xml": span.encode()})
     result = cli("import", wide)
     assert result.code == 1 and "строка таблицы шире 1000 столбцов" in result.err
+
+
+# ----------------------------------------------------------------------------- 9: import writes what check reads
+def test_import_never_writes_yaml_that_check_rejects(cli: Callable[..., Result], tmp_path: Path) -> None:
+    source = tmp_path / "plan.csv"
+    source.write_text(
+        "Мероприятие;Сроки;Место\n"
+        "Семинар\u2028«Книги»;19.09;каб.\u2029 5\n"
+        "Заседание\u0085РМО;\u0080до 1 октября;зал\x7f\ufffe\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "plan.yaml"
+    result = cli("import", source, "-o", out, "--year", "2019-2020")
+    assert result.code == 0, result.err
+    checked = cli("check", "--json", out)
+    assert checked.code == 0, checked.err
+    items = json.loads(checked.out)["items"]
+    assert [(i["title"], i["when"], i["location"]) for i in items] == [
+        ("Семинар «Книги»", "19.09", "каб. 5"),
+        ("Заседание РМО", "до 1 октября", "зал"),
+    ]
+
+
+def test_import_refuses_a_table_larger_than_a_plan_may_be(cli: Callable[..., Result], tmp_path: Path) -> None:
+    source = tmp_path / "huge.csv"
+    row = "Семинар " + "x" * 100_000 + ";май\n"
+    source.write_text("Мероприятие;Сроки\n" + row * 101, encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    result = cli("import", source, "-o", out, "--year", "2019-2020")
+    assert result.code == 1 and "huge.csv" in result.err and "длиннее 10 000 000 символов" in result.err
+    assert not out.exists()
+
+
+def test_proposing_ids_is_linear_in_repeated_titles() -> None:
+    from plan_calendar.plan import IdPool
+
+    class Counting(set[str]):
+        probes = 0
+
+        def __contains__(self, item: object) -> bool:
+            Counting.probes += 1
+            return super().__contains__(item)
+
+    pool = IdPool(Counting({"konsultatsiia-5"}))
+    ids = [pool.propose("Консультация") for _ in range(20_000)]
+    assert ids[:5] == ["konsultatsiia", "konsultatsiia-2", "konsultatsiia-3", "konsultatsiia-4", "konsultatsiia-6"]
+    assert len(set(ids)) == 20_000
+    assert Counting.probes <= 3 * 20_000, "each proposal looks up a few ids, not all of those before it"
+
+
+def test_repeated_titles_get_consecutive_ids(cli: Callable[..., Result], tmp_path: Path) -> None:
+    source = tmp_path / "plan.csv"
+    source.write_text("Мероприятие;Сроки\n" + "Консультация;май\n" * 3000, encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    assert cli("import", source, "-o", out, "--year", "2019-2020").code == 0
+    ids = [i["id"] for i in json.loads(cli("check", "--json", out).out)["items"]]
+    assert ids == ["konsultatsiia", *(f"konsultatsiia-{n}" for n in range(2, 3001))]
+
+
+def test_formulas_without_a_saved_value_are_reported(cli: Callable[..., Result], tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "План"
+    sheet.append(["Мероприятия", "Срок"])
+    sheet.append(["Семинар", "19.09"])
+    sheet.append(["Заседание", "=B2"])  # openpyxl saves formulas without values: nothing calculated them
+    path = tmp_path / "plan.xlsx"
+    workbook.save(str(path))
+    result = cli("import", path, "--year", "2019-2020")
+    assert result.code == 0, result.err
+    assert "лист «План», ячейка B3: у формулы «=B2» нет сохранённого значения" in result.err
+    assert "предупреждений 1" in cli("import", path, "--year", "2019-2020", "-o", tmp_path / "p.yaml").err

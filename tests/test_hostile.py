@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
-from collections.abc import Callable
+import socket
+import struct
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+
+import pytest
 
 from conftest import EXAMPLE, Result
 
@@ -270,3 +279,123 @@ def test_formulas_without_a_saved_value_are_reported(cli: Callable[..., Result],
     assert result.code == 0, result.err
     assert "лист «План», ячейка B3: у формулы «=B2» нет сохранённого значения" in result.err
     assert "предупреждений 1" in cli("import", path, "--year", "2019-2020", "-o", tmp_path / "p.yaml").err
+
+
+# ----------------------------------------------------------------------------- 10: serve, locks, leftovers
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[tuple[str, int], Path, ThreadingHTTPServer]]:
+    from plan_calendar.server import make_server
+
+    folder = tmp_path / "public"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "config").write_text("[remote]\nurl = secret\n", encoding="utf-8")
+    (folder / "index.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    with (folder / "big.ics").open("wb") as handle:
+        for _ in range(32):
+            handle.write(b"x" * (1 << 20))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    httpd = make_server(folder, "127.0.0.1", port, timeout=1.0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield ("127.0.0.1", port), folder, httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _status(address: tuple[str, int], path: str) -> int:
+    conn = http.client.HTTPConnection(*address, timeout=5)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
+def _settle(baseline: int) -> None:
+    """Wait until the server's request threads have finished (a wait for completion, not a timing check)."""
+    for _ in range(200):
+        if threading.active_count() <= baseline:
+            return
+        time.sleep(0.05)
+
+
+def test_serve_hides_dot_folders(served: tuple[tuple[str, int], Path, ThreadingHTTPServer]) -> None:
+    address, _, _ = served
+    assert _status(address, "/index.html") == 200
+    for path in ("/.git/config", "/.git/", "/%2egit/config"):
+        assert _status(address, path) == 404, path
+
+
+def test_serve_streams_files(served: tuple[tuple[str, int], Path, ThreadingHTTPServer]) -> None:
+    address, _, _ = served
+    tracemalloc.start()
+    try:
+        conn = http.client.HTTPConnection(*address, timeout=10)
+        conn.request("GET", "/big.ics")
+        response = conn.getresponse()
+        received = 0
+        while chunk := response.read(1 << 16):
+            received += len(chunk)
+        conn.close()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert received == 32 << 20
+    assert peak < 4 << 20, f"serving a 32 MB file allocated {peak} bytes at once"
+
+
+def test_serve_times_out_and_keeps_a_backlog(served: tuple[tuple[str, int], Path, ThreadingHTTPServer]) -> None:
+    address, _, httpd = served
+    assert httpd.request_queue_size >= 128
+    with socket.create_connection(address, timeout=10) as idle:
+        idle.sendall(b"GET /index.html HTTP/1.1\r\n")  # and never the rest
+        assert idle.recv(1024) == b"", "the server closes a connection that stays silent"
+    assert _status(address, "/index.html") == 200
+
+
+def test_serve_logs_without_tracebacks_or_escapes(
+    served: tuple[tuple[str, int], Path, ThreadingHTTPServer], capfd: pytest.CaptureFixture[str]
+) -> None:
+    address, _, _ = served
+    baseline = threading.active_count()
+    with socket.create_connection(address, timeout=10) as rude:
+        rude.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        rude.sendall(b"GET /big.ics HTTP/1.1\r\nHost: x\r\n\r\n")
+        rude.recv(1024)
+    with socket.create_connection(address, timeout=10) as odd:
+        odd.sendall(b"GET /\x1b]0;title\x07\x9b2J HTTP/1.0\r\n\r\n")
+        while odd.recv(4096):
+            pass
+    _settle(baseline)
+    assert _status(address, "/index.html") == 200
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipeError" not in err and "ConnectionResetError" not in err
+    assert "\x1b" not in err and "\x07" not in err and "\x9b" not in err
+    assert "GET /\\x1b]0;title\\x07\\x9b2J HTTP/1.0" in err
+
+
+def test_lock_file_symlink_is_not_followed(cli: Callable[..., Result], tmp_path: Path) -> None:
+    public = tmp_path / "public"
+    public.mkdir()
+    target = tmp_path / "elsewhere"
+    (public / ".plan-cal.lock").symlink_to(target)
+    result = cli("build", EXAMPLE, "--out", public)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert ".plan-cal.lock" in result.err and "символическая ссылка" in result.err
+    assert not target.exists()
+
+
+def test_leftover_temporary_files_are_removed(cli: Callable[..., Result], tmp_path: Path) -> None:
+    public = tmp_path / "public"
+    public.mkdir()
+    leftovers = [public / ".rmo-2019-2020.ics.k3j_x9a2.tmp", public / ".index.html.abcdefgh.tmp"]
+    for path in leftovers:
+        path.write_bytes(b"BEGIN:VCALENDAR\r\n")  # a build killed while writing
+    mine = [public / "notes.tmp", public / ".notes.txt.abcdefgh.tmp"]
+    for path in mine:
+        path.write_text("чужой файл", encoding="utf-8")
+    assert cli("build", EXAMPLE, "--out", public, "--quiet").code == 0
+    assert not any(path.exists() for path in leftovers)
+    assert all(path.exists() for path in mine)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -504,6 +505,19 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+# What write_atomic leaves behind when a build is killed while writing: ".<name>.ics.<8 random>.tmp".
+_LEFTOVER = re.compile(r"\..+\.(?:ics|html)\.[a-z0-9_]{8}\.tmp")
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Remove temporary files of builds that were killed (called under the build lock: none is in use)."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if _LEFTOVER.fullmatch(entry.name) and not entry.is_dir(follow_symlinks=False):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+
 def build_lock(folder: Path, wait: float = _LOCK_WAIT) -> contextlib.AbstractContextManager[None]:
     """One build at a time per output folder; a second one waits for the first."""
     return exclusive(folder / LOCK_NAME, wait, f"другая сборка в папке «{folder}» не закончилась за {int(wait)} с")
@@ -537,6 +551,7 @@ def build(
     tick = progress(sum(len(f.entries) for f in feeds), 0) if progress else None
     rendered = []
     with build_lock(out):
+        _remove_leftovers(out)
         for feed in feeds:
             path = out / feed.filename
             events = plan_events(feed, config.calendar)

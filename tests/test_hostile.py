@@ -399,3 +399,23 @@ def test_leftover_temporary_files_are_removed(cli: Callable[..., Result], tmp_pa
     assert cli("build", EXAMPLE, "--out", public, "--quiet").code == 0
     assert not any(path.exists() for path in leftovers)
     assert all(path.exists() for path in mine)
+
+
+# ----------------------------------------------------------------------------- 11: dependencies
+def test_dependency_bounds_exclude_versions_with_advisories() -> None:
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    from conftest import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {
+        r.name.lower(): r.specifier
+        for r in map(Requirement, [*project["dependencies"], *project["optional-dependencies"]["test"]])
+    }
+    # jinja2 < 3.1.6: sandbox breakouts (CVE-2024-56201, CVE-2024-56326, CVE-2025-27516);
+    # aiosmtpd < 1.4.6: SMTP smuggling and STARTTLS command injection (CVE-2024-27305, CVE-2024-34083).
+    for name, bad, good in (("jinja2", "3.1.5", "3.1.6"), ("aiosmtpd", "1.4.5", "1.4.6")):
+        assert bad not in declared[name] and good in declared[name], name
+    assert "defusedxml" in declared, "openpyxl protects its XML parsing only when defusedxml is installed"

@@ -16,6 +16,7 @@ from conftest import ROOT
         ("bench_grammar.py", ["--expressions", "300", "--runs", "1"], "plan-cal check example:"),
         ("bench_reminders.py", ["--items", "60", "--runs", "1", "--ledger-sizes", "0,500"], "ledger       500 rows"),
         ("bench_build.py", ["--items", "120", "--runs", "1"], "plan-cal build again, nothing changed"),
+        ("bench_import.py", ["--rows", "400", "--runs", "1"], "time per row, 400 rows over 100 rows"),
     ],
 )
 def test_benchmark_runs(script: str, args: list[str], expected: str) -> None:

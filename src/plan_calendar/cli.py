@@ -22,6 +22,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 import plan_calendar
+from plan_calendar.cleantext import escape_controls
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
@@ -189,6 +190,11 @@ def _console_width() -> int:
         return 120
 
 
+def _safe(text: str) -> str:
+    """Text for the terminal: control characters shown as ``\\xNN``, never acted on."""
+    return escape_controls(text)
+
+
 def _echo_json(data: Any, *, indent: int | None = None) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=indent))
 
@@ -238,8 +244,10 @@ def check(
     else:
         for path, errors in unusable:
             for error in errors:
-                typer.echo(f"ошибка: {error}", err=True)
-            typer.echo(f"План {path} не прочитан: {_count(len(errors), 'ошибка', 'ошибки', 'ошибок')}.", err=True)
+                typer.echo(_safe(f"ошибка: {error}"), err=True)
+            typer.echo(
+                _safe(f"План {path} не прочитан: {_count(len(errors), 'ошибка', 'ошибки', 'ошибок')}."), err=True
+            )
         for i, schedule in enumerate(schedules):
             if i:
                 typer.echo()
@@ -278,8 +286,9 @@ def _print_check(schedule: Schedule) -> None:
 
     plan = schedule.plan
     console = Console(width=_console_width(), highlight=False, soft_wrap=False, emoji=False, markup=False)
-    console.print(f"{plan.title}")
-    console.print(f"Файл: {plan.source.file} · учебный год {plan.academic_year.name}")
+    # Everything printed goes through escape_controls: a file name or a message may hold escape sequences.
+    console.print(_safe(plan.title))
+    console.print(_safe(f"Файл: {plan.source.file} · учебный год {plan.academic_year.name}"))
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
     table.add_column("id", no_wrap=True)  # ids are copied from here: never broken across lines
     table.add_column("когда (в плане)", overflow="fold", max_width=22)
@@ -295,19 +304,24 @@ def _print_check(schedule: Schedule) -> None:
         else:
             assert entry.reading is not None
             read = describe(entry.reading)
-        table.add_row(item.id, " ".join(item.when.split()), read, "\n".join(warnings_by_item.get(item.id, [])))
+        table.add_row(
+            _safe(item.id),
+            _safe(" ".join(item.when.split())),
+            _safe(read),
+            _safe("\n".join(warnings_by_item.get(item.id, []))),
+        )
     console.print(table)
     undated = [e for e in schedule.entries if e.reading is not None and not e.dated]
     if undated:
         console.print("Без даты (в календарь не попадут, но останутся в плане):")
         for e in undated:
-            console.print(f"  {e.item.id}: {' '.join(e.item.when.split())}")
+            console.print(_safe(f"  {e.item.id}: {' '.join(e.item.when.split())}"))
     # One line per message, never wrapped, so that editors and grep can use «file:line:column: …».
     for error in schedule.errors:
         line = f"{error.source}: ошибка: {error.advice}"
-        console.print(line, soft_wrap=True)
+        console.print(_safe(line), soft_wrap=True)
     for w in schedule.warnings:
-        console.print(f"{w.source}: предупреждение: {w.message}", soft_wrap=True)
+        console.print(_safe(f"{w.source}: предупреждение: {w.message}"), soft_wrap=True)
     total = len(schedule.entries)
     dated = sum(1 for e in schedule.entries if e.dated)
     n_errors, n_warnings = len(schedule.errors), len(schedule.warnings)
@@ -353,7 +367,7 @@ def build(
     # Items that could not be read are left out (or shown as before their error); each is reported, and the
     # exit code is 1 so that cron mails it.
     for error in report.errors:
-        typer.echo(f"{error.source}: ошибка: {error.advice}" if error.source else f"ошибка: {error}", err=True)
+        typer.echo(_safe(f"{error.source}: ошибка: {error.advice}" if error.source else f"ошибка: {error}"), err=True)
     if report.errors:
         kept = sum(len(items) for items in report.kept.values())
         shown = f"; показаны, как были до ошибки: {kept}" if kept else ""
@@ -440,14 +454,16 @@ def remind(
     now = _moment(at, config.reminders.timezone)
     report = run_reminders(config, paths, now, dry_run=dry_run)
     for error in report.errors:
-        typer.echo(f"ошибка: {error}", err=True)
+        typer.echo(_safe(f"ошибка: {error}"), err=True)
     if report.errors:
         typer.echo("Пропущено только то, где ошибка; остальные напоминания обработаны как обычно.", err=True)
     if dry_run:
         for message in report.planned:
             typer.echo(
-                f"Кому: {message.recipient}\nКогда: {message.send_at:%Y-%m-%d %H:%M}\n"
-                f"Тема: {message.subject}\n\n{message.text}\n{'-' * 60}"
+                _safe(
+                    f"Кому: {message.recipient}\nКогда: {message.send_at:%Y-%m-%d %H:%M}\n"
+                    f"Тема: {message.subject}\n\n{message.text}\n{'-' * 60}"
+                )
             )
         typer.echo(
             f"Пробный запуск: было бы отправлено писем: {len(report.planned)}; уже отправлено раньше: "
@@ -457,9 +473,9 @@ def remind(
             raise typer.Exit(ExitCode.PLAN_ERROR)
         return
     for message, detail in report.failed:
-        typer.echo(f"ошибка: письмо для {message.recipient} отклонено: {detail}", err=True)
+        typer.echo(_safe(f"ошибка: письмо для {message.recipient} отклонено: {detail}"), err=True)
     for message, detail in report.deferred:
-        typer.echo(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}", err=True)
+        typer.echo(_safe(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}"), err=True)
     trouble = bool(report.failed or report.deferred or report.errors)
     if not quiet or trouble:
         typer.echo(
@@ -553,9 +569,9 @@ def import_(
             err=True,
         )
     for warning in result.warnings:
-        typer.echo(f"предупреждение: {warning}", err=True)
+        typer.echo(_safe(f"предупреждение: {warning}"), err=True)
     for error in result.errors:
-        typer.echo(f"ошибка в дате: {error}", err=True)
+        typer.echo(_safe(f"ошибка в дате: {error}"), err=True)
 
 
 # ----------------------------------------------------------------------------- serve
@@ -664,15 +680,15 @@ def explain(
             if as_json:
                 _echo_json({"input": text, "error": message})
             else:
-                typer.echo(f"«{text}»\n  ошибка: {message}")
+                typer.echo(_safe(f"«{text}»\n  ошибка: {message}"))
             continue
         if as_json:
             _echo_json({"input": text, **reading_json(reading)})
             continue
         data = reading_json(reading)
-        typer.echo(f"«{text}»\n  {data['reading']}  [{data['kind']}]")
+        typer.echo(_safe(f"«{text}»\n  {data['reading']}  [{data['kind']}]"))
         for warning in reading.warnings:
-            typer.echo(f"  предупреждение: {warning}")
+            typer.echo(_safe(f"  предупреждение: {warning}"))
     if failed:
         raise typer.Exit(ExitCode.PLAN_ERROR)
 
@@ -691,18 +707,18 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             traceback.print_exc()
         for error in exc.errors if isinstance(exc, PlanErrors) else [exc]:
-            typer.echo(f"ошибка: {error}", err=True)
+            typer.echo(_safe(f"ошибка: {error}"), err=True)
         sys.exit(exc.exit_code)
     except click_exceptions.NoArgsIsHelpError:
         sys.exit(ExitCode.USAGE)  # the help has been printed
     except click_exceptions.UsageError as exc:
         if exc.ctx is not None:
             typer.echo(exc.ctx.get_usage(), err=True)
-        typer.echo(f"ошибка: {_russian_usage_error(exc.format_message())}", err=True)
+        typer.echo(_safe(f"ошибка: {_russian_usage_error(exc.format_message())}"), err=True)
         typer.echo("Справка: plan-cal --help", err=True)
         sys.exit(ExitCode.USAGE)
     except click_exceptions.ClickException as exc:
-        typer.echo(f"ошибка: {_russian_usage_error(exc.format_message())}", err=True)
+        typer.echo(_safe(f"ошибка: {_russian_usage_error(exc.format_message())}"), err=True)
         sys.exit(ExitCode.USAGE)
     except typer.Abort:
         typer.echo("Прервано.", err=True)

@@ -37,6 +37,7 @@ from icalendar import (
     vUri,
 )
 
+from plan_calendar.cleantext import clean_text
 from plan_calendar.config import CalendarSettings, Config, FeedSpec
 from plan_calendar.errors import PlanError
 from plan_calendar.expand import Entry, expand
@@ -164,10 +165,11 @@ def render(
     if organizer is not None:
         # RFC 5546 wants an ORGANIZER in every PUBLISH event; without one, METHOD is left out.
         cal.add("method", "PUBLISH")
-    cal.add("name", feed.title)
-    cal.add("x-wr-calname", feed.title)
-    cal.add("description", feed.description)
-    cal.add("x-wr-caldesc", feed.description)
+    title, description = _clean(feed.title), _clean(feed.description)  # the config's names, too
+    cal.add("name", title)
+    cal.add("x-wr-calname", title)
+    cal.add("description", description)
+    cal.add("x-wr-caldesc", description)
     cal.add("x-wr-timezone", feed.timezone)
     cal.add("refresh-interval", settings.refresh, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(settings.refresh))
@@ -343,9 +345,9 @@ def _organizer(feed: Feed, settings: CalendarSettings) -> vCalAddress | None:
             email, name = only.email, name or only.name
     if email is None:
         return None
-    address = vCalAddress(f"mailto:{email}")
+    address = vCalAddress(_clean(f"mailto:{email}"))
     if name:
-        address.params["CN"] = name
+        address.params["CN"] = _clean(name)
     return address
 
 
@@ -353,8 +355,9 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
     # Properties are set with icalendar's value types directly: the same bytes as Component.add(), without its
     # per-call type dispatch, which costs as much as the serialisation itself on large plans.
     event = Event()
-    event["UID"] = vText(uid)
-    event["SUMMARY"] = vText(entry.summary)
+    event["UID"] = vText(_clean(uid))
+    summary = _clean(entry.summary)
+    event["SUMMARY"] = vText(summary)
     event["DTSTART"] = vDDDTypes(entry.start)
     event["DTEND"] = vDDDTypes(entry.end)
     if entry.rrule is not None:
@@ -370,12 +373,12 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
     description = entry.description
     if settings.url:
         description = f"{description}\nПодробнее: {settings.url}"
-        event["URL"] = vUri(settings.url)
-    event["DESCRIPTION"] = vText(description)
+        event["URL"] = vUri(_clean(settings.url))
+    event["DESCRIPTION"] = vText(_clean(description))
     if entry.item.location:
-        event["LOCATION"] = vText(entry.item.location)
+        event["LOCATION"] = vText(_clean(entry.item.location))
     if entry.categories:
-        event["CATEGORIES"] = vCategory(list(entry.categories))
+        event["CATEGORIES"] = vCategory([_clean(c) for c in entry.categories])
     event["TRANSP"] = _TRANSPARENT if entry.transparent else _OPAQUE
     event["STATUS"] = _TENTATIVE if entry.tentative else _CONFIRMED
     if organizer is not None:
@@ -383,10 +386,15 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
     if settings.alarms:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", entry.summary)
+        alarm.add("description", summary)
         alarm.add("trigger", -settings.alarm_before)
         event.add_component(alarm)
     return event
+
+
+def _clean(text: str) -> str:
+    """Text for a feed: plan text is cleaned when read, but names from the settings (TOML escapes) are not."""
+    return clean_text(text)[0]
 
 
 def _digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> str:
@@ -492,6 +500,19 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+# What write_atomic leaves behind when a build is killed while writing: ".<name>.ics.<8 random>.tmp".
+_LEFTOVER = re.compile(r"\..+\.(?:ics|html)\.[a-z0-9_]{8}\.tmp")
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Remove temporary files of builds that were killed (called under the build lock: none is in use)."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if _LEFTOVER.fullmatch(entry.name) and not entry.is_dir(follow_symlinks=False):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+
 def build_lock(folder: Path, wait: float = _LOCK_WAIT) -> contextlib.AbstractContextManager[None]:
     """One build at a time per output folder; a second one waits for the first."""
     return exclusive(folder / LOCK_NAME, wait, f"другая сборка в папке «{folder}» не закончилась за {int(wait)} с")
@@ -529,6 +550,7 @@ def build(
     tick = progress(sum(len(f.entries) for f in feeds), 0) if progress else None
     rendered = []
     with build_lock(out):
+        _remove_leftovers(out)
         feeds = [_with_kept(feed, schedules, out / feed.filename, report.kept) for feed in feeds]
         for feed in feeds:
             path = out / feed.filename

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import io
+import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from plan_calendar.errors import ServiceError
+from plan_calendar.errors import PlanError, ServiceError
 
 __all__ = ["exclusive"]
 
 
 @contextlib.contextmanager
 def exclusive(path: Path, wait: float, busy: str) -> Iterator[None]:
-    """Hold ``path`` locked (flock); after ``wait`` seconds of waiting raise ServiceError(``busy``), exit code 3."""
-    handle = path.open("a")
+    """Hold ``path`` locked (flock); after ``wait`` seconds of waiting raise ServiceError(``busy``), exit code 3.
+
+    The lock file is never reached through a symbolic link (which could make plan-cal create or hold a file
+    elsewhere) and must be a regular file: anything else is a PlanError."""
+    handle = _open(path)
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -30,3 +37,19 @@ def exclusive(path: Path, wait: float, busy: str) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def _open(path: Path) -> io.BufferedWriter:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    problem = f"файл блокировки «{path}» — символическая ссылка или не обычный файл"
+    hint = "Удалите его (plan-cal создаст новый) и запустите команду снова."
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO):  # a symbolic link; a FIFO nobody reads
+            raise PlanError(problem, hint=hint) from None
+        raise PlanError(f"не удалось открыть файл блокировки «{path}»: {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise PlanError(problem, hint=hint)
+    return os.fdopen(fd, "ab")

@@ -3,21 +3,31 @@
 Only files inside the folder are served: no directory listing, nothing outside it (``..``, encoded slashes,
 symbolic links that lead out), only GET and HEAD. ``.ics`` goes out as ``text/calendar; charset=utf-8`` and
 nothing is compressed (Outlook fails on compressed feeds). ETag and Last-Modified let clients revalidate with
-a 304. A real deployment puts nginx or any static host in front (README).
+a 304. Files under a dot-folder (``.git/``) or named with a dot are never served. Files are streamed, a silent
+connection is closed after a timeout, a client that goes away is not an error, and the log escapes control
+characters. A real deployment puts nginx or any static host in front (README).
 """
 
 from __future__ import annotations
 
 import hashlib
 import mimetypes
+import shutil
 import sys
 import urllib.parse
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+
+from plan_calendar.cleantext import escape_controls
 
 __all__ = ["make_server"]
+
+TIMEOUT = 30.0  # seconds a connection may stay silent (a slow or stalled client holds a thread)
+BACKLOG = 128  # connections waiting to be accepted (socketserver's default is 5)
+_CHUNK = 64 * 1024
 
 _TYPES = {
     ".ics": "text/calendar; charset=utf-8",
@@ -30,14 +40,26 @@ _PAGE = """<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>{ti
 """
 
 
-def make_server(root: Path, host: str, port: int) -> ThreadingHTTPServer:
-    """An HTTP server for ``root`` (not started)."""
+def make_server(root: Path, host: str, port: int, *, timeout: float = TIMEOUT) -> ThreadingHTTPServer:
+    """An HTTP server for ``root`` (not started); ``timeout`` bounds every wait on a client."""
     folder = root.resolve()
 
     class Handler(_Handler):
         base = folder
 
-    return ThreadingHTTPServer((host, port), Handler)
+    Handler.timeout = timeout
+    return _Server((host, port), Handler)
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = BACKLOG
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that disconnects or stalls is routine; anything else is one line, not a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        sys.stderr.write(escape_controls(f"{client_address[0]} — ошибка при ответе: {error!r}\n"))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -88,7 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             with path.open("rb") as handle:
-                self.wfile.write(handle.read())
+                shutil.copyfileobj(handle, self.wfile, _CHUNK)  # streamed: never the whole file in memory
 
     def _not_modified(self, etag: str, mtime: float) -> bool:
         match = self.headers.get("If-None-Match")
@@ -111,8 +133,8 @@ class _Handler(BaseHTTPRequestHandler):
         if "\x00" in decoded or not decoded.startswith("/"):
             return None
         parts = [p for p in decoded.split("/") if p]
-        if any(p in ("..", ".") for p in parts):
-            return None
+        if any(p.startswith(".") for p in parts):
+            return None  # "..", ".", and dot-folders and dot-files (.git/config, .plan-cal.lock)
         candidate = self.base.joinpath(*parts) if parts else self.base
         if candidate.is_dir():
             candidate = candidate / "index.html"
@@ -122,8 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         if real != self.base and self.base not in real.parents:
             return None  # a symbolic link that leads out of the folder
-        if not real.is_file() or real.name.startswith("."):
-            return None
+        if not real.is_file() or any(p.startswith(".") for p in real.relative_to(self.base).parts):
+            return None  # also through a symbolic link inside the folder
         return real
 
     def _page(self, status: HTTPStatus, title: str, text: str, *, body: bool = True, allow: bool = False) -> None:
@@ -138,4 +160,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def log_message(self, format: str, *args: object) -> None:
-        sys.stderr.write(f"{self.address_string()} — {format % args}\n")
+        # The request line is the client's: control characters in it are shown, not sent to the terminal.
+        message = escape_controls(format % args).replace("\n", "\\n")
+        sys.stderr.write(f"{self.address_string()} — {message}\n")

@@ -12,9 +12,11 @@ from typing import Any
 
 import yaml
 
+from plan_calendar.cleantext import clean_text
 from plan_calendar.errors import PlanFormatError, Source
+from plan_calendar.limits import PLAN_CHARS
 
-__all__ = ["YamlMap", "compose", "is_null", "plain", "source_of"]
+__all__ = ["YamlMap", "compose", "is_null", "plain", "sanitize", "source_of"]
 
 _Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -61,6 +63,79 @@ def compose(text: str, file: str) -> yaml.Node | None:
         ) from None
     except yaml.YAMLError as exc:
         raise PlanFormatError(f"ошибка в записи YAML: {exc}", source=Source(file)) from None
+
+
+def sanitize(root: yaml.Node, file: str, limit: int = PLAN_CHARS) -> list[Source]:
+    """Bound the tree's expanded size and clean its text, before anything reads it.
+
+    Aliases make a small file stand for a huge plan (one long anchored string used a thousand times), so the
+    size is counted as a reader would see it: each key and value once per place it is used, plus one per node.
+    A tree over ``limit``, or one that contains itself (``&a [*a]``), is refused. Every scalar is cleaned of
+    control characters (:func:`clean_text`) in place; the positions of those that lost characters are returned.
+    Linear in the number of distinct nodes: shared nodes are measured once.
+    """
+    # Nodes hash by identity: a node reached through several aliases is one key.
+    sizes: dict[yaml.Node, int] = {}
+    open_nodes: set[yaml.Node] = set()  # collections whose children are being measured: a chain of ancestors
+    cleaned: list[Source] = []
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        if finished:
+            open_nodes.discard(node)
+            sizes[node] = size = 1 + sum([sizes[child] for child in _children(node)])
+            if size > limit:
+                raise _too_large(file, limit)
+            continue
+        if node in sizes:
+            continue
+        if node in open_nodes:
+            raise PlanFormatError(
+                "ссылка (*) на элемент внутри него самого",
+                source=source_of(node, file),
+                hint="Такой план бесконечен; уберите ссылку.",
+            )
+        if isinstance(node, yaml.ScalarNode):
+            _clean_scalar(node, file, sizes, cleaned)
+            continue
+        open_nodes.add(node)
+        stack.append((node, True))
+        for child in _children(node):
+            if child in sizes:
+                continue
+            if isinstance(child, yaml.ScalarNode):  # most nodes: measured here rather than through the stack
+                _clean_scalar(child, file, sizes, cleaned)
+            else:
+                stack.append((child, False))
+    if sizes[root] > limit:
+        raise _too_large(file, limit)
+    return cleaned
+
+
+def _clean_scalar(node: yaml.ScalarNode, file: str, sizes: dict[yaml.Node, int], cleaned: list[Source]) -> None:
+    text, removed = clean_text(node.value)
+    if removed:
+        cleaned.append(source_of(node, file))
+    node.value = text
+    sizes[node] = 1 + len(text)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value  # type: ignore[no-any-return]
+    return []
+
+
+def _too_large(file: str, limit: int) -> PlanFormatError:
+    return PlanFormatError(
+        f"план слишком велик: больше {limit:,} символов".replace(",", " ")
+        + " (ссылки * считаются в каждом месте, где они использованы)",
+        source=Source(file),
+        hint="Настоящий план намного меньше; уберите повторы через ссылки (&якорь и *ссылка) "
+        "или разделите план на несколько файлов.",
+    )
 
 
 def _russian(problem: str, context: str) -> str:

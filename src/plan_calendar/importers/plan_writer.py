@@ -7,18 +7,19 @@ author can fix the plan in place.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from plan_calendar.cleantext import yaml_printable
 from plan_calendar.dates.describe import describe
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import DateError, PlanFormatError, Source
 from plan_calendar.importers.readers import Document, read_document
 from plan_calendar.importers.table import ImportedItem, guess_columns, read_rows
-from plan_calendar.plan import propose_id
+from plan_calendar.limits import PLAN_CHARS
+from plan_calendar.plan import IdPool
 
 __all__ = ["ImportResult", "import_plan"]
 
@@ -55,7 +56,15 @@ def import_plan(path: Path, year: str | None = None) -> ImportResult:
             hint="Искали таблицу со строкой заголовка, где есть столбец мероприятий («Мероприятия», «Содержание "
             "работы», «Наименование») и столбец сроков («Сроки», «Срок», «Дата», «Дата проведения»).",
         )
-    return _write(title, academic, description, items, path)
+    result = _write(title, academic, description, items, path, document_warnings=document.warnings)
+    if len(result.yaml) > PLAN_CHARS:  # the text is at least as long as what `check` counts: it would refuse it
+        raise PlanFormatError(
+            f"в «{path.name}» слишком большая таблица: план из неё был бы длиннее "
+            f"{PLAN_CHARS:,} символов — больше, чем читает plan-cal check".replace(",", " "),
+            source=Source(str(path)),
+            hint="Разделите таблицу на несколько документов и импортируйте их по отдельности.",
+        )
+    return result
 
 
 def _title_and_description(document: Document, path: Path) -> tuple[str, str | None]:
@@ -89,11 +98,18 @@ def _academic_year(explicit: str | None, document: Document, title: str, path: P
 
 
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    # A JSON string is a YAML double-quoted scalar; yaml_printable escapes what YAML would not read back as is.
+    return yaml_printable(text)
 
 
 def _write(
-    title: str, year: AcademicYear, description: str | None, items: list[ImportedItem], path: Path
+    title: str,
+    year: AcademicYear,
+    description: str | None,
+    items: list[ImportedItem],
+    path: Path,
+    *,
+    document_warnings: list[str],
 ) -> ImportResult:
     out = [
         f"# План импортирован из «{path.name}» командой plan-cal import.",
@@ -106,12 +122,11 @@ def _write(
     if description:
         out.append(f"description: {_q(description)}")
     out.append("items:")
-    taken: set[str] = set()
-    warnings: list[str] = []
+    ids = IdPool()
+    warnings: list[str] = list(document_warnings)
     errors: list[str] = []
     for item in items:
-        item_id = propose_id(item.title, taken)
-        taken.add(item_id)
+        item_id = ids.propose(item.title)
         out.append(f"  - id: {item_id}")
         out.append(f"    title: {_q(item.title)}")
         out.append(f"    when: {_q(item.when)}")

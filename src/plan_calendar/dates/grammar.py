@@ -525,7 +525,8 @@ class _Reader(PeriodReader):
                     continue
                 counted = nxt[1]
                 day_of_month = part[0].kind == "NUM" and 1 <= part[0].value <= 31 and counted.kind == "MONTH"
-                if day_of_month or (counted.kind == "WORD" and counted.value in _COUNTED):
+                weekday = counted.kind == "WDAY"  # «1 и 3 четверг месяца»
+                if day_of_month or weekday or (counted.kind == "WORD" and counted.value in _COUNTED):
                     parts[i] = part + nxt[1:]
         return parts
 
@@ -571,6 +572,14 @@ class _Reader(PeriodReader):
         quarter = self._calendar_quarter(s)
         if quarter is not None:
             return quarter
+        if first.kind == "WORD" and first.value is Word.EVE:  # «накануне 23 февраля»: the days before it
+            s.next()
+            eve = self._point_or_range(s)
+            if not isinstance(eve, Day):
+                raise NoMatch("после «накануне» ожидается день, например «накануне 23 февраля»")
+            a, b = eve.date - timedelta(days=EVE_DAYS), eve.date - timedelta(days=1)
+            self.warnings.append(f"«накануне»: взяты {EVE_DAYS} дня перед {_ru_date(eve.date)} ({day_range(a, b)})")
+            return Span(a, b, SpanShape.DAYS)
         if first.kind in ("DOT", "MONTH") or (first.kind == "NUM" and _next_is_month(s)):
             return self._point_or_range(s)  # «19.09», «октябрь», «5 сентября»: no other shape starts so
         if first.kind == "WORD":
@@ -1155,6 +1164,8 @@ def _says_when(part: list[Tok]) -> bool:
     if t.kind == "WORD" and t.value in (Word.UNTIL, Word.BY, Word.NOT, Word.START, Word.MIDDLE, Word.END):
         return True
     unit = part[i + 1] if i + 1 < len(part) else None
+    if t.kind in NUMBER_KINDS and unit is not None and unit.kind == "WDAY":
+        return True  # «ежемесячно, последняя пятница»
     return (
         t.kind in NUMBER_KINDS
         and unit is not None

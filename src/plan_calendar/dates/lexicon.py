@@ -70,6 +70,7 @@ class Word(Enum):
     APPROX = auto()  # ориентировочно, примерно
     FILLER = auto()  # words that carry no date: "дата", "проведения", "период"
     CALENDAR = auto()  # календарный (год)
+    EVE = auto()  # накануне
     CAL_QUARTER = auto()  # квартал: a quarter of the calendar year
 
 
@@ -137,6 +138,7 @@ _WORDS: dict[Word, tuple[str, ...]] = {
     Word.HOUR: ("ч", "час", "часа", "часов"),
     Word.APPROX: ("ориентировочно", "примерно", "приблизительно", "предположительно"),
     Word.FILLER: ("дата", "проведения", "период", "периоде", "периода", "в"),
+    Word.EVE: ("накануне",),
     Word.CALENDAR: ("календарный", "календарного", "календарном", "календарному"),
     Word.CAL_QUARTER: ("квартал", "квартала", "квартале", "кварталы", "кв"),
 }

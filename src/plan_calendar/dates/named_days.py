@@ -102,7 +102,8 @@ class Found:
     end: int
 
 
-_BEFORE = re.compile(r"(?:^|\s)(к|ко|накануне|в\s+преддверии)\s*$")
+# «к Международному дню школьных библиотек»: up to two words between the preposition and the name.
+_BEFORE = re.compile(r"(?:^|\s)(к|ко|накануне|в\s+преддверии)(?:\s+[а-я]+){0,2}\s*$")
 
 
 def find_named_day(text: str) -> Found | None:

@@ -53,6 +53,7 @@ class RecurrenceReader:
                 return Recurring("FREQ=DAILY", within, Each.DAY)
             if word is Word.WEEKLY:
                 s.next()
+                _throughout(s)
                 days = self._weekday_list(s, allow_to=True)
                 s.expect_done()
                 if days:
@@ -60,6 +61,13 @@ class RecurrenceReader:
                 return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
             if word is Word.MONTHLY:
                 s.next()
+                _throughout(s)  # «ежемесячно в течение года»: the school year is what repetitions fill anyway
+                nth, wday = s.peek(), s.peek(1)
+                if nth is not None and nth.kind in ("ORD", "ORDW", "NUM") and wday is not None and wday.kind == "WDAY":
+                    s.pos += 2  # «ежемесячно, последняя пятница»
+                    s.word(Word.MONTH)
+                    s.expect_done()
+                    return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(nth.value, wday.value)}", within, Each.DAY)
                 part = self._part_of_each_month(s, within, monthly=True)  # «ежемесячно, в конце месяца»
                 if part is not None:
                     return part
@@ -331,6 +339,19 @@ class RecurrenceReader:
         s.word(Word.MONTH)  # «каждую пятницу месяца» is every Friday
         s.expect_done()
         return Recurring(_weekly(days), within, Each.DAY)
+
+
+def _throughout(s: TokStream) -> None:
+    """Step over «в течение (учебного) года» after «ежемесячно», «еженедельно»."""
+    save = s.pos
+    s.word(Word.IN)
+    if s.word(Word.DURING):
+        s.word(Word.WHOLE)
+        s.word(Word.SCHOOL)
+        if s.word(Word.YEAR):
+            s.word(Word.SCHOOL)
+            return
+    s.pos = save
 
 
 def _weekly(days: list[int]) -> str:

@@ -1,4 +1,4 @@
-"""Checks every feed the tests produce: three independent parsers, libical's restrictions, CLIENT-RULES."""
+"""Checks every feed the tests produce: three independent parsers, libical's restrictions, docs/client-rules.md."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def libical_errors(paths: list[Path]) -> dict[str, list[str]]:
 
 
 def check_client_rules(data: bytes) -> icalendar.Calendar:
-    """Every rule of shared/CLIENT-RULES.md that can be seen in the bytes."""
+    """Every rule of docs/client-rules.md that can be seen in the bytes."""
     assert data.endswith(b"\r\n")
     lines = data.split(b"\r\n")[:-1]
     assert b"\n" not in b"".join(lines), "every line ends with CRLF"

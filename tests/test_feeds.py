@@ -501,3 +501,28 @@ def test_a_large_build_shows_progress_on_a_terminal_only(tmp_path: Path) -> None
     assert "Сборка календарей" not in piped.stdout + piped.stderr
     quiet_code, quiet_shown = _run_in_terminal([*command, "--out", str(tmp_path / "quiet"), "--quiet"])
     assert quiet_code == 0 and quiet_shown.strip() == ""
+
+
+def test_timed_feeds_have_a_vtimezone_every_parser_accepts(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """No COMMENT in VTIMEZONE (libical's PUBLISH check rejects it), and it covers every event's year."""
+    plan = _plan(
+        tmp_path,
+        HEAD + "organizer: {name: РМО, email: rmo@example.org}\ntimezone: Europe/Berlin\nitems:\n"
+        "  - {id: a, title: Совещание, when: по четвергам, time: '13:30'}\n"
+        "  - {id: b, title: Семинар, when: '5 ноября 10.00-12.00'}\n"
+        "  - {id: c, title: Давнее, when: '12.03.2017 15:00'}\n",
+    )
+    out = tmp_path / "out"
+    result = cli("build", plan, "--out", out)
+    assert result.code == 0, result.err
+    data = (out / "test.ics").read_bytes()
+    check_client_rules(data)
+    assert libical_errors([out / "test.ics"]) == {str(out / "test.ics"): []}
+    block = data[data.index(b"BEGIN:VTIMEZONE") : data.index(b"END:VTIMEZONE")]
+    assert b"COMMENT" not in block
+    assert b"TZOFFSETFROM" in block and b"DTSTART:2017" in block, "from the earliest event's year"
+    events = _events(out / "test.ics")
+    seminar = events["test-b"]
+    assert (seminar["DTSTART"].dt.hour, seminar["DTEND"].dt.hour) == (10, 12), "«10.00-12.00» ends at 12:00"
+    weekly = events["test-a"]
+    assert weekly["DTSTART"].dt.hour == 13 and weekly["DTSTART"].params["TZID"] == "Europe/Berlin"

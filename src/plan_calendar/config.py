@@ -66,7 +66,7 @@ class CalendarSettings:
     url: str | None = None  # where the feeds are published (https://…/); links in descriptions
     refresh: timedelta = timedelta(hours=12)  # REFRESH-INTERVAL and X-PUBLISHED-TTL
     default_duration: timedelta = timedelta(hours=1, minutes=30)  # timed events without a duration
-    alarms: bool = False  # VALARM (most subscribers never see them; see CLIENT-RULES)
+    alarms: bool = False  # VALARM (most subscribers never see them; docs/client-rules.md)
     alarm_before: timedelta = timedelta(days=1)
     organizer_name: str | None = None  # overrides the plan's organizer
     organizer_email: str | None = None

@@ -1,6 +1,6 @@
 """Calendar feeds: entries → iCalendar bytes, and builds that cron can run forever.
 
-Every rule of CLIENT-RULES.md is kept here: CRLF and folding (by icalendar 7.3+), DATE values with exclusive
+Every rule of docs/client-rules.md is kept here: CRLF and folding (by icalendar 7.3+), DATE values with exclusive
 DTEND, a VTIMEZONE for every TZID, stable UIDs, REFRESH-INTERVAL with X-PUBLISHED-TTL, METHOD:PUBLISH only with
 an ORGANIZER. Output is deterministic: there is no wall clock in it. An item's LAST-MODIFIED and DTSTAMP are the
 modification time of its sources (plan and config files) in the build that first saw that version of the item;
@@ -175,11 +175,7 @@ def render(
     cal.add("x-published-ttl", vDuration(settings.refresh))
     cal[DIGEST_PROPERTY] = vText(feed_digest(feed, settings, events))
     if any(not e.all_day for e in feed.entries) or any(b"TZID=" in block for block in feed.kept):
-        cal.add_component(
-            Timezone.from_tzid(
-                feed.timezone, first_date=date(feed.first_year, 1, 1), last_date=date(feed.last_year + 1, 1, 1)
-            )
-        )
+        cal.add_component(_timezone(feed))
     # The calendar's own lines, then each event's: an event's to_ical() is exactly its part of cal.to_ical().
     header = cal.to_ical()
     footer = b"END:VCALENDAR\r\n"
@@ -191,6 +187,19 @@ def render(
     else:
         body, changed = _serialise(events, context, progress)
     return repair_folds(header[: -len(footer)] + body + b"".join(feed.kept) + footer), changed
+
+
+def _timezone(feed: Feed) -> Timezone:
+    """The feed's VTIMEZONE, covering every year an event falls in (written years may lie outside the plan's).
+
+    icalendar adds a COMMENT («This timezone only works from … to …»); libical's RFC 5546 check of a PUBLISH
+    calendar rejects the whole feed for it (docs/client-rules.md), so it is left out."""
+    years = [feed.first_year, feed.last_year]
+    years.extend(e.start.year for e in feed.entries if not e.all_day)
+    years.extend(e.until.year for e in feed.entries if not e.all_day and e.until is not None)
+    tz = Timezone.from_tzid(feed.timezone, first_date=date(min(years), 1, 1), last_date=date(max(years) + 1, 1, 1))
+    tz.pop("COMMENT", None)
+    return tz
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,7 @@ def _feed_url(config: Config, group: list[Reminder]) -> str | None:
 
 
 def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes]]:
-    """One .ics per item and day: METHOD:PUBLISH, the one event, no alarms (CLIENT-RULES)."""
+    """One .ics per item and day: METHOD:PUBLISH, the one event, no alarms (docs/client-rules.md)."""
     name, address = parseaddr(config.smtp.sender)
     settings = replace(config.calendar, alarms=False, organizer_email=address or None, organizer_name=name or None)
     out: list[tuple[str, bytes]] = []

@@ -81,3 +81,28 @@ def check_client_rules(data: bytes) -> icalendar.Calendar:
         if method is not None:
             assert str(method) == "PUBLISH" and "ORGANIZER" in event, "PUBLISH requires ORGANIZER"
     return cal
+
+
+def expansions(data: bytes) -> dict[str, list[date]]:
+    """The days of the feed's events with their repetitions expanded, by three independent expanders."""
+    import recurring_ical_events
+    import vobject
+    from ical.calendar_stream import IcsCalendarStream
+
+    text = data.decode("utf-8")
+    window = (date(2019, 1, 1), date(2021, 1, 1))
+
+    def day(value: date | datetime) -> date:
+        return value.date() if isinstance(value, datetime) else value
+
+    cal = icalendar.Calendar.from_ical(text)
+    out = {
+        "recurring-ical-events": sorted(day(e["DTSTART"].dt) for e in recurring_ical_events.of(cal).between(*window))
+    }
+    timeline = IcsCalendarStream.calendar_from_ics(text).timeline
+    out["ical"] = sorted(day(e.dtstart) for e in timeline.overlapping(*window))
+    days: list[date] = []
+    for event in vobject.readOne(text).vevent_list:
+        days.extend(day(d) for d in event.getrruleset(addRDate=True))
+    out["vobject"] = sorted(days)
+    return out

@@ -15,8 +15,8 @@ import pytest
 import recurring_ical_events
 
 from conftest import EXAMPLE, ROOT, Result
-from feedcheck import check_client_rules, libical_errors, parse_all
-from plan_calendar import AcademicYear, read_when
+from feedcheck import check_client_rules, expansions, libical_errors, parse_all
+from plan_calendar import interpret, load_plan, read_when
 from plan_calendar.when import Recurring
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -193,19 +193,40 @@ RECURRENCES = [
 ]
 
 
-@pytest.mark.parametrize("when", RECURRENCES)
-def test_recurrences_expand_to_the_days_read(cli: Callable[..., Result], tmp_path: Path, when: str) -> None:
-    plan = _plan(tmp_path, HEAD + f'items:\n  - {{id: r, title: Кружок, when: "{when}"}}\n')
+TERMS = """\
+terms:
+  - {name: I четверть, start: 2019-09-02, end: 2019-10-27}
+  - {name: осенние каникулы, start: 2019-10-28, end: 2019-11-04}
+  - {name: II четверть, start: 2019-11-05, end: 2019-12-28}
+  - {name: зимние каникулы, start: 2019-12-29, end: 2020-01-08}
+  - {name: III четверть, start: 2020-01-09, end: 2020-03-20}
+  - {name: весенние каникулы, start: 2020-03-21, end: 2020-03-29}
+  - {name: IV четверть, start: 2020-03-30, end: 2020-05-29}
+"""
+
+
+@pytest.mark.parametrize("terms", [False, True], ids=["without-terms", "with-terms"])
+@pytest.mark.parametrize("when", [*RECURRENCES, "по четвергам в 13.30", "по средам, кроме каникул"])
+def test_recurrences_expand_to_the_days_read(
+    cli: Callable[..., Result], tmp_path: Path, when: str, terms: bool
+) -> None:
+    """Every parser expands the feed's rule, holidays excepted, to exactly the days the schedule (and so the
+    reminders and the page) has."""
+    plan = _plan(tmp_path, HEAD + (TERMS if terms else "") + f'items:\n  - {{id: r, title: Кружок, when: "{when}"}}\n')
     out = tmp_path / "out"
     assert cli("build", plan, "--out", out).code == 0
     data = (out / "test.ics").read_bytes()
     cal = check_client_rules(data)
     assert len(list(cal.walk("VEVENT"))) == 1, "a recurrence is one rule, not copies"
-    expanded = recurring_ical_events.of(cal).between(date(2019, 8, 1), date(2020, 9, 1))
-    days = sorted(e["DTSTART"].dt for e in expanded)
-    reading = read_when(when, AcademicYear(2019))
-    assert isinstance(reading.when, Recurring)
-    assert days == [a for a, _ in reading.when.occurrences()]
+    assert libical_errors([out / "test.ics"]) == {str(out / "test.ics"): []}
+    loaded = load_plan(plan)
+    [entry] = interpret(loaded).entries
+    assert entry.reading is not None and isinstance(entry.reading.when, Recurring)
+    expected = [a for a, _ in entry.reading.when.occurrences()]
+    read = read_when(when, loaded.academic_year).when.occurrences()
+    assert expected == [a for a, _ in read if a not in entry.reading.when.exceptions], "only holidays are taken out"
+    for parser, days in expansions(data).items():
+        assert days == expected, parser
 
 
 # Weeks count from the one holding 1 September (a Sunday in 2019), so every other week is 9, 23 September, ...

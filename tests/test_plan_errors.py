@@ -242,3 +242,16 @@ def test_check_reports_every_error_of_a_plan_it_cannot_use(
     assert data["plan"] == {"file": str(path)}
     assert [e["line"] for e in data["errors"]] == [3, 5]
     assert "неизвестный ключ «colour»" in data["errors"][0]["message"]
+
+
+def test_repeats_without_school_holidays_are_noted_once(
+    cli: Callable[..., Result], write_plan: Callable[[str], Path]
+) -> None:
+    path = write_plan(
+        GOOD_HEAD
+        + "items:\n  - {id: a, title: Кружок, when: по средам}\n  - {id: b, title: Совет, when: по пятницам}\n"
+    )
+    result = cli("check", path)
+    assert result.code == 0
+    notes = [line for line in result.out.splitlines() if "предупреждение: сроки каникул в плане не указаны" in line]
+    assert len(notes) == 1 and notes[0].startswith(f"{path}:4:")

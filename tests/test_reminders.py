@@ -464,3 +464,27 @@ def test_templates_can_be_overridden(cli: Callable[..., Result], tmp_path: Path,
     [message] = server.recorder.parsed()
     assert message["Subject"] == "Не забудьте: Сдача плана работы библиотеки на 2019-2020 учебный год"
     assert "через 14 дней" in message.get_body(("plain",)).get_content(), "the other templates stay built in"
+
+
+def test_a_weekly_meeting_is_not_reminded_in_the_holidays(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    """«по четвергам» has no meeting on 31 October (autumn holidays of the plan's terms) nor on 2 January (a public
+    holiday): no reminder for them, as the feed has no occurrence."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        HEAD
+        + "terms:\n  - {name: осенние каникулы, start: 2019-10-28, end: 2019-11-04}\n"
+        + "items:\n  - {id: m, title: Совещание, when: по четвергам, time: '13:30', remind: [1d]}\n",
+        encoding="utf-8",
+    )
+    config = _config(tmp_path, server.port, [path])
+    for moment in ("2019-10-30T14:00", "2020-01-01T14:00"):
+        result = cli("remind", "--config", config, "--at", moment)
+        assert result.code == 0, result.err
+    sent = [m.get_body(("plain",)).get_content() for m in server.recorder.parsed()]
+    assert not any("31 октября" in text or "2 января" in text for text in sent), sent
+    result = cli("remind", "--config", config, "--at", "2019-11-06T14:00")
+    assert "отправлено писем 1" in result.out, result.err
+    check = cli("check", path)
+    assert "сроки каникул в плане не указаны" not in check.out, "the plan gives its autumn holidays"

@@ -224,9 +224,14 @@ def check(
     # problems found in it, and the others are still checked.
     schedules: list[Schedule] = []
     unusable: list[tuple[Path, list[PlanError]]] = []
+    country = "RU"
+    if config_file is not None:
+        from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
+
+        country = load_config(config_file).reminders.country
     for path in plans:
         try:
-            schedules.append(interpret(load_plan(path)))
+            schedules.append(interpret(load_plan(path), country))
         except PlanError as exc:
             if _state["debug"]:
                 traceback.print_exc()

@@ -46,6 +46,7 @@ class Entry:
     tentative: bool = False
     rrule: str | None = None
     until: date | None = None
+    exdates: tuple[date | datetime, ...] = ()  # days of the rule without an occurrence (holidays)
 
     @property
     def all_day(self) -> bool:
@@ -200,11 +201,15 @@ class _Builder:
         if rec.deadline:
             summary = f"Срок: {self.item.title}"
         at = rec.time or self.item.time
+        skipped = [d for d in rec.exceptions if d > first]
         if rec.each is Each.DAY and at is not None:
             start = datetime.combine(first, at, self.tz)
             end = self._end(start, rec.end_time if rec.time is not None else None)
-            return [self.entry(key, summary, start, end, transparent=False, rrule=rec.rule, until=until)]
-        return [self.entry(key, summary, first, first + _ONE_DAY, rrule=rec.rule, until=until)]
+            exdates = tuple(datetime.combine(d, at, self.tz) for d in skipped)
+            return [
+                self.entry(key, summary, start, end, transparent=False, rrule=rec.rule, until=until, exdates=exdates)
+            ]
+        return [self.entry(key, summary, first, first + _ONE_DAY, rrule=rec.rule, until=until, exdates=tuple(skipped))]
 
     def ongoing(self, ongoing: Ongoing, keyed: bool) -> list[Entry]:
         key = _key(ongoing.span.start) if keyed else ""
@@ -224,6 +229,7 @@ class _Builder:
         rrule: str | None = None,
         until: date | None = None,
         note: str | None = None,
+        exdates: tuple[date | datetime, ...] = (),
     ) -> Entry:
         return Entry(
             plan=self.plan,
@@ -238,6 +244,7 @@ class _Builder:
             tentative=tentative,
             rrule=rrule,
             until=until,
+            exdates=exdates,
         )
 
     def describe(self, note: str | None) -> str:

@@ -29,6 +29,7 @@ from icalendar import (
     Timezone,
     vCalAddress,
     vCategory,
+    vDDDLists,
     vDDDTypes,
     vDuration,
     vInt,
@@ -379,6 +380,11 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
             else:
                 rule["UNTIL"] = entry.until
         event["RRULE"] = rule
+        if entry.exdates:  # holidays: one EXDATE line, of the same value type as DTSTART
+            exdates = vDDDLists(list(entry.exdates))
+            if entry.all_day:
+                exdates.params["VALUE"] = "DATE"
+            event["EXDATE"] = exdates
     description = entry.description
     if settings.url:
         description = f"{description}\nПодробнее: {settings.url}"
@@ -415,6 +421,7 @@ def _digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalA
         entry.end.isoformat(),
         entry.rrule,
         entry.until.isoformat() if entry.until else None,
+        *((tuple(d.isoformat() for d in entry.exdates),) if entry.exdates else ()),
         entry.description,
         entry.item.location,
         entry.categories,
@@ -541,7 +548,7 @@ def build(
     build published it, kept as it was — and listed in ``BuildReport.errors``. ``progress(total)`` may return a
     callback that is called once per rendered event.
     """
-    schedules = [interpret(load_plan(p)) for p in plan_paths]
+    schedules = [interpret(load_plan(p), config.reminders.country) for p in plan_paths]
     _check_names(schedules, config)
     stamp = _sources_time([*plan_paths, *([config.source] if config.source else [])])
     feeds = _feeds(schedules, config, stamp)

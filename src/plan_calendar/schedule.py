@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from plan_calendar.dates.closed import closed_days, known_school_holidays
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.errors import DateError, PlanError
 from plan_calendar.plan import Item, Plan, PlanWarning
-from plan_calendar.when import Day, Reading, Several, Undated
+from plan_calendar.when import Day, Deadline, Each, Ongoing, Reading, Recurring, Several, Span, Undated, When
 
 __all__ = ["Schedule", "Scheduled", "interpret"]
 
@@ -64,8 +65,11 @@ class Schedule:
         return not self.errors
 
 
-def interpret(plan: Plan) -> Schedule:
-    """Read every item's ``when`` in the context of the plan's academic year, terms and settings."""
+def interpret(plan: Plan, country: str = "RU") -> Schedule:
+    """Read every item's ``when`` in the context of the plan's academic year, terms and settings.
+
+    Repetitions skip the days nobody works: the public holidays of ``country`` and the plan's school holidays
+    (docs/dates.md, «Повторения и каникулы»)."""
     entries = []
     # Plans repeat their date texts («октябрь», «в течение года»); reading is pure, so each is read once.
     readings: dict[str, Reading | DateError] = {}
@@ -83,8 +87,60 @@ def interpret(plan: Plan) -> Schedule:
             )
             entries.append(Scheduled(item, None, error))
             continue
-        entries.append(Scheduled(item, _with_item_time(item, reading)))
-    return Schedule(plan, tuple(entries))
+        entries.append(Scheduled(item, _with_item_time(item, _skip_closed_days(reading, plan, country))))
+    return _with_holiday_note(Schedule(plan, tuple(entries)))
+
+
+def _skip_closed_days(reading: Reading, plan: Plan, country: str) -> Reading:
+    """A repetition's days that fall on a public or school holiday become its exceptions."""
+    when = reading.when
+    parts = when.parts if isinstance(when, Several) else (when,)
+    if not any(_repeats_on_days(p) for p in parts):
+        return reading
+    changed: list[Day | Span | Deadline | Recurring | Ongoing] = []
+    for part in parts:
+        if isinstance(part, Undated):  # pragma: no cover - never a part of a reading that repeats
+            return reading
+        if isinstance(part, Recurring) and _repeats_on_days(part):
+            closed = closed_days(plan.academic_year, country, approximate_holidays=part.skip_holidays)
+            skipped = tuple(d for d, _ in part.occurrences() if d in closed)
+            changed.append(replace(part, exceptions=skipped) if skipped else part)
+            continue
+        changed.append(part)
+    new: When = Several(tuple(changed)) if isinstance(when, Several) else changed[0]
+    return replace(reading, when=new)
+
+
+def _repeats_on_days(when: object) -> bool:
+    return isinstance(when, Recurring) and when.rule is not None and when.each is Each.DAY and not when.deadline
+
+
+def _with_holiday_note(schedule: Schedule) -> Schedule:
+    """Once per plan: without school holidays in ``terms:``, repetitions go on through the holidays."""
+    plan = schedule.plan
+    if known_school_holidays(plan.academic_year):
+        return schedule
+    first = next(
+        (
+            e.item
+            for e in schedule.entries
+            if e.reading is not None
+            and any(
+                _repeats_on_days(p) and not p.skip_holidays  # type: ignore[union-attr]
+                for p in (e.reading.when.parts if isinstance(e.reading.when, Several) else (e.reading.when,))
+            )
+        ),
+        None,
+    )
+    if first is None:
+        return schedule
+    note = PlanWarning(
+        "сроки каникул в плане не указаны: повторения («по четвергам» и другие) идут и в каникулы, праздники "
+        "пропускаются. Добавьте каникулы в раздел terms: плана — тогда повторения их пропустят",
+        first.when_source,
+        first.id,
+    )
+    return replace(schedule, plan=replace(plan, warnings=(*plan.warnings, note)))
 
 
 def _with_item_time(item: Item, reading: Reading) -> Reading:

@@ -104,6 +104,9 @@ class Recurring:
     label: str | None = None  # how the plan put it, when the rule alone does not say («в конце каждого месяца»)
     time: _dt.time | None = None  # «по средам в 15.00»: the time of each day-long occurrence
     end_time: _dt.time | None = None
+    # Days of the rule with no occurrence: public and school holidays (EXDATE in a feed, no reminder).
+    exceptions: tuple[_dt.date, ...] = ()
+    skip_holidays: bool = False  # «по средам, кроме каникул»: the holidays' approximation if the plan gives none
 
     def _rule_days(self) -> tuple[date, ...]:
         assert self.rule is not None
@@ -114,7 +117,8 @@ class Recurring:
             return [(p.start, p.end) for p in self.periods]
         days = self._rule_days()
         if self.each is Each.DAY:
-            return [(d, d) for d in days if d >= self.within.start]
+            skipped = self.exceptions
+            return [(d, d) for d in days if d >= self.within.start and d not in skipped]
         if self.each is Each.MONTH:
             ends = [
                 _month_end(d) if self.length is None else min(_month_end(d), d + timedelta(self.length - 1))
@@ -129,7 +133,8 @@ class Recurring:
         A weekly marker starts on the first of its Mondays inside the school year (not on the Monday before it,
         in August); a monthly one on its first day, which may be the 1st just before the first school day."""
         if self.each is Each.DAY:
-            return self.occurrences()[0][0]
+            occurrences = self.occurrences()
+            return occurrences[0][0] if occurrences else self.first_start()
         days = self._rule_days()
         if self.each is Each.WEEK:
             days = tuple(d for d in days if d >= self.within.start) or days

@@ -15,7 +15,7 @@ Reading goes in three steps:
 Text that names no time at all is :class:`~plan_calendar.when.Undated`; text that names a time the grammar
 cannot read is a :class:`~plan_calendar.errors.DateError` that says what was not understood.
 
-    >>> from plan_calendar.dates.school import AcademicYear
+    >>> from plan_calendar.dates.school import AcademicYear, TermKind
     >>> read_when("Январь-апрель", AcademicYear(2019)).when
     Span(start=datetime.date(2020, 1, 1), end=datetime.date(2020, 4, 30), shape=<SpanShape.MONTHS: 'months'>, \
 label=None, approximate=False)
@@ -34,7 +34,7 @@ from plan_calendar.dates.lexicon import PART_WORDS, Lexicon, Word, lexicon, prep
 from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, find_named_day
 from plan_calendar.dates.periods import NUMBER_KINDS, PeriodReader
 from plan_calendar.dates.recurrence import RRULE_DAYS
-from plan_calendar.dates.school import AcademicYear
+from plan_calendar.dates.school import AcademicYear, TermKind
 from plan_calendar.dates.tokens import NoMatch, Tok, TokStream, tokenize
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
@@ -444,8 +444,8 @@ class _Reader(PeriodReader):
                 inner = [x for x in tokens[i + 1 : j] if not (x.kind == "PUNCT" and x.value == ",")]
                 if len(inner) == 1 and inner[0].kind == "WDAY":
                     out.append(Tok("WCHECK", inner[0].value, inner[0].text))
-                elif any(x.kind in _HARD_KINDS for x in inner):
-                    out.extend(tokens[i + 1 : j])
+                elif any(x.kind in _HARD_KINDS for x in inner) or _except_holidays_at(inner) == 0:
+                    out.extend(tokens[i + 1 : j])  # a date, or «(кроме каникул)» after a repetition
                 else:  # a remark such as "(по согласованию)": no date in it, but shown
                     self.rest.extend(tokens[i + 1 : j])
                 i = j + 1
@@ -493,6 +493,12 @@ class _Reader(PeriodReader):
                 and all(t.kind == "WORD" and t.value is Word.YEAR for t in year[1:])
             ):
                 parts[i - 1], parts[i] = [*parts[i - 1], *year], []
+        # «по средам, кроме каникул»: the exception belongs to the repetition before it.
+        parts = [p for p in parts if p]
+        for i in range(len(parts) - 1, 0, -1):
+            if parts[i][0].kind == "WORD" and parts[i][0].value is Word.EXCEPT and _except_holidays_at(parts[i]) == 0:
+                parts[i - 1], parts[i] = [*parts[i - 1], *parts[i]], []
+        parts = [p for p in parts if p]
         # «октябрь, ежегодно»: in a plan for one year, the months named are this year's.
         if len(parts) > 1:
             parts = [p for p in parts if not _only_word(p, Word.YEARLY)] or parts
@@ -559,6 +565,18 @@ class _Reader(PeriodReader):
         last = s.tokens[-1]
         if last.kind == "WORD" and last.value is Word.YEARLY and len(s.tokens) - s.pos > 1:
             s.tokens = s.tokens[:-1]  # «май ежегодно»: in a plan for one year, that month of this year
+        holidays_at = _except_holidays_at(s.tokens)
+        if holidays_at is not None and holidays_at > s.pos:  # «по средам, кроме каникул»
+            s.tokens = s.tokens[:holidays_at]
+            when = self._part(s)
+            if not isinstance(when, Recurring) or when.rule is None or when.each is not Each.DAY:
+                raise NoMatch("«кроме каникул» относится к повторению по дням, например «по средам, кроме каникул»")
+            if not any(t.kind is TermKind.HOLIDAY for t in self.year.terms):
+                self.warnings.append(
+                    "«кроме каникул»: сроки каникул в плане не указаны, взяты приблизительные — укажите их в "
+                    "разделе terms: плана"
+                )
+            return replace(when, skip_holidays=True)
         first = s.tokens[s.pos]
         if first.kind == "WDAY" and len(s.tokens) - s.pos > 1:
             nxt = s.tokens[s.pos + 1]
@@ -1122,6 +1140,19 @@ def _clock_text(times: tuple[time, time | None]) -> str:
 def describe_parts(whens: list[When]) -> str:
     """The pieces a cell was read as, for a warning: «12 декабря 2019; 13 января 2020»."""
     return "; ".join(f"«{describe(w)}»" for w in whens)
+
+
+def _except_holidays_at(tokens: list[Tok]) -> int | None:
+    """Where «кроме (дней) каникул» starts at the end of a part, if it does."""
+    n = len(tokens)
+    for i in range(n - 1, -1, -1):
+        t = tokens[i]
+        if t.kind == "WORD" and t.value is Word.EXCEPT:
+            rest = [
+                x for x in tokens[i + 1 :] if not (x.kind == "WORD" and x.value in (Word.IN, Word.DAYS, Word.FILLER))
+            ]
+            return i if len(rest) == 1 and rest[0].kind == "WORD" and rest[0].value is Word.HOLIDAYS else None
+    return None
 
 
 def _next_is_month_at(s: TokStream, ahead: int) -> bool:

@@ -32,7 +32,7 @@ class RemindReport:
     errors: list[PlanError] = field(default_factory=list)  # plans and items left out this run
 
 
-def load_schedules(paths: list[Path]) -> tuple[list[Schedule], list[PlanError]]:
+def load_schedules(paths: list[Path], country: str = "RU") -> tuple[list[Schedule], list[PlanError]]:
     """Read and interpret plans: the usable ones, and an error for each plan or item that cannot be used.
 
     One rule with `build` (docs/dates.md): an item whose date cannot be read is left out of reminders until it is
@@ -42,7 +42,7 @@ def load_schedules(paths: list[Path]) -> tuple[list[Schedule], list[PlanError]]:
     errors: list[PlanError] = []
     for path in paths:
         try:
-            schedule = interpret(load_plan(path))
+            schedule = interpret(load_plan(path), country)
         except PlanError as exc:
             errors.append(exc)
             continue
@@ -68,7 +68,7 @@ def remind(
     sender: Callable[[SmtpSettings], SmtpSender] = SmtpSender,
 ) -> RemindReport:
     """Send every reminder due at ``now`` that the ledger has not seen sent; record each step."""
-    schedules, plan_errors = load_schedules(plan_paths)
+    schedules, plan_errors = load_schedules(plan_paths, config.reminders.country)
     report = RemindReport(dry_run=dry_run, errors=plan_errors)
     recipients = _recipients_or_error(report)
     if dry_run:  # reads the ledger if there is one, and writes nothing

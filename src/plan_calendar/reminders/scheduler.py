@@ -95,7 +95,7 @@ class ReminderService:
 
     def schedule_next(self) -> None:
         now = self.clock(self.tz)
-        schedules, errors = load_schedules(self.plans)
+        schedules, errors = load_schedules(self.plans, self.config.reminders.country)
         for error in errors:
             log.error("план не прочитан, следующая проверка при изменении файлов: %s", error)
         at = next_send_time(schedules, self.config.reminders, now)

@@ -1,0 +1,43 @@
+"""The days nobody works: public holidays (the `holidays` package) and the school holidays of a plan's terms.
+
+Repetitions («по четвергам», «2-я среда каждого месяца») have no occurrence on them (docs/dates.md,
+«Повторения и каникулы»). Pure: the holiday calendar is data, and the year and country are arguments.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+from plan_calendar.dates.school import AcademicYear, TermKind
+
+__all__ = ["closed_days", "known_school_holidays", "public_holidays"]
+
+
+@lru_cache(maxsize=64)
+def public_holidays(country: str, first_year: int) -> frozenset[date]:
+    """Public holidays (with the days off they move to) of a school year's two calendar years."""
+    import holidays  # noqa: PLC0415 - a large package, imported only for plans that repeat something
+
+    try:
+        calendar = holidays.country_holidays(country, years=(first_year, first_year + 1))
+    except NotImplementedError:  # an unknown country: the config check reports it; no holidays are skipped
+        return frozenset()
+    return frozenset(calendar.keys())
+
+
+def known_school_holidays(year: AcademicYear) -> bool:
+    """Whether the plan gives its school holidays in ``terms:`` (not the built-in approximation)."""
+    return any(t.kind is TermKind.HOLIDAY for t in year.terms)
+
+
+def closed_days(year: AcademicYear, country: str, *, approximate_holidays: bool = False) -> frozenset[date]:
+    """Public holidays, and the school holidays the plan gives (or, when asked, their approximation)."""
+    days = set(public_holidays(country, year.first))
+    if known_school_holidays(year) or approximate_holidays:
+        for term in year.terms_of(TermKind.HOLIDAY):
+            day = term.start
+            while day <= term.end:
+                days.add(day)
+                day += timedelta(days=1)
+    return frozenset(days)

@@ -459,3 +459,52 @@ def test_templates_can_be_overridden(cli: Callable[..., Result], tmp_path: Path,
     [message] = server.recorder.parsed()
     assert message["Subject"] == "Не забудьте: Сдача плана работы библиотеки на 2019-2020 учебный год"
     assert "через 14 дней" in message.get_body(("plain",)).get_content(), "the other templates stay built in"
+
+
+# ----------------------------------------------------------------------------- faults (issue 10)
+def test_a_refused_sender_stops_the_run_and_loses_nothing(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    server.recorder.behaviour.refuse_sender = "553 5.7.1 sender address rejected"
+    config = _config(tmp_path, server.port, [EXAMPLE], recipients=("one@example.org", "two@example.org"))
+    refused = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert refused.code == 1, refused.err
+    assert "553 5.7.1 sender address rejected" in refused.err and "Traceback" not in refused.err
+    assert not [row for row in _ledger(tmp_path) if row[4] in ("failed", "sent")], "a set-up error is not the letter's"
+    # Once the server takes the sender again, the reminders go out, once each.
+    server.recorder.behaviour.refuse_sender = None
+    fixed = cli("remind", "--config", config, "--at", "2019-09-16T09:30")
+    assert fixed.code == 0, fixed.err
+    assert sorted(r for _, rcpt, _ in server.recorder.messages for r in rcpt) == ["one@example.org", "two@example.org"]
+
+
+def test_authentication_required_is_a_set_up_error(cli: Callable[..., Result], tmp_path: Path) -> None:
+    with Server(users={"rmo@example.org": "Secret-123"}) as server:  # 530 to MAIL FROM without a login
+        config = _config(tmp_path, server.port, [EXAMPLE])
+        result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+        assert result.code == 1 and "530" in result.err and "username" in result.err, result.err
+        assert not [row for row in _ledger(tmp_path) if row[4] in ("failed", "sent")]
+        again = cli("remind", "--config", config, "--at", "2019-09-16T09:10")
+        assert "уже были отправлены раньше: 0" in again.err, "refused reminders are never counted as sent"
+        assert not server.recorder.messages
+
+
+def test_failed_reminders_are_not_counted_as_sent(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    server.recorder.behaviour.refuse["bad@example.org"] = "550 5.1.1 no such user"
+    config = _config(tmp_path, server.port, [EXAMPLE], recipients=("bad@example.org",))
+    assert cli("remind", "--config", config, "--at", "2019-09-16T09:00").code == 1
+    again = cli("remind", "--config", config, "--at", "2019-09-16T11:00")
+    assert "уже были отправлены раньше: 0" in again.out, again.out
+
+
+def test_deferred_reminders_that_age_out_are_missed(cli: Callable[..., Result], tmp_path: Path) -> None:
+    from smtpserver import free_port
+
+    plan = _plan(tmp_path, "  - {id: otchet, title: Отчёт, when: до 20.09}\n")  # due 19 September
+    config = _config(tmp_path, free_port(), [plan], extra='before_deadline = ["1d"]\ncatch_up = "3d"\n')
+    down = cli("remind", "--config", config, "--at", "2019-09-18T09:00")
+    assert down.code == 3
+    assert _ledger(tmp_path) == [("otchet", "2019-09-19", "1d", "lib@example.org", "deferred")]
+    later = cli("remind", "--config", config, "--at", "2019-09-22T09:30")  # the server never came back in time
+    assert "пропущено как слишком старые: 1" in later.out + later.err
+    assert _ledger(tmp_path) == [("otchet", "2019-09-19", "1d", "lib@example.org", "missed")]

@@ -431,17 +431,25 @@ def remind(
         return
     for message, detail in report.failed:
         typer.echo(f"ошибка: письмо для {message.recipient} отклонено: {detail}", err=True)
-    for message, detail in report.deferred:
-        typer.echo(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}", err=True)
-    trouble = bool(report.failed or report.deferred or report.errors)
+    if report.stopped is not None:
+        typer.echo(f"ошибка: {report.stopped}", err=True)
+    else:
+        for message, detail in report.deferred:
+            typer.echo(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}", err=True)
+    trouble = bool(report.failed or report.deferred or report.errors or report.stopped)
     if not quiet or trouble:
+        refused_before = (
+            f"; отклонены сервером в прошлые запуски (не повторяются): {report.refused_before}"
+            if report.refused_before
+            else ""
+        )
         typer.echo(
             f"Напоминания на {now:%Y-%m-%d %H:%M}: отправлено писем {len(report.sent)}, отложено "
-            f"{len(report.deferred)}, отклонено {len(report.failed)}; уже были отправлены раньше: {report.already}; "
-            f"пропущено как слишком старые: {len(report.missed)}.",
+            f"{len(report.deferred)}, отклонено {len(report.failed)}; уже были отправлены раньше: {report.already}"
+            f"{refused_before}; пропущено как слишком старые: {len(report.missed)}.",
             err=trouble,
         )
-    if report.errors:  # the config needs a human before the server does
+    if report.errors or report.stopped:  # the config needs a human before the server does
         raise typer.Exit(ExitCode.PLAN_ERROR)
     if report.deferred:
         raise typer.Exit(ExitCode.SERVICE)

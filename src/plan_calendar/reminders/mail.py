@@ -32,7 +32,7 @@ from plan_calendar.reminders.rules import Reminder, TargetKind
 from plan_calendar.schedule import Scheduled
 from plan_calendar.when import Day, Reading, Recurring, Span, SpanShape
 
-__all__ = ["Message", "PermanentFailure", "SmtpSender", "TemporaryFailure", "compose"]
+__all__ = ["Message", "PermanentFailure", "SetupFailure", "SmtpSender", "TemporaryFailure", "compose"]
 
 _LATE_AFTER = timedelta(hours=1)  # sent this much after its time, a reminder says it is late
 
@@ -68,6 +68,21 @@ class PermanentFailure(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class SetupFailure(Exception):
+    """The server refused the run, not a letter: the sender (5xx to MAIL FROM) or the login (530, 535). The
+    reminders stay unsent and go out once the set-up is fixed; ``error`` says what to fix (exit code 1)."""
+
+    def __init__(self, error: ConfigError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.detail = error.message
+
+
+# Answers that mean "log in first" or "your login is wrong", wherever in the transaction they come.
+_AUTH_CODES = frozenset({530, 534, 535, 538})
+_TOO_BIG = 552  # to MAIL FROM with SIZE=: this message is too large, not a refusal of the sender
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -306,26 +321,53 @@ class SmtpSender:
         _, sender = parseaddr(self.settings.sender)
         try:
             self.connection.send_message(message.email, from_addr=sender, to_addrs=[message.recipient])
+        except smtplib.SMTPSenderRefused as exc:
+            raise self._sender_refused(exc.smtp_code, exc.smtp_error, sender) from None
         except smtplib.SMTPRecipientsRefused as exc:
             code, answer = exc.recipients.get(message.recipient, (550, b""))
-            raise _by_code(code, answer) from None
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            raise _by_code(exc.smtp_code, exc.smtp_error) from None
+            raise self._by_code(code, answer) from None
+        except smtplib.SMTPDataError as exc:
+            raise self._by_code(exc.smtp_code, exc.smtp_error) from None
         except (smtplib.SMTPServerDisconnected, OSError) as exc:  # OSError covers timeouts
             self.close()
             raise TemporaryFailure(f"соединение с SMTP-сервером прервано: {exc}", connection_lost=True) from None
         except smtplib.SMTPResponseException as exc:
-            raise _by_code(exc.smtp_code, exc.smtp_error) from None
+            raise self._by_code(exc.smtp_code, exc.smtp_error) from None
         return "250"
+
+    def _sender_refused(self, code: int, text: bytes | str, sender: str) -> Exception:
+        """MAIL FROM refused: a 5xx is about the sender or the account, the same for every letter of the run."""
+        if 400 <= code < 500 or code == _TOO_BIG or code in _AUTH_CODES:
+            return self._by_code(code, text)
+        s = self.settings
+        return SetupFailure(
+            ConfigError(
+                f"SMTP-сервер {s.host} не принял отправителя «{sender}»: {_answer(code, text)}",
+                hint="Напоминания не отправлены и уйдут, когда отправителя исправят: проверьте sender в [smtp] "
+                "(обычно это адрес того же ящика, что username) и вход на сервер.",
+            )
+        )
+
+    def _by_code(self, code: int, text: bytes | str) -> Exception:
+        answer = _answer(code, text)
+        if code in _AUTH_CODES:
+            s = self.settings
+            hint = (
+                f"Укажите username в [smtp] и пароль в переменной окружения {s.password_env}."
+                if s.username is None
+                else f"Проверьте username в [smtp] и переменную {s.password_env}."
+            )
+            return SetupFailure(
+                ConfigError(
+                    f"SMTP-сервер {s.host} не принимает письма без входа: {answer}",
+                    hint=f"{hint} Напоминания не отправлены и уйдут после исправления.",
+                )
+            )
+        if 400 <= code < 500:
+            return TemporaryFailure(f"сервер просит повторить позже: {answer}")
+        return PermanentFailure(f"сервер отклонил письмо: {answer}")
 
 
 def _answer(code: int, text: bytes | str) -> str:
     detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     return f"{code} {detail}".strip()
-
-
-def _by_code(code: int, text: bytes | str) -> Exception:
-    answer = _answer(code, text)
-    if 400 <= code < 500:
-        return TemporaryFailure(f"сервер просит повторить позже: {answer}")
-    return PermanentFailure(f"сервер отклонил письмо: {answer}")

@@ -508,3 +508,46 @@ def test_deferred_reminders_that_age_out_are_missed(cli: Callable[..., Result], 
     later = cli("remind", "--config", config, "--at", "2019-09-22T09:30")  # the server never came back in time
     assert "пропущено как слишком старые: 1" in later.out + later.err
     assert _ledger(tmp_path) == [("otchet", "2019-09-19", "1d", "lib@example.org", "missed")]
+
+
+def test_an_address_the_server_cannot_take_fails_alone(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    # The server has no SMTPUTF8: a Cyrillic domain goes as IDNA; a Cyrillic local part cannot go at all.
+    config = _config(
+        tmp_path, server.port, [EXAMPLE], recipients=("ivan@пример.рф", "zoe@example.org", "иван@пример.рф")
+    )
+    result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert result.code == 1, result.err
+    assert "иван@пример.рф" in result.err and "SMTPUTF8" in result.err
+    assert sorted(r for _, rcpt, _ in server.recorder.messages for r in rcpt) == [
+        "ivan@xn--e1afmkfd.xn--p1ai",
+        "zoe@example.org",
+    ]
+    assert [m["To"] for m in server.recorder.parsed()] == ["ivan@xn--e1afmkfd.xn--p1ai", "zoe@example.org"]
+    statuses = {row[3]: row[4] for row in _ledger(tmp_path) if row[0] == "sdacha-plana"}
+    assert statuses == {"ivan@пример.рф": "sent", "zoe@example.org": "sent", "иван@пример.рф": "failed"}
+    again = cli("remind", "--config", config, "--at", "2019-09-16T10:00")
+    assert again.code == 0 and len(server.recorder.messages) == 2, again.err
+
+
+def test_a_cyrillic_address_to_a_server_with_smtputf8(cli: Callable[..., Result], tmp_path: Path) -> None:
+    with Server(smtputf8=True) as server:
+        config = _config(tmp_path, server.port, [EXAMPLE], recipients=("иван@пример.рф",))
+        result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+        assert result.code == 0, result.err
+        assert [rcpt for _, rcpt, _ in server.recorder.messages] == [["иван@xn--e1afmkfd.xn--p1ai"]]
+
+
+def test_check_warns_about_addresses_most_servers_refuse(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    plan = _plan(tmp_path, "  - id: m\n    title: Мониторинг\n    when: 5 ноября\n    notify: [иван@пример.рф]\n")
+    result = cli("check", plan)
+    assert result.code == 0, result.err
+    [line] = [x for x in result.out.splitlines() if "иван@пример.рф" in x and x.startswith(str(plan))]
+    assert line.startswith(f"{plan}:8:13: предупреждение") and "SMTPUTF8" in line
+    config = _config(tmp_path, server.port, [plan], recipients=("пётр@example.org", "ivan@пример.рф"))
+    with_config = cli("check", plan, "--config", config)
+    assert with_config.code == 0, with_config.err
+    assert "пётр@example.org" in with_config.out and "ivan@пример.рф" not in with_config.out, with_config.out

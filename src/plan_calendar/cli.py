@@ -214,7 +214,7 @@ def check(
 
     Код выхода 0 — ошибок нет (предупреждения допустимы), 1 — есть ошибки.
     """
-    schedules = [interpret(load_plan(p)) for p in plans]
+    schedules = [_with_address_warnings(interpret(load_plan(p))) for p in plans]
     if config_file is not None:
         from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
 
@@ -233,10 +233,13 @@ def check(
 
 
 def _with_group_warnings(schedule: Schedule, settings: ReminderSettings, config: Path) -> Schedule:
-    """Warnings for `notify:` names that are neither addresses nor groups of the config (`remind` would stop)."""
+    """Warnings for `notify:` names that are neither addresses nor groups of the config (`remind` would stop),
+    and for the config's addresses most mail servers refuse."""
     from dataclasses import replace  # noqa: PLC0415
 
+    from plan_calendar.errors import Source  # noqa: PLC0415
     from plan_calendar.plan import PlanWarning  # noqa: PLC0415
+    from plan_calendar.reminders.addresses import UTF8_WARNING, needs_smtputf8  # noqa: PLC0415
 
     extra = [
         PlanWarning(
@@ -248,6 +251,30 @@ def _with_group_warnings(schedule: Schedule, settings: ReminderSettings, config:
         for item in schedule.plan.items
         for name in item.notify or ()
         if settings.addresses(name) is None
+    ]
+    configured = [settings.recipients, *settings.groups.values()]
+    extra.extend(
+        PlanWarning(f"настройки: {UTF8_WARNING.format(address=address)}", Source(str(config)))
+        for address in dict.fromkeys(a for addresses in configured for a in addresses)
+        if needs_smtputf8(address)
+    )
+    if not extra:
+        return schedule
+    return replace(schedule, plan=replace(schedule.plan, warnings=(*schedule.plan.warnings, *extra)))
+
+
+def _with_address_warnings(schedule: Schedule) -> Schedule:
+    """Warnings for `notify:` addresses most mail servers refuse (a non-ASCII local part)."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from plan_calendar.plan import PlanWarning  # noqa: PLC0415
+    from plan_calendar.reminders.addresses import UTF8_WARNING, needs_smtputf8  # noqa: PLC0415
+
+    extra = [
+        PlanWarning(f"notify: {UTF8_WARNING.format(address=name)}", item.notify_source or item.source, item.id)
+        for item in schedule.plan.items
+        for name in item.notify or ()
+        if "@" in name and needs_smtputf8(name)
     ]
     if not extra:
         return schedule

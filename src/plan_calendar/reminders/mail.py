@@ -13,6 +13,7 @@ import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
@@ -28,6 +29,7 @@ from plan_calendar.dates.lexicon import lexicon, prepositional
 from plan_calendar.errors import ConfigError, ServiceError
 from plan_calendar.expand import expand_item
 from plan_calendar.feeds import Feed, render
+from plan_calendar.reminders.addresses import needs_smtputf8, wire_address
 from plan_calendar.reminders.rules import Reminder, TargetKind
 from plan_calendar.schedule import Scheduled
 from plan_calendar.when import Day, Reading, Recurring, Span, SpanShape
@@ -195,8 +197,12 @@ def _message(env: Environment, group: list[Reminder], config: Config, now: datet
     message_id = f"<{digest[:32]}@{domain}>"
 
     msg = EmailMessage(policy=SMTP_POLICY)
-    msg["From"] = config.smtp.sender
-    msg["To"] = recipient
+    sender_name, _ = parseaddr(config.smtp.sender)
+    if wire_address(sender_address) != sender_address:
+        msg["From"] = Address(display_name=sender_name, addr_spec=wire_address(sender_address))
+    else:
+        msg["From"] = config.smtp.sender
+    msg["To"] = wire_address(recipient)  # the domain in IDNA: readable by every server and client
     msg["Date"] = format_datetime(send_at)
     msg["Subject"] = subject
     msg["Message-ID"] = message_id
@@ -319,8 +325,14 @@ class SmtpSender:
         if self.connection is None:
             raise TemporaryFailure("соединение с SMTP-сервером потеряно", connection_lost=True)
         _, sender = parseaddr(self.settings.sender)
+        sender, recipient = wire_address(sender), wire_address(message.recipient)
         try:
-            self.connection.send_message(message.email, from_addr=sender, to_addrs=[message.recipient])
+            self.connection.ehlo_or_helo_if_needed()
+            if not self.connection.has_extn("smtputf8"):
+                self._check_ascii(sender, recipient)
+            self.connection.send_message(message.email, from_addr=sender, to_addrs=[recipient])
+        except smtplib.SMTPNotSupportedError as exc:  # an OSError, but nothing was lost: the connection is fine
+            raise PermanentFailure(f"сервер не может принять это письмо: {exc}") from None
         except smtplib.SMTPSenderRefused as exc:
             raise self._sender_refused(exc.smtp_code, exc.smtp_error, sender) from None
         except smtplib.SMTPRecipientsRefused as exc:
@@ -334,6 +346,24 @@ class SmtpSender:
         except smtplib.SMTPResponseException as exc:
             raise self._by_code(exc.smtp_code, exc.smtp_error) from None
         return "250"
+
+    def _check_ascii(self, sender: str, recipient: str) -> None:
+        """Without SMTPUTF8 a non-ASCII local part cannot be sent: the sender's stops the run, a recipient's
+        fails that letter alone."""
+        host = self.settings.host
+        if needs_smtputf8(sender):
+            raise SetupFailure(
+                ConfigError(
+                    f"в адресе отправителя «{sender}» не латинские буквы до @, а SMTP-сервер {host} не принимает "
+                    "такие адреса (нет SMTPUTF8)",
+                    hint="Укажите в sender в [smtp] адрес латиницей.",
+                )
+            )
+        if needs_smtputf8(recipient):
+            raise PermanentFailure(
+                f"в адресе «{recipient}» не латинские буквы до @, а SMTP-сервер {host} не принимает такие адреса "
+                "(нет SMTPUTF8)"
+            )
 
     def _sender_refused(self, code: int, text: bytes | str, sender: str) -> Exception:
         """MAIL FROM refused: a 5xx is about the sender or the account, the same for every letter of the run."""

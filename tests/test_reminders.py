@@ -551,3 +551,31 @@ def test_check_warns_about_addresses_most_servers_refuse(
     with_config = cli("check", plan, "--config", config)
     assert with_config.code == 0, with_config.err
     assert "пётр@example.org" in with_config.out and "ivan@пример.рф" not in with_config.out, with_config.out
+
+
+def test_no_password_in_clear_to_another_machine(cli: Callable[..., Result], tmp_path: Path) -> None:
+    plan = _plan(tmp_path, "  - {id: a, title: Отчёт, when: до 20.09}\n")
+    config = _config(
+        tmp_path, 587, [plan], extra_smtp='security = "none"\nusername = "rmo@example.org"\npassword_env = "RMO_PW"'
+    )
+    config.write_text(config.read_text(encoding="utf-8").replace("127.0.0.1", "smtp.example.org"), encoding="utf-8")
+    for args in (("check", plan, "--config", config), ("remind", "--config", config, "--dry-run")):
+        result = cli(*args)
+        assert result.code == 1, result.out + result.err
+        assert f"{config}:7:" in result.err and "открытым текстом" in result.err and "Traceback" not in result.err
+
+
+def test_a_server_without_auth_is_reported_as_such(
+    cli: Callable[..., Result], tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RMO_PW", "Secret-123")
+    config = _config(
+        tmp_path,
+        server.port,
+        [EXAMPLE],
+        extra_smtp='security = "none"\nusername = "rmo@example.org"\npassword_env = "RMO_PW"',
+    )
+    result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert result.code == 1, result.err
+    assert "не предлагает вход по паролю (AUTH)" in result.err and "не поддерживает STARTTLS" not in result.err
+    assert not server.recorder.messages

@@ -7,6 +7,7 @@ it names the environment variable that holds them. Every key is described in ``c
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -237,6 +238,17 @@ _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 _FEED_KEYS = ("name", "title", "kinds", "tags", "responsible", "plans", "description")
 
 
+def _this_machine(host: str) -> bool:
+    """Whether ``host`` names this machine (loopback): the only place a password may go unencrypted."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def parse_config(text: str, path: Path) -> Config:
     """Read configuration text; ``path`` is used in messages and to resolve relative plan paths."""
     reader = _ConfigReader(text, path)
@@ -420,11 +432,21 @@ class _ConfigReader:
                 "sender",
                 "Например: «РМО библиотекарей <rmo@example.org>».",
             )
+        host = self.string(data, "host", "smtp", d.host)
+        username = self.optional_string(data, "username", "smtp")
+        if security is Security.NONE and username is not None and not _this_machine(host):
+            raise self.fail(
+                f'security = "none" и username: пароль ушёл бы на {host} по сети открытым текстом',
+                "smtp",
+                "security",
+                'Укажите security = "starttls" (порт 587) или "tls" (порт 465). Без шифрования — только с '
+                'сервером на этом компьютере (host = "localhost").',
+            )
         return SmtpSettings(
-            host=self.string(data, "host", "smtp", d.host),
+            host=host,
             port=port,
             security=security,
-            username=self.optional_string(data, "username", "smtp"),
+            username=username,
             password_env=self.string(data, "password_env", "smtp", d.password_env),
             sender=sender,
             timeout=float(timeout),

@@ -271,6 +271,7 @@ class SmtpSender:
         s = self.settings
         password = s.password()
         context = ssl.create_default_context()
+        logging_in = False  # which step a "not supported" answer is about: STARTTLS or AUTH
         try:
             if s.security is Security.TLS:
                 self.connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
@@ -279,6 +280,7 @@ class SmtpSender:
                 if s.security is Security.STARTTLS:
                     self.connection.starttls(context=context)
             if s.username is not None and password is not None:
+                logging_in = True
                 try:
                     self.connection.login(s.username, password)
                 except UnicodeEncodeError:
@@ -295,6 +297,12 @@ class SmtpSender:
             ) from None
         except smtplib.SMTPNotSupportedError:
             self.close()
+            if logging_in:
+                raise ConfigError(
+                    f"SMTP-сервер {s.host}:{s.port} не предлагает вход по паролю (AUTH), а в [smtp] указан username",
+                    hint="Если сервер принимает письма без входа, уберите username; иначе проверьте host, port и "
+                    'security (вход часто доступен только после STARTTLS или на порту 465 с security = "tls").',
+                ) from None
             raise ServiceError(
                 f"SMTP-сервер {s.host} не поддерживает STARTTLS",
                 hint='Укажите security = "tls" (порт 465) или проверьте адрес сервера.',

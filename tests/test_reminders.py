@@ -579,3 +579,28 @@ def test_a_server_without_auth_is_reported_as_such(
     assert result.code == 1, result.err
     assert "не предлагает вход по паролю (AUTH)" in result.err and "не поддерживает STARTTLS" not in result.err
     assert not server.recorder.messages
+
+
+def test_a_full_disk_under_the_ledger_is_not_corruption(
+    cli: Callable[..., Result], tmp_path: Path, server: Server, small_disk: Callable[..., Path]
+) -> None:
+    from conftest import fill
+
+    disk = small_disk("disk", "256k")
+    plan = _plan(tmp_path, "  - {id: otchet, title: Отчёт, when: до 20.09}\n")  # due 19 September
+    config = _config(tmp_path, server.port, [plan], extra='before_deadline = ["1d"]\n')
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('state = "state.sqlite3"', 'state = "disk/state.sqlite3"'),
+        encoding="utf-8",
+    )
+    assert cli("remind", "--config", config, "--at", "2019-09-17T09:00").code == 0  # nothing due; the ledger is made
+    filler = fill(disk)
+    full = cli("remind", "--config", config, "--at", "2019-09-18T09:00")
+    assert full.code == 3, full.err
+    assert "нет места" in full.err and "Traceback" not in full.err
+    assert "повреждена" not in full.err and "другой путь" not in full.err, "that advice would resend everything"
+    assert not server.recorder.messages
+    filler.unlink()
+    freed = cli("remind", "--config", config, "--at", "2019-09-18T09:30")
+    assert freed.code == 0, freed.err
+    assert len(server.recorder.messages) == 1

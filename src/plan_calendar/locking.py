@@ -8,15 +8,21 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from plan_calendar.errors import ServiceError
+from plan_calendar.errors import ServiceError, file_error
 
 __all__ = ["exclusive"]
 
 
 @contextlib.contextmanager
-def exclusive(path: Path, wait: float, busy: str) -> Iterator[None]:
-    """Hold ``path`` locked (flock); after ``wait`` seconds of waiting raise ServiceError(``busy``), exit code 3."""
-    handle = path.open("a")
+def exclusive(path: Path, wait: float, busy: str, unwritable: str | None = None) -> Iterator[None]:
+    """Hold ``path`` locked (flock); after ``wait`` seconds of waiting raise ServiceError(``busy``), exit code 3.
+
+    A lock file that cannot be created (permissions, a read-only or full disk) is a PlanError that starts with
+    ``unwritable`` (by default it names the lock file)."""
+    try:
+        handle = path.open("a")
+    except OSError as exc:
+        raise file_error(exc, unwritable or f"не удалось открыть файл блокировки «{path}»") from None
     try:
         deadline = time.monotonic() + wait
         while True:

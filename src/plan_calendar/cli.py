@@ -502,7 +502,8 @@ def scheduler(
 
     from plan_calendar.reminders.scheduler import ReminderService  # noqa: PLC0415
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    level = logging.DEBUG if _state["debug"] else logging.INFO  # --debug: tracebacks of failed runs too
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     ReminderService(config_file, list(plans) if plans else None, watch_every=watch_every).run()
 

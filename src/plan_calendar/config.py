@@ -122,6 +122,7 @@ class ReminderSettings:
     state: Path = Path("plan-cal-state.sqlite3")
     digest: bool = True
     catch_up: timedelta = timedelta(days=3)
+    retry: float = 60.0  # seconds before the scheduler tries a failed run again (doubling up to 15 minutes)
 
     def addresses(self, name: str) -> tuple[str, ...] | None:
         """What a `notify:` name stands for: a group's addresses, all recipients (``all``) or the address itself;
@@ -233,6 +234,7 @@ _REMINDER_KEYS = (
     "state",
     "digest",
     "catch_up",
+    "retry",
 )
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 _FEED_KEYS = ("name", "title", "kinds", "tags", "responsible", "plans", "description")
@@ -496,7 +498,14 @@ class _ConfigReader:
             state=base / self.string(data, "state", "reminders", str(d.state)),
             digest=self.boolean(data, "digest", "reminders", d.digest),
             catch_up=self.duration(data, "catch_up", "reminders", d.catch_up),
+            retry=self.seconds(data, "retry", "reminders", d.retry),
         )
+
+    def seconds(self, data: dict[str, Any], key: str, section: str, default: float) -> float:
+        value = data.get(key, default)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
+            raise self.fail(f"«{key}» должен быть числом секунд больше нуля", section, key)
+        return float(value)
 
     def emails(self, values: tuple[str, ...], key: str) -> tuple[str, ...]:
         for value in values:

@@ -21,12 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 
 from plan_calendar.config import Config, Security, SmtpSettings
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import lexicon, prepositional
-from plan_calendar.errors import ConfigError, ServiceError
+from plan_calendar.errors import ConfigError, ServiceError, Source
 from plan_calendar.expand import expand_item
 from plan_calendar.feeds import Feed, render
 from plan_calendar.reminders.addresses import needs_smtputf8, wire_address
@@ -173,7 +182,16 @@ def compose(reminders: Iterable[Reminder], config: Config, now: datetime) -> lis
         if not config.reminders.digest:
             key = (*key, reminder.key)
         groups.setdefault(key, []).append(reminder)
-    return [_message(env, group, config, now) for group in groups.values()]
+    try:
+        return [_message(env, group, config, now) for group in groups.values()]
+    except TemplateError as exc:  # a custom template: a set-up error with its file and line, not a traceback
+        where = Source(exc.filename or exc.name or "", exc.lineno) if isinstance(exc, TemplateSyntaxError) else None
+        raise ConfigError(
+            f"ошибка в шаблоне письма: {exc.message}",
+            source=where if where and where.file else None,
+            hint="Исправьте шаблон (папка templates в настройках): напоминания не отправлены и уйдут после "
+            "исправления (в пределах catch_up).",
+        ) from None
 
 
 def _message(env: Environment, group: list[Reminder], config: Config, now: datetime) -> Message:

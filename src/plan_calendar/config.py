@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import socket
 import tomllib
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -241,14 +242,24 @@ _FEED_KEYS = ("name", "title", "kinds", "tags", "responsible", "plans", "descrip
 
 
 def _this_machine(host: str) -> bool:
-    """Whether ``host`` names this machine (loopback): the only place a password may go unencrypted."""
+    """Whether ``host`` names this machine, the only place a password may go unencrypted: localhost, its own
+    host name, a loopback address or an address of its own (one it can bind to). No DNS is asked."""
     name = host.strip().strip("[]").rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
+    if name in ("localhost", socket.gethostname().lower()) or name.endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(name).is_loopback
+        address = ipaddress.ip_address(name)
     except ValueError:
         return False
+    if address.is_loopback:
+        return True
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((str(address), 0))
+    except OSError:
+        return False
+    return True
 
 
 def parse_config(text: str, path: Path) -> Config:

@@ -115,12 +115,14 @@ class ReminderService:
             self._retry(now)
 
     def _retry(self, now: datetime) -> None:
-        """Run again after ``retry`` seconds, doubled for each failure in a row up to MAX_RETRY (a wrong password
-        is not tried every minute all night), or at the next send time if that comes first."""
+        """Run again ``retry`` seconds after the failed run that started at ``now`` ended, doubled for each failure
+        in a row up to MAX_RETRY (a wrong password is not tried every minute all night), or at the next send time
+        if that comes first."""
         self._failures += 1
         base = self.config.reminders.retry
         delay = min(base * 2 ** min(self._failures - 1, 30), max(base, MAX_RETRY))
-        at = now + timedelta(seconds=delay)
+        ended = max(now, self.clock(self.tz))  # waiting for a locked ledger alone takes 30 seconds
+        at = ended + timedelta(seconds=delay)
         try:
             schedules, _ = load_schedules(self.plans)
             upcoming = next_send_time(schedules, self.config.reminders, now)
@@ -128,7 +130,7 @@ class ReminderService:
             upcoming = None
         if upcoming is not None and upcoming < at:
             at = upcoming
-        log.warning("повтор через %d с", max(1, round((at - now).total_seconds())))
+        log.warning("повтор через %d с", max(1, round((at - ended).total_seconds())))
         self._schedule(at)
 
     def schedule_next(self) -> None:
@@ -154,6 +156,10 @@ class ReminderService:
             # After a pause (a suspended machine, a busy host) a late run still goes out within catch_up.
             misfire_grace_time=int(self.config.reminders.catch_up.total_seconds()),
             coalesce=True,
+            # The run that schedules this one is still an instance of the job until it returns: with one
+            # instance allowed, a retry due sooner than that would be skipped, and a skipped date job is gone.
+            # Runs may overlap safely: the ledger's lock makes them take turns.
+            max_instances=2,
         )
         log.info("следующая отправка: %s", at.isoformat(timespec="seconds"))
 

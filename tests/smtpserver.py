@@ -32,6 +32,7 @@ class Behaviour:
     temporary_failures: int = 0  # answer DATA with 451 this many times
     drop_data: int = 0  # close the connection during DATA this many times
     stall_data: float = 0.0  # seconds to wait before answering DATA (then 451)
+    refuse_sender: str | None = None  # answer MAIL FROM with this ("553 ...") instead of 250
 
 
 class Recorder:
@@ -43,6 +44,13 @@ class Recorder:
         self.behaviour = Behaviour()
         self.logins: list[str] = []
         self.data_started = 0  # DATA commands seen, before any answer
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.behaviour.refuse_sender is not None:
+            return self.behaviour.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.behaviour.refuse:
@@ -75,11 +83,18 @@ class Server:
     """A running aiosmtpd controller on 127.0.0.1."""
 
     def __init__(
-        self, *, tls: ssl.SSLContext | None = None, users: dict[str, str] | None = None, port: int | None = None
+        self,
+        *,
+        tls: ssl.SSLContext | None = None,
+        users: dict[str, str] | None = None,
+        port: int | None = None,
+        smtputf8: bool = False,
     ) -> None:
+        """``users`` turns on AUTH (required before MAIL); without it the server offers no AUTH at all.
+        ``smtputf8`` advertises SMTPUTF8 (addresses with non-ASCII local parts)."""
         self.recorder = Recorder()
         self.port = port or free_port()
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"enable_SMTPUTF8": smtputf8}
         if tls is not None:
             kwargs.update(tls_context=tls, require_starttls=True)
         if users is not None:

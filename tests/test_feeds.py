@@ -373,6 +373,7 @@ def test_plans_and_out_from_config(cli: Callable[..., Result], tmp_path: Path, m
 
 def test_a_crash_leaves_the_old_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from plan_calendar.config import Config
+    from plan_calendar.errors import PlanError
     from plan_calendar.feeds import build
 
     plan = _example(tmp_path)
@@ -386,7 +387,7 @@ def test_a_crash_leaves_the_old_feed(tmp_path: Path, monkeypatch: pytest.MonkeyP
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(PlanError, match="disk full"):  # a message naming the folder, not a traceback
         build([plan], Config(), out)
     assert feed.read_bytes() == old
     assert sorted(p.name for p in out.iterdir()) == [".plan-cal.lock", "index.html", "rmo-2019-2020.ics"], (
@@ -547,3 +548,23 @@ def test_timed_feeds_have_a_vtimezone_every_parser_accepts(cli: Callable[..., Re
     assert (seminar["DTSTART"].dt.hour, seminar["DTEND"].dt.hour) == (10, 12), "«10.00-12.00» ends at 12:00"
     weekly = events["test-a"]
     assert weekly["DTSTART"].dt.hour == 13 and weekly["DTSTART"].params["TZID"] == "Europe/Berlin"
+
+
+def test_a_full_disk_names_the_folder(
+    cli: Callable[..., Result], tmp_path: Path, small_disk: Callable[..., Path]
+) -> None:
+    out = small_disk("public", "16k")
+    result = cli("build", EXAMPLE, "--out", out, "--quiet")
+    assert result.code == 3, result.err
+    assert f"«{out}»" in result.err and "нет места" in result.err
+    assert "внутренняя ошибка" not in result.err and "Traceback" not in result.err
+
+
+def test_a_read_only_folder_is_named(
+    cli: Callable[..., Result], tmp_path: Path, small_disk: Callable[..., Path]
+) -> None:
+    out = small_disk("public", read_only=True)
+    result = cli("build", EXAMPLE, "--out", out, "--quiet")
+    assert result.code == 1, result.err
+    assert f"«{out}»" in result.err and "только для чтения" in result.err
+    assert "внутренняя ошибка" not in result.err and "Traceback" not in result.err

@@ -488,3 +488,148 @@ def test_a_weekly_meeting_is_not_reminded_in_the_holidays(
     assert "отправлено писем 1" in result.out, result.err
     check = cli("check", path)
     assert "сроки каникул в плане не указаны" not in check.out, "the plan gives its autumn holidays"
+
+
+# ----------------------------------------------------------------------------- faults (issue 10)
+def test_a_refused_sender_stops_the_run_and_loses_nothing(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    server.recorder.behaviour.refuse_sender = "553 5.7.1 sender address rejected"
+    config = _config(tmp_path, server.port, [EXAMPLE], recipients=("one@example.org", "two@example.org"))
+    refused = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert refused.code == 1, refused.err
+    assert "553 5.7.1 sender address rejected" in refused.err and "Traceback" not in refused.err
+    assert not [row for row in _ledger(tmp_path) if row[4] in ("failed", "sent")], "a set-up error is not the letter's"
+    # Once the server takes the sender again, the reminders go out, once each.
+    server.recorder.behaviour.refuse_sender = None
+    fixed = cli("remind", "--config", config, "--at", "2019-09-16T09:30")
+    assert fixed.code == 0, fixed.err
+    assert sorted(r for _, rcpt, _ in server.recorder.messages for r in rcpt) == ["one@example.org", "two@example.org"]
+
+
+def test_authentication_required_is_a_set_up_error(cli: Callable[..., Result], tmp_path: Path) -> None:
+    with Server(users={"rmo@example.org": "Secret-123"}) as server:  # 530 to MAIL FROM without a login
+        config = _config(tmp_path, server.port, [EXAMPLE])
+        result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+        assert result.code == 1 and "530" in result.err and "username" in result.err, result.err
+        assert not [row for row in _ledger(tmp_path) if row[4] in ("failed", "sent")]
+        again = cli("remind", "--config", config, "--at", "2019-09-16T09:10")
+        assert "уже были отправлены раньше: 0" in again.err, "refused reminders are never counted as sent"
+        assert not server.recorder.messages
+
+
+def test_failed_reminders_are_not_counted_as_sent(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+    server.recorder.behaviour.refuse["bad@example.org"] = "550 5.1.1 no such user"
+    config = _config(tmp_path, server.port, [EXAMPLE], recipients=("bad@example.org",))
+    assert cli("remind", "--config", config, "--at", "2019-09-16T09:00").code == 1
+    again = cli("remind", "--config", config, "--at", "2019-09-16T11:00")
+    assert "уже были отправлены раньше: 0" in again.out, again.out
+
+
+def test_deferred_reminders_that_age_out_are_missed(cli: Callable[..., Result], tmp_path: Path) -> None:
+    from smtpserver import free_port
+
+    plan = _plan(tmp_path, "  - {id: otchet, title: Отчёт, when: до 20.09}\n")  # due 19 September
+    config = _config(tmp_path, free_port(), [plan], extra='before_deadline = ["1d"]\ncatch_up = "3d"\n')
+    down = cli("remind", "--config", config, "--at", "2019-09-18T09:00")
+    assert down.code == 3
+    assert _ledger(tmp_path) == [("otchet", "2019-09-19", "1d", "lib@example.org", "deferred")]
+    later = cli("remind", "--config", config, "--at", "2019-09-22T09:30")  # the server never came back in time
+    assert "пропущено как слишком старые: 1" in later.out + later.err
+    assert _ledger(tmp_path) == [("otchet", "2019-09-19", "1d", "lib@example.org", "missed")]
+
+
+def test_an_address_the_server_cannot_take_fails_alone(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    # The server has no SMTPUTF8: a Cyrillic domain goes as IDNA; a Cyrillic local part cannot go at all.
+    config = _config(
+        tmp_path, server.port, [EXAMPLE], recipients=("ivan@пример.рф", "zoe@example.org", "иван@пример.рф")
+    )
+    result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert result.code == 1, result.err
+    assert "иван@пример.рф" in result.err and "SMTPUTF8" in result.err
+    assert sorted(r for _, rcpt, _ in server.recorder.messages for r in rcpt) == [
+        "ivan@xn--e1afmkfd.xn--p1ai",
+        "zoe@example.org",
+    ]
+    assert [m["To"] for m in server.recorder.parsed()] == ["ivan@xn--e1afmkfd.xn--p1ai", "zoe@example.org"]
+    statuses = {row[3]: row[4] for row in _ledger(tmp_path) if row[0] == "sdacha-plana"}
+    assert statuses == {"ivan@пример.рф": "sent", "zoe@example.org": "sent", "иван@пример.рф": "failed"}
+    again = cli("remind", "--config", config, "--at", "2019-09-16T10:00")
+    assert again.code == 0 and len(server.recorder.messages) == 2, again.err
+
+
+def test_a_cyrillic_address_to_a_server_with_smtputf8(cli: Callable[..., Result], tmp_path: Path) -> None:
+    with Server(smtputf8=True) as server:
+        config = _config(tmp_path, server.port, [EXAMPLE], recipients=("иван@пример.рф",))
+        result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+        assert result.code == 0, result.err
+        assert [rcpt for _, rcpt, _ in server.recorder.messages] == [["иван@xn--e1afmkfd.xn--p1ai"]]
+
+
+def test_check_warns_about_addresses_most_servers_refuse(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    plan = _plan(tmp_path, "  - id: m\n    title: Мониторинг\n    when: 5 ноября\n    notify: [иван@пример.рф]\n")
+    result = cli("check", plan)
+    assert result.code == 0, result.err
+    [line] = [x for x in result.out.splitlines() if "иван@пример.рф" in x and x.startswith(str(plan))]
+    assert line.startswith(f"{plan}:8:13: предупреждение") and "SMTPUTF8" in line
+    config = _config(tmp_path, server.port, [plan], recipients=("пётр@example.org", "ivan@пример.рф"))
+    with_config = cli("check", plan, "--config", config)
+    assert with_config.code == 0, with_config.err
+    assert "пётр@example.org" in with_config.out and "ivan@пример.рф" not in with_config.out, with_config.out
+
+
+def test_no_password_in_clear_to_another_machine(cli: Callable[..., Result], tmp_path: Path) -> None:
+    plan = _plan(tmp_path, "  - {id: a, title: Отчёт, when: до 20.09}\n")
+    config = _config(
+        tmp_path, 587, [plan], extra_smtp='security = "none"\nusername = "rmo@example.org"\npassword_env = "RMO_PW"'
+    )
+    config.write_text(config.read_text(encoding="utf-8").replace("127.0.0.1", "smtp.example.org"), encoding="utf-8")
+    for args in (("check", plan, "--config", config), ("remind", "--config", config, "--dry-run")):
+        result = cli(*args)
+        assert result.code == 1, result.out + result.err
+        assert f"{config}:7:" in result.err and "открытым текстом" in result.err and "Traceback" not in result.err
+
+
+def test_a_server_without_auth_is_reported_as_such(
+    cli: Callable[..., Result], tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RMO_PW", "Secret-123")
+    config = _config(
+        tmp_path,
+        server.port,
+        [EXAMPLE],
+        extra_smtp='security = "none"\nusername = "rmo@example.org"\npassword_env = "RMO_PW"',
+    )
+    result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
+    assert result.code == 1, result.err
+    assert "не предлагает вход по паролю (AUTH)" in result.err and "не поддерживает STARTTLS" not in result.err
+    assert not server.recorder.messages
+
+
+def test_a_full_disk_under_the_ledger_is_not_corruption(
+    cli: Callable[..., Result], tmp_path: Path, server: Server, small_disk: Callable[..., Path]
+) -> None:
+    from conftest import fill
+
+    disk = small_disk("disk", "256k")
+    plan = _plan(tmp_path, "  - {id: otchet, title: Отчёт, when: до 20.09}\n")  # due 19 September
+    config = _config(tmp_path, server.port, [plan], extra='before_deadline = ["1d"]\n')
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('state = "state.sqlite3"', 'state = "disk/state.sqlite3"'),
+        encoding="utf-8",
+    )
+    assert cli("remind", "--config", config, "--at", "2019-09-17T09:00").code == 0  # nothing due; the ledger is made
+    filler = fill(disk)
+    full = cli("remind", "--config", config, "--at", "2019-09-18T09:00")
+    assert full.code == 3, full.err
+    assert "нет места" in full.err and "Traceback" not in full.err
+    assert "повреждена" not in full.err and "другой путь" not in full.err, "that advice would resend everything"
+    assert not server.recorder.messages
+    filler.unlink()
+    freed = cli("remind", "--config", config, "--at", "2019-09-18T09:30")
+    assert freed.code == 0, freed.err
+    assert len(server.recorder.messages) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,8 +22,9 @@ from smtpserver import Server
 MOSCOW = ZoneInfo("Europe/Moscow")
 
 
-def _write(tmp_path: Path, port: int, send: datetime, title: str = "Заседание РМО") -> Path:
-    """A plan with one event the day after ``send``, reminded one day before at ``send``'s time of day."""
+def _write(tmp_path: Path, port: int, send: datetime, title: str = "Заседание РМО", extra: str = "") -> Path:
+    """A plan with one event the day after ``send``, reminded one day before at ``send``'s time of day;
+    ``extra`` goes at the end of [reminders]."""
     event = send.date() + timedelta(days=1)
     first = event.year if event.month >= 9 else event.year - 1
     (tmp_path / "plan.yaml").write_text(
@@ -35,7 +37,7 @@ def _write(tmp_path: Path, port: int, send: datetime, title: str = "Заседа
         'plans = ["plan.yaml"]\n'
         f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nsender = "РМО <rmo@example.org>"\ntimeout = 5\n'
         '[reminders]\nrecipients = ["lib@example.org"]\nbefore_event = ["1d"]\nworking_days_only = false\n'
-        f'send_at = "{send:%H:%M:%S}"\ncatch_up = "3d"\nstate = "state.sqlite3"\n',
+        f'send_at = "{send:%H:%M:%S}"\ncatch_up = "3d"\nstate = "state.sqlite3"\n{extra}',
         encoding="utf-8",
     )
     return config
@@ -199,3 +201,60 @@ def test_an_edit_that_makes_a_reminder_already_due_sends_it(tmp_path: Path, serv
         code, log = service.stop()
     assert code == 0, log
     assert "Срочное заседание" in server.recorder.parsed()[0]["Subject"]
+
+
+# ----------------------------------------------------------------------------- faults (issue 10)
+def test_a_locked_ledger_at_send_time_is_retried(tmp_path: Path, server: Server) -> None:
+    # Another program holds the ledger's write lock across the send time, longer than SQLite waits for it.
+    send = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(seconds=15)
+    config = _write(tmp_path, server.port, send, extra="retry = 0.5\n")
+    service = Service(config)
+    other = sqlite3.connect(tmp_path / "state.sqlite3", isolation_level=None)
+    try:
+        assert _wait(lambda: "следующая отправка" in service.log, 30), service.log  # the ledger exists
+        other.execute("BEGIN IMMEDIATE")
+        assert datetime.now(MOSCOW) < send, "the lock must be taken before the send time"
+        assert _wait(lambda: "занят другой программой" in service.log, 90), service.log
+        assert not server.recorder.messages
+        other.execute("ROLLBACK")  # the other program is done: no restart, no file touched
+        assert _wait(lambda: len(server.recorder.messages) == 1, 30), service.log
+    finally:
+        other.close()
+        code, log = service.stop()
+    assert code == 0, log
+    assert "Traceback" not in log and "raised an exception" not in log
+
+
+def test_a_broken_template_at_send_time_is_retried(tmp_path: Path, server: Server) -> None:
+    folder = tmp_path / "templates" / "email"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt").write_text("Напоминание: {{ reminders[0].title", encoding="utf-8")
+    send = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(seconds=5)
+    config = _write(tmp_path, server.port, send, extra="retry = 0.5\n")
+    config.write_text('templates = "templates"\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
+    service = Service(config)
+    try:
+        assert _wait(lambda: "subject.txt" in service.log, 60), service.log
+        assert not server.recorder.messages
+        (folder / "subject.txt").write_text("Напоминание: {{ reminders[0].title }}", encoding="utf-8")
+        assert _wait(lambda: len(server.recorder.messages) == 1, 30), service.log
+    finally:
+        code, log = service.stop()
+    assert code == 0, log
+    assert server.recorder.parsed()[0]["Subject"] == "Напоминание: Заседание РМО"
+
+
+def test_a_server_down_at_send_time_is_retried_soon(tmp_path: Path) -> None:
+    from smtpserver import free_port
+
+    port = free_port()
+    send = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(seconds=5)
+    config = _write(tmp_path, port, send, extra="retry = 0.5\n")
+    service = Service(config)
+    try:
+        assert _wait(lambda: "отложено до следующего запуска" in service.log, 60), service.log
+        with Server(port=port) as server:  # back within seconds: the letter must not wait for the next send time
+            assert _wait(lambda: len(server.recorder.messages) == 1, 30), service.log
+    finally:
+        code, log = service.stop()
+    assert code == 0, log

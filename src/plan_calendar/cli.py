@@ -231,7 +231,7 @@ def check(
         country = load_config(config_file).reminders.country
     for path in plans:
         try:
-            schedules.append(interpret(load_plan(path), country))
+            schedules.append(_with_address_warnings(interpret(load_plan(path), country)))
         except PlanError as exc:
             if _state["debug"]:
                 traceback.print_exc()
@@ -262,10 +262,13 @@ def check(
 
 
 def _with_group_warnings(schedule: Schedule, settings: ReminderSettings, config: Path) -> Schedule:
-    """Warnings for `notify:` names that are neither addresses nor groups of the config (`remind` would stop)."""
+    """Warnings for `notify:` names that are neither addresses nor groups of the config (`remind` would stop),
+    and for the config's addresses most mail servers refuse."""
     from dataclasses import replace  # noqa: PLC0415
 
+    from plan_calendar.errors import Source  # noqa: PLC0415
     from plan_calendar.plan import PlanWarning  # noqa: PLC0415
+    from plan_calendar.reminders.addresses import UTF8_WARNING, needs_smtputf8  # noqa: PLC0415
 
     extra = [
         PlanWarning(
@@ -277,6 +280,30 @@ def _with_group_warnings(schedule: Schedule, settings: ReminderSettings, config:
         for item in schedule.plan.items
         for name in item.notify or ()
         if settings.addresses(name) is None
+    ]
+    configured = [settings.recipients, *settings.groups.values()]
+    extra.extend(
+        PlanWarning(f"настройки: {UTF8_WARNING.format(address=address)}", Source(str(config)))
+        for address in dict.fromkeys(a for addresses in configured for a in addresses)
+        if needs_smtputf8(address)
+    )
+    if not extra:
+        return schedule
+    return replace(schedule, plan=replace(schedule.plan, warnings=(*schedule.plan.warnings, *extra)))
+
+
+def _with_address_warnings(schedule: Schedule) -> Schedule:
+    """Warnings for `notify:` addresses most mail servers refuse (a non-ASCII local part)."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from plan_calendar.plan import PlanWarning  # noqa: PLC0415
+    from plan_calendar.reminders.addresses import UTF8_WARNING, needs_smtputf8  # noqa: PLC0415
+
+    extra = [
+        PlanWarning(f"notify: {UTF8_WARNING.format(address=name)}", item.notify_source or item.source, item.id)
+        for item in schedule.plan.items
+        for name in item.notify or ()
+        if "@" in name and needs_smtputf8(name)
     ]
     if not extra:
         return schedule
@@ -479,17 +506,27 @@ def remind(
         return
     for message, detail in report.failed:
         typer.echo(_safe(f"ошибка: письмо для {message.recipient} отклонено: {detail}"), err=True)
-    for message, detail in report.deferred:
-        typer.echo(_safe(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}"), err=True)
-    trouble = bool(report.failed or report.deferred or report.errors)
+    if report.stopped is not None:
+        typer.echo(_safe(f"ошибка: {report.stopped}"), err=True)
+    else:
+        for message, detail in report.deferred:
+            typer.echo(
+                _safe(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}"), err=True
+            )
+    trouble = bool(report.failed or report.deferred or report.errors or report.stopped)
     if not quiet or trouble:
+        refused_before = (
+            f"; отклонены сервером в прошлые запуски (не повторяются): {report.refused_before}"
+            if report.refused_before
+            else ""
+        )
         typer.echo(
             f"Напоминания на {now:%Y-%m-%d %H:%M}: отправлено писем {len(report.sent)}, отложено "
-            f"{len(report.deferred)}, отклонено {len(report.failed)}; уже были отправлены раньше: {report.already}; "
-            f"пропущено как слишком старые: {len(report.missed)}.",
+            f"{len(report.deferred)}, отклонено {len(report.failed)}; уже были отправлены раньше: {report.already}"
+            f"{refused_before}; пропущено как слишком старые: {len(report.missed)}.",
             err=trouble,
         )
-    if report.errors:  # the config needs a human before the server does
+    if report.errors or report.stopped:  # the config needs a human before the server does
         raise typer.Exit(ExitCode.PLAN_ERROR)
     if report.deferred:
         raise typer.Exit(ExitCode.SERVICE)
@@ -515,7 +552,8 @@ def scheduler(
 
     from plan_calendar.reminders.scheduler import ReminderService  # noqa: PLC0415
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    level = logging.DEBUG if _state["debug"] else logging.INFO  # --debug: tracebacks of failed runs too
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     ReminderService(config_file, list(plans) if plans else None, watch_every=watch_every).run()
 

@@ -7,8 +7,10 @@ it names the environment variable that holds them. Every key is described in ``c
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import socket
 import tomllib
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -121,6 +123,7 @@ class ReminderSettings:
     state: Path = Path("plan-cal-state.sqlite3")
     digest: bool = True
     catch_up: timedelta = timedelta(days=3)
+    retry: float = 60.0  # seconds before the scheduler tries a failed run again (doubling up to 15 minutes)
 
     def addresses(self, name: str) -> tuple[str, ...] | None:
         """What a `notify:` name stands for: a group's addresses, all recipients (``all``) or the address itself;
@@ -232,9 +235,31 @@ _REMINDER_KEYS = (
     "state",
     "digest",
     "catch_up",
+    "retry",
 )
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 _FEED_KEYS = ("name", "title", "kinds", "tags", "responsible", "plans", "description")
+
+
+def _this_machine(host: str) -> bool:
+    """Whether ``host`` names this machine, the only place a password may go unencrypted: localhost, its own
+    host name, a loopback address or an address of its own (one it can bind to). No DNS is asked."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name in ("localhost", socket.gethostname().lower()) or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    if address.is_loopback:
+        return True
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((str(address), 0))
+    except OSError:
+        return False
+    return True
 
 
 def parse_config(text: str, path: Path) -> Config:
@@ -420,11 +445,21 @@ class _ConfigReader:
                 "sender",
                 "Например: «РМО библиотекарей <rmo@example.org>».",
             )
+        host = self.string(data, "host", "smtp", d.host)
+        username = self.optional_string(data, "username", "smtp")
+        if security is Security.NONE and username is not None and not _this_machine(host):
+            raise self.fail(
+                f'security = "none" и username: пароль ушёл бы на {host} по сети открытым текстом',
+                "smtp",
+                "security",
+                'Укажите security = "starttls" (порт 587) или "tls" (порт 465). Без шифрования — только с '
+                'сервером на этом компьютере (host = "localhost").',
+            )
         return SmtpSettings(
-            host=self.string(data, "host", "smtp", d.host),
+            host=host,
             port=port,
             security=security,
-            username=self.optional_string(data, "username", "smtp"),
+            username=username,
             password_env=self.string(data, "password_env", "smtp", d.password_env),
             sender=sender,
             timeout=float(timeout),
@@ -474,7 +509,14 @@ class _ConfigReader:
             state=base / self.string(data, "state", "reminders", str(d.state)),
             digest=self.boolean(data, "digest", "reminders", d.digest),
             catch_up=self.duration(data, "catch_up", "reminders", d.catch_up),
+            retry=self.seconds(data, "retry", "reminders", d.retry),
         )
+
+    def seconds(self, data: dict[str, Any], key: str, section: str, default: float) -> float:
+        value = data.get(key, default)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
+            raise self.fail(f"«{key}» должен быть числом секунд больше нуля", section, key)
+        return float(value)
 
     def emails(self, values: tuple[str, ...], key: str) -> tuple[str, ...]:
         for value in values:

@@ -7,6 +7,7 @@ stderr and an exit code; only ``--debug`` shows a traceback.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -98,3 +99,29 @@ class ServiceError(PlanError):
     """An outside service failed (SMTP unreachable, a temporary refusal): retry later."""
 
     exit_code = ExitCode.SERVICE
+
+
+# What a failed file operation means to a user, by errno: the Russian reason, and whether it passes by itself.
+_FILE_REASONS = {
+    errno.ENOSPC: "на диске нет места",
+    errno.EDQUOT: "исчерпана дисковая квота",
+    errno.EFBIG: "файл больше допустимого размера",
+    errno.EIO: "ошибка ввода-вывода диска",
+    errno.EROFS: "файловая система только для чтения",
+    errno.EACCES: "нет прав на запись",
+    errno.EPERM: "нет прав на запись",
+    errno.ENOTDIR: "в пути файл вместо папки",
+    errno.EISDIR: "в пути папка вместо файла",
+    errno.ENOENT: "папки нет",
+}
+_FILE_TRANSIENT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def file_error(exc: OSError, message: str) -> PlanError:
+    """A failed read or write of our own files, as an error a user can act on: no space or a disk fault is an
+    outside failure (ServiceError, exit 3: it passes once space is freed); permissions and paths are set-up
+    errors (ConfigError, exit 1). ``message`` says what failed: «не удалось записать календари в папку «…»»."""
+    reason = _FILE_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    if exc.errno in _FILE_TRANSIENT:
+        return ServiceError(f"{message}: {reason}", hint="Освободите место или проверьте диск и повторите.")
+    return ConfigError(f"{message}: {reason}", hint="Проверьте путь и права на папку.")

@@ -40,7 +40,7 @@ from icalendar import (
 
 from plan_calendar.cleantext import clean_text
 from plan_calendar.config import CalendarSettings, Config, FeedSpec
-from plan_calendar.errors import PlanError
+from plan_calendar.errors import PlanError, file_error
 from plan_calendar.expand import Entry, expand
 from plan_calendar.locking import exclusive
 from plan_calendar.plan import Plan, load_plan
@@ -531,7 +531,12 @@ def _remove_leftovers(folder: Path) -> None:
 
 def build_lock(folder: Path, wait: float = _LOCK_WAIT) -> contextlib.AbstractContextManager[None]:
     """One build at a time per output folder; a second one waits for the first."""
-    return exclusive(folder / LOCK_NAME, wait, f"другая сборка в папке «{folder}» не закончилась за {int(wait)} с")
+    return exclusive(
+        folder / LOCK_NAME,
+        wait,
+        f"другая сборка в папке «{folder}» не закончилась за {int(wait)} с",
+        f"не удалось записать календари в папку «{folder}»",
+    )
 
 
 # ----------------------------------------------------------------------------- builds
@@ -562,34 +567,15 @@ def build(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PlanError(f"не удалось создать папку «{out}»: {exc.strerror}") from None
+        raise file_error(exc, f"не удалось создать папку «{out}»") from None
     tick = progress(sum(len(f.entries) for f in feeds), 0) if progress else None
-    rendered = []
     with build_lock(out):
         _remove_leftovers(out)
         feeds = [_with_kept(feed, schedules, out / feed.filename, report.kept) for feed in feeds]
-        for feed in feeds:
-            path = out / feed.filename
-            events = plan_events(feed, config.calendar)
-            previous = read_previous(path)
-            if previous.digest == feed_digest(feed, config.calendar, events):
-                # Same content as the feed on disk: its bytes would be the same, so skip rendering it.
-                report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written=False))
-                if tick is not None:
-                    tick(len(events))
-                continue
-            data, changed = render(feed, config.calendar, previous.versions, tick, events)
-            rendered.append((feed, path, data, changed))
-        for feed, path, data, changed in rendered:
-            written = write_atomic(path, data)
-            report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written, changed))
-        changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
-        links = [_link(f, config) for f in feeds]
-        page_path = out / "index.html"
-        digest = page_digest(schedules, links, changed_at, config.templates, report.kept)
-        if not _page_has_digest(page_path, digest):
-            page = render_page(schedules, links, changed_at, config.templates, report.kept)
-            report.page_written = write_atomic(page_path, page.encode("utf-8"))
+        try:
+            _write_feeds(out, schedules, feeds, config, report=report, tick=tick)
+        except OSError as exc:  # a read-only folder, a full disk: what to fix, not «внутренняя ошибка»
+            raise file_error(exc, f"не удалось записать календари в папку «{out}»") from None
     report.feeds.sort(key=lambda f: [x.name for x in feeds].index(f.name))
     return report
 
@@ -636,6 +622,41 @@ def previous_events(path: Path) -> dict[str, bytes]:
                 out[line[4:].decode("utf-8", "replace")] = b"BEGIN:VEVENT\r\n" + body + end
                 break
     return out
+
+
+def _write_feeds(
+    out: Path,
+    schedules: list[Schedule],
+    feeds: list[Feed],
+    config: Config,
+    *,
+    report: BuildReport,
+    tick: Callable[[int], None] | None,
+) -> None:
+    """Render what changed and replace those files (under the build lock)."""
+    rendered = []
+    for feed in feeds:
+        path = out / feed.filename
+        events = plan_events(feed, config.calendar)
+        previous = read_previous(path)
+        if previous.digest == feed_digest(feed, config.calendar, events):
+            # Same content as the feed on disk: its bytes would be the same, so skip rendering it.
+            report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written=False))
+            if tick is not None:
+                tick(len(events))
+            continue
+        data, changed = render(feed, config.calendar, previous.versions, tick, events)
+        rendered.append((feed, path, data, changed))
+    for feed, path, data, changed in rendered:
+        written = write_atomic(path, data)
+        report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written, changed))
+    changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
+    links = [_link(f, config) for f in feeds]
+    page_path = out / "index.html"
+    digest = page_digest(schedules, links, changed_at, config.templates, report.kept)
+    if not _page_has_digest(page_path, digest):
+        page = render_page(schedules, links, changed_at, config.templates, report.kept)
+        report.page_written = write_atomic(page_path, page.encode("utf-8"))
 
 
 def _page_has_digest(path: Path, digest: str) -> bool:

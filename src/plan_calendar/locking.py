@@ -12,18 +12,20 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from plan_calendar.errors import PlanError, ServiceError
+from plan_calendar.errors import PlanError, ServiceError, file_error
 
 __all__ = ["exclusive"]
 
 
 @contextlib.contextmanager
-def exclusive(path: Path, wait: float, busy: str) -> Iterator[None]:
+def exclusive(path: Path, wait: float, busy: str, unwritable: str | None = None) -> Iterator[None]:
     """Hold ``path`` locked (flock); after ``wait`` seconds of waiting raise ServiceError(``busy``), exit code 3.
 
     The lock file is never reached through a symbolic link (which could make plan-cal create or hold a file
-    elsewhere) and must be a regular file: anything else is a PlanError."""
-    handle = _open(path)
+    elsewhere) and must be a regular file: anything else is a PlanError. A lock file that cannot be created
+    (permissions, a read-only or full disk) is an error that starts with ``unwritable`` (by default it names the
+    lock file)."""
+    handle = _open(path, unwritable)
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -39,7 +41,7 @@ def exclusive(path: Path, wait: float, busy: str) -> Iterator[None]:
         handle.close()
 
 
-def _open(path: Path) -> io.BufferedWriter:
+def _open(path: Path, unwritable: str | None = None) -> io.BufferedWriter:
     flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     problem = f"файл блокировки «{path}» — символическая ссылка или не обычный файл"
     hint = "Удалите его (plan-cal создаст новый) и запустите команду снова."
@@ -48,7 +50,7 @@ def _open(path: Path) -> io.BufferedWriter:
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENXIO):  # a symbolic link; a FIFO nobody reads
             raise PlanError(problem, hint=hint) from None
-        raise PlanError(f"не удалось открыть файл блокировки «{path}»: {exc.strerror}") from None
+        raise file_error(exc, unwritable or f"не удалось открыть файл блокировки «{path}»") from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise PlanError(problem, hint=hint)

@@ -13,12 +13,13 @@ sending runs take turns.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from plan_calendar.errors import ConfigError
+from plan_calendar.errors import ConfigError, PlanError, ServiceError, file_error
 from plan_calendar.locking import exclusive
 
 __all__ = ["Key", "Ledger"]
@@ -44,34 +45,82 @@ CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY CHECK (id = 1), last TEX
 """
 
 
+# SQLite's primary result codes (the low byte of the extended one), by what they mean to a user.
+_CORRUPT = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+_BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_DISK = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR})
+_ACCESS = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH})
+_LOW_SPACE = 1 << 20  # bytes: below this, a disk error on the state file is taken for a full disk
+
+
+def state_error(path: Path, exc: sqlite3.Error) -> PlanError:
+    """What a failed operation on the state file means: only a corrupt file needs another path; a busy file or a
+    full or failing disk passes (exit 3, the reminders stay unsent until then); permissions are set-up errors."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in _CORRUPT:
+        return ConfigError(
+            f"файл состояния «{path}» не читается: {exc}",
+            hint="Это не база SQLite или она повреждена: укажите другой путь state в [reminders] "
+            "(старый файл сохраните — в нём записано, что уже отправлено).",
+        )
+    if code in _BUSY:
+        return ServiceError(
+            f"файл состояния «{path}» занят другой программой ({exc})",
+            hint="Напоминания не потеряны: они уйдут при следующем запуске.",
+        )
+    if code in _ACCESS:
+        return ConfigError(
+            f"нет доступа к файлу состояния «{path}» ({exc})",
+            hint="Проверьте права на этот файл и его папку (путь state в [reminders]).",
+        )
+    if code in _DISK:
+        with contextlib.suppress(OSError):
+            if shutil.disk_usage(path.parent).free < _LOW_SPACE:
+                return ServiceError(
+                    f"не удалось записать файл состояния «{path}»: на диске нет места ({exc})",
+                    hint="Освободите место: напоминания не потеряны и уйдут при следующем запуске (в пределах "
+                    "catch_up). Файл состояния не удаляйте — в нём записано, что уже отправлено.",
+                )
+    return ServiceError(
+        f"ошибка при работе с файлом состояния «{path}»: {exc}",
+        hint="Проверьте диск. Напоминания не потеряны и уйдут при следующем запуске (в пределах catch_up).",
+    )
+
+
 class Ledger:
-    """The reminders' state file."""
+    """The reminders' state file. Every SQLite error comes out as a PlanError (see :func:`state_error`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise file_error(exc, f"не удалось создать папку для файла состояния «{path}»") from None
+        try:
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(
-                f"не удалось открыть файл состояния «{path}»: {exc}",
-                hint="Проверьте путь state в [reminders] и права на папку.",
-            ) from None
+        except sqlite3.Error as exc:
+            raise state_error(path, exc) from None
         # Switching a new file to WAL does not wait for other connections (SQLITE_BUSY at once, whatever the
         # timeout), so two runs starting together on a new state file would fail: they set it up in turns.
-        with exclusive(path.with_name(path.name + ".setup-lock"), 30, "файл состояния занят другим запуском"):
-            try:
+        try:
+            with (
+                exclusive(path.with_name(path.name + ".setup-lock"), 30, "файл состояния занят другим запуском"),
+                self._errors(),
+            ):
                 self.db.execute("PRAGMA synchronous=FULL")  # a 'sent' mark must survive a power cut
                 if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                     self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.executescript(_SCHEMA)
-            except sqlite3.DatabaseError as exc:
-                self.db.close()
-                raise ConfigError(
-                    f"файл состояния «{path}» не читается: {exc}",
-                    hint="Это не база SQLite или она повреждена: укажите другой путь state в [reminders] "
-                    "(старый файл сохраните — в нём записано, что уже отправлено).",
-                ) from None
+        except PlanError:
+            self.db.close()
+            raise
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise state_error(self.path, exc) from None
 
     def close(self) -> None:
         self.db.close()
@@ -91,6 +140,10 @@ class Ledger:
         keys = list(dict.fromkeys(keys))
         if not keys:
             return {}
+        with self._errors():
+            return self._statuses(keys)
+
+    def _statuses(self, keys: list[Key]) -> dict[Key, str]:
         self.db.execute(
             "CREATE TEMP TABLE IF NOT EXISTS wanted (plan, item, occurrence, lead, recipient, "
             "PRIMARY KEY (plan, item, occurrence, lead, recipient)) WITHOUT ROWID"
@@ -106,7 +159,8 @@ class Ledger:
 
     def last_run(self) -> datetime | None:
         """When the previous sending run happened (to tell which reminders slipped out of the window since)."""
-        row = self.db.execute("SELECT last FROM runs WHERE id = 1").fetchone()
+        with self._errors():
+            row = self.db.execute("SELECT last FROM runs WHERE id = 1").fetchone()
         return datetime.fromisoformat(row[0]) if row else None
 
     def record_run(self, now: datetime) -> None:
@@ -149,13 +203,17 @@ class Ledger:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        with self._errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.db.execute("COMMIT")
+            except BaseException:
+                # SQLite may have rolled back already (a full disk does): then there is nothing to undo.
+                if self.db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.db.execute("ROLLBACK")
+                raise
 
     def claim(self, keys: Iterable[Key], message_id: str, send_at: datetime, now: datetime) -> None:
         """Before the SMTP transaction: these reminders are being sent."""

@@ -13,6 +13,7 @@ import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
@@ -20,19 +21,29 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 
 from plan_calendar.config import Config, Security, SmtpSettings
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import lexicon, prepositional
-from plan_calendar.errors import ConfigError, ServiceError
+from plan_calendar.errors import ConfigError, ServiceError, Source
 from plan_calendar.expand import expand_item
 from plan_calendar.feeds import Feed, render
+from plan_calendar.reminders.addresses import needs_smtputf8, wire_address
 from plan_calendar.reminders.rules import Reminder, TargetKind
 from plan_calendar.schedule import Scheduled
 from plan_calendar.when import Day, Reading, Recurring, Span, SpanShape
 
-__all__ = ["Message", "PermanentFailure", "SmtpSender", "TemporaryFailure", "compose"]
+__all__ = ["Message", "PermanentFailure", "SetupFailure", "SmtpSender", "TemporaryFailure", "compose"]
 
 _LATE_AFTER = timedelta(hours=1)  # sent this much after its time, a reminder says it is late
 
@@ -68,6 +79,21 @@ class PermanentFailure(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class SetupFailure(Exception):
+    """The server refused the run, not a letter: the sender (5xx to MAIL FROM) or the login (530, 535). The
+    reminders stay unsent and go out once the set-up is fixed; ``error`` says what to fix (exit code 1)."""
+
+    def __init__(self, error: ConfigError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.detail = error.message
+
+
+# Answers that mean "log in first" or "your login is wrong", wherever in the transaction they come.
+_AUTH_CODES = frozenset({530, 534, 535, 538})
+_TOO_BIG = 552  # to MAIL FROM with SIZE=: this message is too large, not a refusal of the sender
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -156,7 +182,16 @@ def compose(reminders: Iterable[Reminder], config: Config, now: datetime) -> lis
         if not config.reminders.digest:
             key = (*key, reminder.key)
         groups.setdefault(key, []).append(reminder)
-    return [_message(env, group, config, now) for group in groups.values()]
+    try:
+        return [_message(env, group, config, now) for group in groups.values()]
+    except TemplateError as exc:  # a custom template: a set-up error with its file and line, not a traceback
+        where = Source(exc.filename or exc.name or "", exc.lineno) if isinstance(exc, TemplateSyntaxError) else None
+        raise ConfigError(
+            f"ошибка в шаблоне письма: {exc.message}",
+            source=where if where and where.file else None,
+            hint="Исправьте шаблон (папка templates в настройках): напоминания не отправлены и уйдут после "
+            "исправления (в пределах catch_up).",
+        ) from None
 
 
 def _message(env: Environment, group: list[Reminder], config: Config, now: datetime) -> Message:
@@ -180,8 +215,12 @@ def _message(env: Environment, group: list[Reminder], config: Config, now: datet
     message_id = f"<{digest[:32]}@{domain}>"
 
     msg = EmailMessage(policy=SMTP_POLICY)
-    msg["From"] = config.smtp.sender
-    msg["To"] = recipient
+    sender_name, _ = parseaddr(config.smtp.sender)
+    if wire_address(sender_address) != sender_address:
+        msg["From"] = Address(display_name=sender_name, addr_spec=wire_address(sender_address))
+    else:
+        msg["From"] = config.smtp.sender
+    msg["To"] = wire_address(recipient)  # the domain in IDNA: readable by every server and client
     msg["Date"] = format_datetime(send_at)
     msg["Subject"] = subject
     msg["Message-ID"] = message_id
@@ -250,6 +289,7 @@ class SmtpSender:
         s = self.settings
         password = s.password()
         context = ssl.create_default_context()
+        logging_in = False  # which step a "not supported" answer is about: STARTTLS or AUTH
         try:
             if s.security is Security.TLS:
                 self.connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
@@ -258,6 +298,7 @@ class SmtpSender:
                 if s.security is Security.STARTTLS:
                     self.connection.starttls(context=context)
             if s.username is not None and password is not None:
+                logging_in = True
                 try:
                     self.connection.login(s.username, password)
                 except UnicodeEncodeError:
@@ -274,6 +315,12 @@ class SmtpSender:
             ) from None
         except smtplib.SMTPNotSupportedError:
             self.close()
+            if logging_in:
+                raise ConfigError(
+                    f"SMTP-сервер {s.host}:{s.port} не предлагает вход по паролю (AUTH), а в [smtp] указан username",
+                    hint="Если сервер принимает письма без входа, уберите username; иначе проверьте host, port и "
+                    'security (вход часто доступен только после STARTTLS или на порту 465 с security = "tls").',
+                ) from None
             raise ServiceError(
                 f"SMTP-сервер {s.host} не поддерживает STARTTLS",
                 hint='Укажите security = "tls" (порт 465) или проверьте адрес сервера.',
@@ -304,28 +351,79 @@ class SmtpSender:
         if self.connection is None:
             raise TemporaryFailure("соединение с SMTP-сервером потеряно", connection_lost=True)
         _, sender = parseaddr(self.settings.sender)
+        sender, recipient = wire_address(sender), wire_address(message.recipient)
         try:
-            self.connection.send_message(message.email, from_addr=sender, to_addrs=[message.recipient])
+            self.connection.ehlo_or_helo_if_needed()
+            if not self.connection.has_extn("smtputf8"):
+                self._check_ascii(sender, recipient)
+            self.connection.send_message(message.email, from_addr=sender, to_addrs=[recipient])
+        except smtplib.SMTPNotSupportedError as exc:  # an OSError, but nothing was lost: the connection is fine
+            raise PermanentFailure(f"сервер не может принять это письмо: {exc}") from None
+        except smtplib.SMTPSenderRefused as exc:
+            raise self._sender_refused(exc.smtp_code, exc.smtp_error, sender) from None
         except smtplib.SMTPRecipientsRefused as exc:
             code, answer = exc.recipients.get(message.recipient, (550, b""))
-            raise _by_code(code, answer) from None
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            raise _by_code(exc.smtp_code, exc.smtp_error) from None
+            raise self._by_code(code, answer) from None
+        except smtplib.SMTPDataError as exc:
+            raise self._by_code(exc.smtp_code, exc.smtp_error) from None
         except (smtplib.SMTPServerDisconnected, OSError) as exc:  # OSError covers timeouts
             self.close()
             raise TemporaryFailure(f"соединение с SMTP-сервером прервано: {exc}", connection_lost=True) from None
         except smtplib.SMTPResponseException as exc:
-            raise _by_code(exc.smtp_code, exc.smtp_error) from None
+            raise self._by_code(exc.smtp_code, exc.smtp_error) from None
         return "250"
+
+    def _check_ascii(self, sender: str, recipient: str) -> None:
+        """Without SMTPUTF8 a non-ASCII local part cannot be sent: the sender's stops the run, a recipient's
+        fails that letter alone."""
+        host = self.settings.host
+        if needs_smtputf8(sender):
+            raise SetupFailure(
+                ConfigError(
+                    f"в адресе отправителя «{sender}» не латинские буквы до @, а SMTP-сервер {host} не принимает "
+                    "такие адреса (нет SMTPUTF8)",
+                    hint="Укажите в sender в [smtp] адрес латиницей.",
+                )
+            )
+        if needs_smtputf8(recipient):
+            raise PermanentFailure(
+                f"в адресе «{recipient}» не латинские буквы до @, а SMTP-сервер {host} не принимает такие адреса "
+                "(нет SMTPUTF8)"
+            )
+
+    def _sender_refused(self, code: int, text: bytes | str, sender: str) -> Exception:
+        """MAIL FROM refused: a 5xx is about the sender or the account, the same for every letter of the run."""
+        if 400 <= code < 500 or code == _TOO_BIG or code in _AUTH_CODES:
+            return self._by_code(code, text)
+        s = self.settings
+        return SetupFailure(
+            ConfigError(
+                f"SMTP-сервер {s.host} не принял отправителя «{sender}»: {_answer(code, text)}",
+                hint="Напоминания не отправлены и уйдут, когда отправителя исправят: проверьте sender в [smtp] "
+                "(обычно это адрес того же ящика, что username) и вход на сервер.",
+            )
+        )
+
+    def _by_code(self, code: int, text: bytes | str) -> Exception:
+        answer = _answer(code, text)
+        if code in _AUTH_CODES:
+            s = self.settings
+            hint = (
+                f"Укажите username в [smtp] и пароль в переменной окружения {s.password_env}."
+                if s.username is None
+                else f"Проверьте username в [smtp] и переменную {s.password_env}."
+            )
+            return SetupFailure(
+                ConfigError(
+                    f"SMTP-сервер {s.host} не принимает письма без входа: {answer}",
+                    hint=f"{hint} Напоминания не отправлены и уйдут после исправления.",
+                )
+            )
+        if 400 <= code < 500:
+            return TemporaryFailure(f"сервер просит повторить позже: {answer}")
+        return PermanentFailure(f"сервер отклонил письмо: {answer}")
 
 
 def _answer(code: int, text: bytes | str) -> str:
     detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     return f"{code} {detail}".strip()
-
-
-def _by_code(code: int, text: bytes | str) -> Exception:
-    answer = _answer(code, text)
-    if 400 <= code < 500:
-        return TemporaryFailure(f"сервер просит повторить позже: {answer}")
-    return PermanentFailure(f"сервер отклонил письмо: {answer}")

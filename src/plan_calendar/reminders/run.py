@@ -8,10 +8,17 @@ from datetime import datetime
 from pathlib import Path
 
 from plan_calendar.config import Config, ReminderSettings, SmtpSettings
-from plan_calendar.errors import PlanError
+from plan_calendar.errors import ConfigError, PlanError
 from plan_calendar.plan import Item, load_plan
-from plan_calendar.reminders.ledger import UNSENT, Ledger
-from plan_calendar.reminders.mail import Message, PermanentFailure, SmtpSender, TemporaryFailure, compose
+from plan_calendar.reminders.ledger import UNSENT, Key, Ledger
+from plan_calendar.reminders.mail import (
+    Message,
+    PermanentFailure,
+    SetupFailure,
+    SmtpSender,
+    TemporaryFailure,
+    compose,
+)
 from plan_calendar.reminders.rules import Reminder, due, recipients_of
 from plan_calendar.schedule import Schedule, interpret
 
@@ -28,6 +35,8 @@ class RemindReport:
     deferred: list[tuple[Message, str]] = field(default_factory=list)  # left for the next run
     missed: list[Reminder] = field(default_factory=list)  # older than the catch-up window
     already: int = 0  # reminders due but sent before
+    refused_before: int = 0  # reminders due that the server refused for good in an earlier run (not retried)
+    stopped: ConfigError | None = None  # the server refused the run itself (sender, login): all left unsent
     dry_run: bool = False
     errors: list[PlanError] = field(default_factory=list)  # plans and items left out this run
 
@@ -73,20 +82,21 @@ def remind(
     recipients = _recipients_or_error(report)
     if dry_run:  # reads the ledger if there is one, and writes nothing
         to_send, _ = due(schedules, config.reminders, now, since=now, recipients=recipients)
-        statuses: dict[tuple[str, str, str, str, str], str] = {}
+        statuses: dict[Key, str] = {}
         if config.reminders.state.exists():
             with Ledger(config.reminders.state) as ledger:
                 statuses = ledger.statuses([r.key for r in to_send])
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
-        report.already = len(to_send) - len(pending)
+        _count_earlier(report, to_send, statuses)
         report.planned = compose(pending, config, now)
         return report
     with Ledger(config.reminders.state) as ledger, ledger.sending():
         to_send, missed = due(schedules, config.reminders, now, since=ledger.last_run(), recipients=recipients)
         statuses = ledger.statuses([r.key for r in [*to_send, *missed]])
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
-        report.already = len(to_send) - len(pending)
-        report.missed = [r for r in missed if r.key not in statuses]
+        _count_earlier(report, to_send, statuses)
+        # Never sent (no row, or deferred / pending when the window closed): missed, as docs/reminders.md says.
+        report.missed = [r for r in missed if statuses.get(r.key, "pending") in UNSENT]
         if report.missed:
             ledger.missed([r.key for r in report.missed], now)
         report.planned = compose(pending, config, now)
@@ -94,6 +104,13 @@ def remind(
             _send_all(report, ledger, config, now, sender)
         ledger.record_run(now)
     return report
+
+
+def _count_earlier(report: RemindReport, to_send: list[Reminder], statuses: dict[Key, str]) -> None:
+    """Due reminders an earlier run settled: sent, or refused for good (which are not "sent")."""
+    done = [statuses.get(r.key) for r in to_send]
+    report.already = done.count("sent")
+    report.refused_before = done.count("failed")
 
 
 def _recipients_or_error(report: RemindReport) -> Callable[[Item, ReminderSettings], tuple[str, ...]]:
@@ -139,11 +156,17 @@ def _send_all(
                     report.deferred.append((message, exc.detail))
                     if exc.connection_lost:
                         raise
+                except SetupFailure:
+                    messages.insert(0, message)  # not this letter's fault: back with the others, unsent
+                    raise
                 else:
                     ledger.sent(keys, now, answer)
                     report.sent.append(message)
-    except TemporaryFailure as exc:
-        # The server is unreachable: everything not yet tried waits for the next run.
+    except (TemporaryFailure, SetupFailure) as exc:
+        # The server is unreachable, or refused the sender or the login: everything not yet sent waits for the
+        # next run (after a set-up error, for the fix).
+        if isinstance(exc, SetupFailure):
+            report.stopped = exc.error
         for message in messages:
             ledger.deferred([r.key for r in message.reminders], now, exc.detail)
             report.deferred.append((message, exc.detail))

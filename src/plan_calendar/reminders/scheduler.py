@@ -5,6 +5,9 @@ It runs the same code as `plan-cal remind`, so the ledger keeps cron and the ser
 - then one job at the next send time computed from the plans; after each run, the next one is scheduled;
 - a watch job reloads the plans and the config when their files change, sends what the change made due, and
   reschedules;
+- a run that fails in any way (the server is down or refuses the login, the ledger is locked, the disk is full,
+  a template is broken, a bug) is logged and tried again after ``retry`` seconds, doubling up to 15 minutes:
+  the service never stops scheduling;
 - SIGTERM and SIGINT stop it cleanly after the run in progress.
 """
 
@@ -33,6 +36,7 @@ __all__ = ["ReminderService"]
 log = logging.getLogger("plan_calendar.scheduler")
 SEND_JOB = "send-reminders"
 WATCH_JOB = "watch-files"
+MAX_RETRY = 15 * 60.0  # seconds: the longest wait between retries of a failing run (unless retry is longer)
 
 
 class ReminderService:
@@ -54,6 +58,7 @@ class ReminderService:
         self.tz = ZoneInfo(self.config.reminders.timezone)
         self.scheduler = BlockingScheduler(timezone=self.tz)
         self._stop_requested = False
+        self._failures = 0  # failed runs in a row: the retry delay doubles with each
         self._mtimes = self._file_times()
 
     # ------------------------------------------------------------------ files
@@ -70,12 +75,20 @@ class ReminderService:
 
     # ------------------------------------------------------------------ jobs
     def run_once(self) -> None:
-        """One `remind` run at the current time; errors are logged, never fatal to the service."""
+        """One `remind` run at the current time; errors are logged, never fatal to the service: a failed run is
+        tried again soon (see :meth:`_retry`), whatever the error."""
         now = self.clock(self.tz)
         try:
             report = remind(self.config, self.plans, now)
         except PlanError as exc:
             log.error("напоминания не отправлены: %s", exc)
+            self._retry(now)
+            return
+        except Exception as exc:  # the service must outlive any error, a bug included
+            log.error("напоминания не отправлены: внутренняя ошибка plan-cal (%s: %s)", type(exc).__name__, exc)
+            log.debug("трассировка", exc_info=True)
+            self._retry(now)
+            return
         else:
             for message in report.sent:
                 log.info("отправлено: %s — %s", message.recipient, message.subject)
@@ -87,11 +100,38 @@ class ReminderService:
                 log.error("напоминания пункта не отправлены: %s", error)
             for reminder in report.missed:
                 log.warning("пропущено (старше окна catch_up): %s/%s", reminder.target.item.id, reminder.recipient)
-            if report.deferred:
-                # The server is down or busy: try again in a few minutes rather than at the next send time.
-                self._schedule(now + timedelta(minutes=5))
+            if report.stopped is not None:
+                log.error("напоминания не отправлены: %s", report.stopped)
+            if report.deferred or report.stopped:
+                # The server is down, busy or refuses the set-up: try again soon, not at the next send time.
+                self._retry(now)
                 return
-        self.schedule_next()
+        self._failures = 0
+        try:
+            self.schedule_next()
+        except Exception as exc:  # without a next run the service would send nothing ever again
+            log.error("следующая отправка не запланирована: %s: %s", type(exc).__name__, exc)
+            log.debug("трассировка", exc_info=True)
+            self._retry(now)
+
+    def _retry(self, now: datetime) -> None:
+        """Run again ``retry`` seconds after the failed run that started at ``now`` ended, doubled for each failure
+        in a row up to MAX_RETRY (a wrong password is not tried every minute all night), or at the next send time
+        if that comes first."""
+        self._failures += 1
+        base = self.config.reminders.retry
+        delay = min(base * 2 ** min(self._failures - 1, 30), max(base, MAX_RETRY))
+        ended = max(now, self.clock(self.tz))  # waiting for a locked ledger alone takes 30 seconds
+        at = ended + timedelta(seconds=delay)
+        try:
+            schedules, _ = load_schedules(self.plans)
+            upcoming = next_send_time(schedules, self.config.reminders, now)
+        except Exception:  # the retry is scheduled whatever the plans say
+            upcoming = None
+        if upcoming is not None and upcoming < at:
+            at = upcoming
+        log.warning("повтор через %d с", max(1, round((at - ended).total_seconds())))
+        self._schedule(at)
 
     def schedule_next(self) -> None:
         now = self.clock(self.tz)
@@ -116,12 +156,20 @@ class ReminderService:
             # After a pause (a suspended machine, a busy host) a late run still goes out within catch_up.
             misfire_grace_time=int(self.config.reminders.catch_up.total_seconds()),
             coalesce=True,
+            # The run that schedules this one is still an instance of the job until it returns: with one
+            # instance allowed, a retry due sooner than that would be skipped, and a skipped date job is gone.
+            # Runs may overlap safely: the ledger's lock makes them take turns.
+            max_instances=2,
         )
         log.info("следующая отправка: %s", at.isoformat(timespec="seconds"))
 
     def watch(self) -> None:
         """Reload plans and config when their files change."""
-        current = self._file_times()
+        try:
+            current = self._file_times()
+        except OSError as exc:
+            log.error("не удалось проверить файлы планов и настроек: %s", exc)
+            return
         if current == self._mtimes:
             return
         self._mtimes = current

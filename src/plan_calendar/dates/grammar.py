@@ -411,6 +411,15 @@ class _Reader(PeriodReader):
         ):
             example = f"{words[0].text} {words[1].text} октября"  # «1 неделя», «последняя декада месяца»
             which = "какого месяца"
+        else:
+            days = [
+                t
+                for t in words
+                if t.kind not in ("WDAY", "WCHECK") and not (t.kind == "WORD" and t.value is Word.NUMBER)
+            ]
+            if _bare_days(days):  # «15», «20-25», «1 (суббота)», «15 числа»: days of a month not named
+                example = f"{' '.join(t.text for t in days)} октября".replace(" - ", "-")
+                which = "какого месяца"
         if example is None:
             return False
         self.month_unnamed = True
@@ -1140,6 +1149,16 @@ def _clock_text(times: tuple[time, time | None]) -> str:
 def describe_parts(whens: list[When]) -> str:
     """The pieces a cell was read as, for a warning: «12 декабря 2019; 13 января 2020»."""
     return "; ".join(f"«{describe(w)}»" for w in whens)
+
+
+def _bare_days(tokens: list[Tok]) -> bool:
+    """«15», «20-25»: a day or a range of days, nothing else."""
+    if len(tokens) == 1:
+        return tokens[0].kind == "NUM" and 1 <= tokens[0].value <= 31
+    if len(tokens) == 3 and tokens[1].kind == "PUNCT" and tokens[1].value == "-":
+        a, b = tokens[0], tokens[2]
+        return a.kind == "NUM" and b.kind == "NUM" and 1 <= a.value < b.value <= 31
+    return False
 
 
 def _except_holidays_at(tokens: list[Tok]) -> int | None:

@@ -76,10 +76,9 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """Due by this day at the latest; ``wording`` keeps how the plan said it ("до 1 октября")."""
+    """Due by this day at the latest (the plan's own wording is the reading's text)."""
 
     due: date
-    wording: str
 
     def occurrences(self) -> list[tuple[date, date]]:
         return [(self.due, self.due)]

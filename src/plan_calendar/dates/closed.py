@@ -16,7 +16,11 @@ __all__ = ["closed_days", "known_school_holidays", "public_holidays"]
 
 @lru_cache(maxsize=64)
 def public_holidays(country: str, first_year: int) -> frozenset[date]:
-    """Public holidays (with the days off they move to) of a school year's two calendar years."""
+    """Public holidays (with the days off they move to) of a school year's two calendar years.
+
+    >>> date(2020, 1, 2) in public_holidays("RU", 2019), date(2020, 1, 9) in public_holidays("RU", 2019)
+    (True, False)
+    """
     import holidays  # noqa: PLC0415 - a large package, imported only for plans that repeat something
 
     try:

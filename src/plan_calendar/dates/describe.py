@@ -31,7 +31,11 @@ _RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
-    """The Russian form for ``n`` by CLDR's rule: plural(3, "день", "дня", "дней") == "дня"."""
+    """The Russian form for ``n`` by CLDR's rule.
+
+    >>> [plural(n, "день", "дня", "дней") for n in (1, 3, 5, 21)]
+    ['день', 'дня', 'дней', 'день']
+    """
     form = _LOCALE.plural_form(n)
     return one if form == "one" else few if form == "few" else many
 
@@ -43,7 +47,13 @@ def day(d: date, *, weekday: bool = False) -> str:
 
 
 def day_range(a: date, b: date) -> str:
-    """«12–16 ноября 2019», «30 сентября – 4 октября 2019», «28 декабря 2019 – 10 января 2020»."""
+    """«12–16 ноября 2019», «30 сентября – 4 октября 2019», «28 декабря 2019 – 10 января 2020».
+
+    >>> day_range(date(2019, 11, 12), date(2019, 11, 16))
+    '12–16 ноября 2019'
+    >>> day_range(date(2019, 12, 28), date(2020, 1, 10))
+    '28 декабря 2019 – 10 января 2020'
+    """
     if a == b:
         return day(a)
     if a.year != b.year:
@@ -61,7 +71,15 @@ def month(d: date) -> str:
 
 @lru_cache(maxsize=4096)
 def describe(reading: Reading | When) -> str:
-    """How a reading is understood, in one Russian line."""
+    """How a reading is understood, in one Russian line.
+
+    >>> from plan_calendar.dates.grammar import read_when
+    >>> from plan_calendar.dates.school import AcademicYear
+    >>> describe(read_when("до 1 октября", AcademicYear(2019)))
+    'срок — 30 сентября 2019, пн'
+    >>> describe(read_when("19.09 10.00-12.00", AcademicYear(2019)))
+    '19 сентября 2019, чт, 10:00–12:00'
+    """
     when = reading.when if isinstance(reading, Reading) else reading
     match when:
         case Day(date=d, time=t, end_time=end):

@@ -612,10 +612,10 @@ class _Reader(PeriodReader):
         if first.kind == "WORD":
             if first.value is Word.UNTIL or first.value is Word.BY:
                 s.next()
-                return self._deadline(s, inclusive=self.until_inclusive, wording_start=True)
+                return self._deadline(s, inclusive=self.until_inclusive)
             if first.value is Word.NOT and s.peek_word(Word.LATER, 1):
                 s.pos += 2
-                return self._deadline(s, inclusive=True, wording_start=True)
+                return self._deadline(s, inclusive=True)
             if first.value is Word.DURING:
                 holidays = self._every_holiday(s)  # «во время каникул»
                 if holidays is not None:
@@ -677,8 +677,7 @@ class _Reader(PeriodReader):
         return Span(span.start, span.end, SpanShape.MONTHS, label)
 
     # ----------------------------------------------------------------- deadlines
-    def _deadline(self, s: TokStream, *, inclusive: bool, wording_start: bool) -> Deadline | Recurring:
-        wording = " ".join(self.text.split())
+    def _deadline(self, s: TokStream, *, inclusive: bool) -> Deadline | Recurring:
         s.skip(_FILLER)
         monthly = self._monthly_due(s, self._school_year(), inclusive=inclusive, monthly=False)
         if monthly is not None:  # «до 5 числа каждого месяца»
@@ -688,19 +687,19 @@ class _Reader(PeriodReader):
             period = self._period(s, during=False)
             first, last = _bounds(period)
             due = last if edge is Word.END else first - timedelta(days=1)
-            return Deadline(due, wording)
+            return Deadline(due)
         term = self._term(s)
         if term is not None:
             s.expect_done()
             due = term.end if inclusive else term.start - timedelta(days=1)
-            return Deadline(due, wording)
+            return Deadline(due)
         point = self._point(s)
         if point is None:
             raise NoMatch("после «до» ожидается дата, например «до 1 октября» или «до конца сентября»")
         self._day_tail(s, point)
         s.expect_done()
         due = point.last if inclusive else point.first - timedelta(days=1)
-        return Deadline(due, wording)
+        return Deadline(due)
 
     # ----------------------------------------------------------------- "с ... по ..."
     def _from_range(self, s: TokStream) -> When:

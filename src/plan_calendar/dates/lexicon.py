@@ -239,7 +239,12 @@ class Lexicon:
             self._table.setdefault(form, Entry(Cls.WEEKDAY, day, self.weekday_names[day]))
 
     def lookup(self, word: str) -> tuple[Entry, str | None]:
-        """The entry for a lower-case word, and a correction message when the word was a typo."""
+        """The entry for a lower-case word, and a correction message when the word was a typo.
+
+        >>> entry, correction = lexicon().lookup("девраль")
+        >>> entry.value, correction
+        (2, '«девраль» прочитано как «февраль»')
+        """
         entry = self._table.get(word)
         if entry is not None:
             return entry, None
@@ -261,7 +266,11 @@ class Lexicon:
 
 
 def prepositional(nominative: str) -> str:
-    """A month in the prepositional case, from its CLDR nominative: «ноябрь» → «ноябре», «май» → «мае»."""
+    """A month in the prepositional case, from its CLDR nominative.
+
+    >>> prepositional("ноябрь"), prepositional("май"), prepositional("март")
+    ('ноябре', 'мае', 'марте')
+    """
     return nominative[:-1] + "е" if nominative[-1] in "ьй" else nominative + "е"
 
 

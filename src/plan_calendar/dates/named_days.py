@@ -107,7 +107,12 @@ _BEFORE = re.compile(r"(?:^|\s)(к|ко|накануне|в\s+преддвери
 
 
 def find_named_day(text: str) -> Found | None:
-    """The first named day in ``text`` (lower case, «ё» as «е»), with the preposition before it."""
+    """The first named day in ``text`` (lower case, «ё» as «е»), with the preposition before it.
+
+    >>> found = find_named_day("концерт ко дню учителя")
+    >>> found.day.name, found.before
+    ('День учителя', 'к')
+    """
     for day in named_days():
         m = day.pattern.search(text)
         if m is None:

@@ -121,7 +121,11 @@ class AcademicYear:
         return date(self.second, 8, 31)
 
     def year_of(self, month: int) -> int:
-        """The calendar year a month without a year falls in."""
+        """The calendar year a month without a year falls in.
+
+        >>> AcademicYear(2019).year_of(10), AcademicYear(2019).year_of(3)
+        (2019, 2020)
+        """
         return self.first if month >= 9 else self.second
 
     def month_years(self) -> dict[int, int]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from functools import lru_cache
+from typing import assert_never
 
 from dateutil.rrule import rrulestr
 
@@ -229,7 +230,8 @@ def kind_of(when: When) -> str:
             return "ongoing"
         case Undated():
             return "undated"
-    raise AssertionError(when)  # pragma: no cover - the union is closed
+        case _:  # pragma: no cover - mypy proves every shape is handled
+            assert_never(when)
 
 
 def _midnight(d: date) -> datetime:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from functools import lru_cache
+from typing import assert_never
 
 from babel import Locale
 from babel.dates import format_date
@@ -97,7 +98,8 @@ def describe(reading: Reading | When) -> str:
             return f"в течение учебного года: {day_range(span.start, span.end)}"
         case Undated(reason=reason):
             return f"без даты ({reason})"
-    raise AssertionError(when)  # pragma: no cover - the union is closed
+        case _:  # pragma: no cover - mypy proves every shape is handled
+            assert_never(when)
 
 
 def _span(span: Span) -> str:
@@ -163,36 +165,7 @@ def _recurring(rec: Recurring) -> str:
             weeks = ", ".join(day_range(p.start, p.end) for p in rec.periods)
             return f"{_EDGE_PHRASES[edge]} {each}: {weeks}{approx}"
         return f"{_times(rec.times)} {per}: {names}{approx}"
-    parts = dict(p.split("=", 1) for p in rec.rule.split(";"))
-    freq = parts["FREQ"]
-    if rec.label:
-        head = rec.label
-    elif rec.each in (Each.WEEK, Each.MONTH):
-        head = f"{_times(rec.times)} {every(rec)}"
-    elif freq == "DAILY":
-        head = "ежедневно"
-    elif freq == "WEEKLY":
-        if parts["BYDAY"] == "MO,TU,WE,TH,FR":
-            head = "по будням (понедельник – пятница)"
-        else:
-            days = [_weekday_plural(c) for c in parts["BYDAY"].split(",")]
-            head = "по " + (", ".join(days[:-1]) + " и " + days[-1] if len(days) > 1 else days[0])
-    elif "BYMONTHDAY" in parts:
-        day = int(parts["BYMONTHDAY"])
-        head = "последний день каждого месяца" if day == -1 else f"{day}-го числа каждого месяца"
-        if rec.deadline:
-            head = f"срок — {head}"
-    else:
-        code = parts["BYDAY"]
-        n, wd = int(code[:-2]), code[-2:]
-        name = lexicon().weekday_names[_RRULE_DAYS.index(wd)]
-        # Weekday names are masculine (понедельник), feminine (среда) or neuter (воскресенье).
-        gender = "f" if name.endswith("а") else "n" if name.endswith("е") else "m"
-        if n == -1:
-            last = {"m": "последний", "f": "последняя", "n": "последнее"}[gender]
-            head = f"{last} {name} месяца"
-        else:
-            head = f"{n}-{ {'m': 'й', 'f': 'я', 'n': 'е'}[gender] } {name} каждого месяца"
+    head = _rule_head(rec, rec.rule)
     if rec.interval > 1 or rec.label:
         total = _times(count)
     elif rec.each is Each.WEEK:
@@ -203,6 +176,35 @@ def _recurring(rec: Recurring) -> str:
         total = _times(count)
     at = f" в {_clock(rec.time, rec.end_time)}" if rec.time is not None else ""
     return f"{head}{at}, {bounds}: {total}"
+
+
+def _rule_head(rec: Recurring, rule: str) -> str:
+    """What a calendar rule repeats on: «по средам», «2-я среда каждого месяца», «срок — 4-го числа …»."""
+    parts = dict(p.split("=", 1) for p in rule.split(";"))
+    freq = parts["FREQ"]
+    if rec.label:
+        return rec.label
+    if rec.each in (Each.WEEK, Each.MONTH):
+        return f"{_times(rec.times)} {every(rec)}"
+    if freq == "DAILY":
+        return "ежедневно"
+    if freq == "WEEKLY":
+        if parts["BYDAY"] == "MO,TU,WE,TH,FR":
+            return "по будням (понедельник – пятница)"
+        days = [_weekday_plural(c) for c in parts["BYDAY"].split(",")]
+        return "по " + (", ".join(days[:-1]) + " и " + days[-1] if len(days) > 1 else days[0])
+    if "BYMONTHDAY" in parts:
+        day = int(parts["BYMONTHDAY"])
+        head = "последний день каждого месяца" if day == -1 else f"{day}-го числа каждого месяца"
+        return f"срок — {head}" if rec.deadline else head
+    code = parts["BYDAY"]
+    n, wd = int(code[:-2]), code[-2:]
+    name = lexicon().weekday_names[_RRULE_DAYS.index(wd)]
+    # Weekday names are masculine (понедельник), feminine (среда) or neuter (воскресенье).
+    gender = "f" if name.endswith("а") else "n" if name.endswith("е") else "m"
+    if n == -1:
+        return f"{ {'m': 'последний', 'f': 'последняя', 'n': 'последнее'}[gender] } {name} месяца"
+    return f"{n}-{ {'m': 'й', 'f': 'я', 'n': 'е'}[gender] } {name} каждого месяца"
 
 
 def _clock(start: time, end: time | None) -> str:

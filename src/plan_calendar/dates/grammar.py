@@ -484,65 +484,9 @@ class _Reader(PeriodReader):
         return self._join_parts(parts) if len(parts) > 1 else parts
 
     def _join_parts(self, parts: list[list[Tok]]) -> list[list[Tok]]:
-        """Parts that only make sense with their neighbour are joined to it."""
-        # "ежемесячно, до 5 числа", "ежедневно, кроме выходных": the rest belongs to the repetition before it.
-        for i in range(len(parts) - 1):
-            first, rest = parts[i], parts[i + 1]
-            monthly = _only_word(first, Word.MONTHLY) and _says_when(rest)
-            daily = _only_word(first, Word.DAILY) and rest[0].kind == "WORD" and rest[0].value is Word.EXCEPT
-            if monthly or daily:
-                parts[i], parts[i + 1] = [], [*first, *rest]
-        parts = [p for p in parts if p]
-        # «Ноябрь, 2023», «Апрель\n2007 года»: a year alone belongs to the part before it.
-        for i in range(len(parts) - 1, 0, -1):
-            year = parts[i]
-            if (
-                year[0].kind == "NUM"
-                and 1900 <= year[0].value <= 2200
-                and all(t.kind == "WORD" and t.value is Word.YEAR for t in year[1:])
-            ):
-                parts[i - 1], parts[i] = [*parts[i - 1], *year], []
-        # «по средам, кроме каникул»: the exception belongs to the repetition before it.
-        parts = [p for p in parts if p]
-        for i in range(len(parts) - 1, 0, -1):
-            if parts[i][0].kind == "WORD" and parts[i][0].value is Word.EXCEPT and _except_holidays_at(parts[i]) == 0:
-                parts[i - 1], parts[i] = [*parts[i - 1], *parts[i]], []
-        parts = [p for p in parts if p]
-        # «октябрь, ежегодно»: in a plan for one year, the months named are this year's.
-        if len(parts) > 1:
-            parts = [p for p in parts if not _only_word(p, Word.YEARLY)] or parts
-        # «пятница, 17 октября»: a weekday alone before a day is that day's weekday.
-        for i in range(len(parts) - 1):
-            wday, day = parts[i], parts[i + 1]
-            if len(wday) == 1 and wday[0].kind == "WDAY" and day[0].kind in ("DOT", "NUM"):
-                parts[i], parts[i + 1] = [], [*wday, *day]
-        parts = [p for p in parts if p]
-        # "апрель, 2 неделя": a week, decade or half without a month takes the month before it.
-        for i in range(len(parts) - 1):
-            month, unit = parts[i], parts[i + 1]
-            if (
-                month[0].kind == "MONTH"
-                and all(t.kind in ("MONTH", "NUM", "WORD") for t in month)
-                and len(unit) == 2
-                and unit[0].kind in NUMBER_KINDS
-                and unit[1].kind == "WORD"
-                and unit[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
-            ):
-                parts[i], parts[i + 1] = [], [*unit, *month]
-        parts = [p for p in parts if p]
-        # "12, 13 ноября", "5 и 6 мая": a bare day borrows the month (and year) of the next part;
-        # «1, 2 неделя декабря», «I и III четверть»: a bare number borrows what the next number counts.
-        for i in range(len(parts) - 2, -1, -1):
-            part = parts[i]
-            if len(part) == 1 and part[0].kind in NUMBER_KINDS and isinstance(part[0].value, int):
-                nxt = parts[i + 1]
-                if len(nxt) < 2 or nxt[0].kind not in NUMBER_KINDS:
-                    continue
-                counted = nxt[1]
-                day_of_month = part[0].kind == "NUM" and 1 <= part[0].value <= 31 and counted.kind == "MONTH"
-                weekday = counted.kind == "WDAY"  # «1 и 3 четверг месяца»
-                if day_of_month or weekday or (counted.kind == "WORD" and counted.value in _COUNTED):
-                    parts[i] = part + nxt[1:]
+        """Parts that only make sense with their neighbour are joined to it (the passes of ``_JOINS``, in order)."""
+        for join in _JOINS:
+            parts = [p for p in join(parts) if p]
         return parts
 
     def _read_part_into(self, part: list[Tok], whens: list[When]) -> None:
@@ -577,72 +521,84 @@ class _Reader(PeriodReader):
         holidays_at = _except_holidays_at(s.tokens)
         if holidays_at is not None and holidays_at > s.pos:  # «по средам, кроме каникул»
             s.tokens = s.tokens[:holidays_at]
-            when = self._part(s)
-            if not isinstance(when, Recurring) or when.rule is None or when.each is not Each.DAY:
-                raise NoMatch("«кроме каникул» относится к повторению по дням, например «по средам, кроме каникул»")
-            if not any(t.kind is TermKind.HOLIDAY for t in self.year.terms):
-                self.warnings.append(
-                    "«кроме каникул»: сроки каникул в плане не указаны, взяты приблизительные — укажите их в "
-                    "разделе terms: плана"
-                )
-            return replace(when, skip_holidays=True)
-        first = s.tokens[s.pos]
-        if first.kind == "WDAY" and len(s.tokens) - s.pos > 1:
-            nxt = s.tokens[s.pos + 1]
-            if nxt.kind in ("DOT", "NUM"):  # «ЧТ. 17 октября», «пятница 13.03»
-                s.next()
-                when = self._point_or_range(s)
-                if isinstance(when, Day):
-                    self._check_weekday(when.date, first.value, first.text)
-                    return when
+            return self._except_holidays(self._part(s))
+        led = self._led_by_first(s, s.tokens[s.pos])
+        if led is not None:
+            return led
+        # The other readers, most specific first: a holiday word before a term («в каникулы» is every holiday,
+        # «осенние каникулы» one term), edges before terms («конец I четверти»), repetitions before days
+        # («2-я среда каждого месяца» starts with a number), throughout-the-year before terms.
+        for reader in (self._every_holiday, self._edge_of_period, self._recurrence, self._ongoing, self._term_alone):
+            found = reader(s)
+            if found is not None:
+                return found
+        return self._point_or_range(s)
+
+    def _led_by_first(self, s: TokStream, first: Tok) -> When | None:
+        """Shapes their first token announces: a weekday or «накануне» before a day, a calendar quarter, a day or
+        month, «до»/«к»/«не позднее», «в течение», «с … по»."""
+        if first.kind == "WDAY" and len(s.tokens) - s.pos > 1 and s.tokens[s.pos + 1].kind in ("DOT", "NUM"):
+            s.next()  # «ЧТ. 17 октября», «пятница 13.03»
+            when = self._point_or_range(s)
+            if not isinstance(when, Day):
                 raise NoMatch(f"день недели «{first.text}» стоит перед периодом, а не перед днём")
+            self._check_weekday(when.date, first.value, first.text)
+            return when
         quarter = self._calendar_quarter(s)
         if quarter is not None:
             return quarter
-        if first.kind == "WORD" and first.value is Word.EVE:  # «накануне 23 февраля»: the days before it
-            s.next()
-            eve = self._point_or_range(s)
-            if not isinstance(eve, Day):
-                raise NoMatch("после «накануне» ожидается день, например «накануне 23 февраля»")
-            a, b = eve.date - timedelta(days=EVE_DAYS), eve.date - timedelta(days=1)
-            self.warnings.append(f"«накануне»: взяты {EVE_DAYS} дня перед {_ru_date(eve.date)} ({day_range(a, b)})")
-            return Span(a, b, SpanShape.DAYS)
         if first.kind in ("DOT", "MONTH") or (first.kind == "NUM" and _next_is_month(s)):
             return self._point_or_range(s)  # «19.09», «октябрь», «5 сентября»: no other shape starts so
-        if first.kind == "WORD":
-            if first.value is Word.UNTIL or first.value is Word.BY:
-                s.next()
-                return self._deadline(s, inclusive=self.until_inclusive)
-            if first.value is Word.NOT and s.peek_word(Word.LATER, 1):
-                s.pos += 2
-                return self._deadline(s, inclusive=True)
-            if first.value is Word.DURING:
-                holidays = self._every_holiday(s)  # «во время каникул»
-                if holidays is not None:
-                    return holidays
-                s.next()
-                return self._period(s, during=True)
-            if first.value is Word.FROM and not _next_is(s, "WDAY"):  # «с понедельника по пятницу» is a recurrence
-                s.next()
-                return self._from_range(s)
-        holidays = self._every_holiday(s)  # «в каникулы», «в дни каникул»
-        if holidays is not None:
-            return holidays
-        edge = self._edge_of_period(s)
-        if edge is not None:
-            return edge
-        recurring = self._recurrence(s)
-        if recurring is not None:
-            return recurring
-        ongoing = self._ongoing(s)
-        if ongoing is not None:
-            return ongoing
+        if first.kind != "WORD":
+            return None
+        word = first.value
+        if word is Word.EVE:
+            s.next()
+            return self._eve(s)
+        if word is Word.UNTIL or word is Word.BY:
+            s.next()
+            return self._deadline(s, inclusive=self.until_inclusive)
+        if word is Word.NOT and s.peek_word(Word.LATER, 1):
+            s.pos += 2
+            return self._deadline(s, inclusive=True)
+        if word is Word.DURING:
+            holidays = self._every_holiday(s)  # «во время каникул»
+            if holidays is not None:
+                return holidays
+            s.next()
+            return self._period(s, during=True)
+        if word is Word.FROM and not _next_is(s, "WDAY"):  # «с понедельника по пятницу» is a recurrence
+            s.next()
+            return self._from_range(s)
+        return None
+
+    def _eve(self, s: TokStream) -> Span:
+        """After «накануне»: a day; the days just before it."""
+        eve = self._point_or_range(s)
+        if not isinstance(eve, Day):
+            raise NoMatch("после «накануне» ожидается день, например «накануне 23 февраля»")
+        a, b = eve.date - timedelta(days=EVE_DAYS), eve.date - timedelta(days=1)
+        self.warnings.append(f"«накануне»: взяты {EVE_DAYS} дня перед {_ru_date(eve.date)} ({day_range(a, b)})")
+        return Span(a, b, SpanShape.DAYS)
+
+    def _except_holidays(self, when: When) -> Recurring:
+        """«по средам, кроме каникул»: the repetition skips the school holidays even without ``terms:``."""
+        if not isinstance(when, Recurring) or when.rule is None or when.each is not Each.DAY:
+            raise NoMatch("«кроме каникул» относится к повторению по дням, например «по средам, кроме каникул»")
+        if not any(t.kind is TermKind.HOLIDAY for t in self.year.terms):
+            self.warnings.append(
+                "«кроме каникул»: сроки каникул в плане не указаны, взяты приблизительные — укажите их в "
+                "разделе terms: плана"
+            )
+        return replace(when, skip_holidays=True)
+
+    def _term_alone(self, s: TokStream) -> Span | None:
+        """A term and nothing else («I четверть», «1 полугодие 2009-2010 уч. года»)."""
         term = self._term(s)
         if term is not None:
-            self._named_school_year(s)  # «1 полугодие 2009-2010 уч. года»: the plan's year, said again
+            self._named_school_year(s)  # the plan's year, said again
             s.expect_done()
-            return term
-        return self._point_or_range(s)
+        return term
 
     def _calendar_quarter(self, s: TokStream) -> Span | None:
         """«I квартал», «1 кв. 2017 г.», «1-4 квартал»: quarters of the calendar year (three months each)."""
@@ -1061,6 +1017,99 @@ class _Reader(PeriodReader):
             self.warnings.append(
                 f"{_ru_date(day)} — {actual}, а в плане указано «{written}»: проверьте число или день недели"
             )
+
+
+# --------------------------------------------------------------------- joining parts
+# Each pass takes a cell's parts and returns them with some joined (an emptied part is dropped after the pass).
+Parts = list[list[Tok]]
+
+
+def _repetition_and_its_when(parts: Parts) -> Parts:
+    """«ежемесячно, до 5 числа», «ежедневно, кроме выходных»: the rest belongs to the repetition before it."""
+    for i in range(len(parts) - 1):
+        first, rest = parts[i], parts[i + 1]
+        monthly = _only_word(first, Word.MONTHLY) and _says_when(rest)
+        daily = _only_word(first, Word.DAILY) and rest[0].kind == "WORD" and rest[0].value is Word.EXCEPT
+        if monthly or daily:
+            parts[i], parts[i + 1] = [], [*first, *rest]
+    return parts
+
+
+def _year_to_part_before(parts: Parts) -> Parts:
+    """«Ноябрь, 2023», «Апрель\n2007 года»: a year alone belongs to the part before it."""
+    for i in range(len(parts) - 1, 0, -1):
+        year = parts[i]
+        alone = year[0].kind == "NUM" and 1900 <= year[0].value <= 2200
+        if alone and all(t.kind == "WORD" and t.value is Word.YEAR for t in year[1:]):
+            parts[i - 1], parts[i] = [*parts[i - 1], *year], []
+    return parts
+
+
+def _exception_to_repetition(parts: Parts) -> Parts:
+    """«по средам, кроме каникул»: the exception belongs to the repetition before it."""
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i][0].kind == "WORD" and parts[i][0].value is Word.EXCEPT and _except_holidays_at(parts[i]) == 0:
+            parts[i - 1], parts[i] = [*parts[i - 1], *parts[i]], []
+    return parts
+
+
+def _drop_yearly(parts: Parts) -> Parts:
+    """«октябрь, ежегодно»: in a plan for one year, the months named are this year's."""
+    if len(parts) > 1:
+        return [p for p in parts if not _only_word(p, Word.YEARLY)] or parts
+    return parts
+
+
+def _weekday_to_its_day(parts: Parts) -> Parts:
+    """«пятница, 17 октября»: a weekday alone before a day is that day's weekday."""
+    for i in range(len(parts) - 1):
+        wday, day = parts[i], parts[i + 1]
+        if len(wday) == 1 and wday[0].kind == "WDAY" and day[0].kind in ("DOT", "NUM"):
+            parts[i], parts[i + 1] = [], [*wday, *day]
+    return parts
+
+
+def _unit_takes_month(parts: Parts) -> Parts:
+    """«апрель, 2 неделя»: a week, decade or half without a month takes the month before it."""
+    for i in range(len(parts) - 1):
+        month, unit = parts[i], parts[i + 1]
+        if (
+            month[0].kind == "MONTH"
+            and all(t.kind in ("MONTH", "NUM", "WORD") for t in month)
+            and len(unit) == 2
+            and unit[0].kind in NUMBER_KINDS
+            and unit[1].kind == "WORD"
+            and unit[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
+        ):
+            parts[i], parts[i + 1] = [], [*unit, *month]
+    return parts
+
+
+def _number_borrows_unit(parts: Parts) -> Parts:
+    """«12, 13 ноября», «5 и 6 мая»: a bare day borrows the month (and year) of the next part; «1, 2 неделя
+    декабря», «I и III четверть», «1 и 3 четверг месяца»: a bare number borrows what the next number counts."""
+    for i in range(len(parts) - 2, -1, -1):
+        part, nxt = parts[i], parts[i + 1]
+        if not (len(part) == 1 and part[0].kind in NUMBER_KINDS and isinstance(part[0].value, int)):
+            continue
+        if len(nxt) < 2 or nxt[0].kind not in NUMBER_KINDS:
+            continue
+        counted = nxt[1]
+        day_of_month = part[0].kind == "NUM" and 1 <= part[0].value <= 31 and counted.kind == "MONTH"
+        if day_of_month or counted.kind == "WDAY" or (counted.kind == "WORD" and counted.value in _COUNTED):
+            parts[i] = part + nxt[1:]
+    return parts
+
+
+_JOINS = (
+    _repetition_and_its_when,
+    _year_to_part_before,
+    _exception_to_repetition,
+    _drop_yearly,
+    _weekday_to_its_day,
+    _unit_takes_month,
+    _number_borrows_unit,
+)
 
 
 # --------------------------------------------------------------------- helpers

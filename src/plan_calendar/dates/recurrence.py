@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from plan_calendar.dates.lexicon import PART_WORDS, Word
 from plan_calendar.dates.school import AcademicYear, TermKind
-from plan_calendar.dates.tokens import NoMatch, TokStream
+from plan_calendar.dates.tokens import NoMatch, Tok, TokStream
 from plan_calendar.when import Each, Recurring, Span, SpanShape
 
 __all__ = ["RRULE_DAYS", "RecurrenceReader"]
@@ -28,98 +28,109 @@ class RecurrenceReader:
         return Span(start, end, SpanShape.YEAR, "учебный год")
 
     def _recurrence(self, s: TokStream) -> Recurring | None:
-        save = s.pos
+        """A repetition: a part of each month, weekdays, a repetition word («ежемесячно», «по средам»,
+        «каждый …», «раз в …»), or a number that repeats («2 раза в месяц», «2-я среда месяца», «15 числа»)."""
         t = s.peek()
         if t is None:
             return None
         within = self._school_year()
-        part = self._part_of_each_month(s, within, monthly=False)
+        found = self._part_of_each_month(s, within, monthly=False) or self._weekdays(s, within)
+        if found is not None:
+            return found
+        if t.kind == "WORD":
+            return self._repetition_word(s, t.value, within)
+        if isinstance(t.value, int) and t.kind in ("NUM", "ORD", "ORDW"):
+            return self._repeating_number(s, t, within)
+        return None
+
+    def _repetition_word(self, s: TokStream, word: Word, within: Span) -> Recurring | None:
+        """«ежедневно», «еженедельно», «ежемесячно …», «ежеквартально», «ежегодно», «по средам», «каждый …»,
+        «раз в …»."""
+        if word is Word.DAILY:
+            s.next()
+            return self._daily(s, within)
+        if word is Word.WEEKLY:
+            s.next()
+            _throughout(s)
+            days = self._weekday_list(s, allow_to=True)
+            s.expect_done()
+            if days:
+                return Recurring(_weekly(days), within, Each.DAY)
+            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
+        if word is Word.MONTHLY:
+            s.next()
+            return self._monthly(s, within)
+        if word in (Word.QUARTERLY, Word.YEARLY):
+            s.next()
+            s.expect_done()
+            return self._per_period(within, Each.TERM if word is Word.QUARTERLY else Each.YEAR, 1)
+        if word is Word.TO:  # "по средам", "по понедельникам и четвергам"
+            nxt = s.peek(1)
+            if nxt is None or nxt.kind != "WDAY":
+                return None
+            s.next()
+            days = self._weekday_list(s, allow_to=False)
+            s.expect_done()
+            return Recurring(_weekly(days), within, Each.DAY)
+        if word is Word.EVERY:
+            s.next()
+            return self._every(s, within)
+        if word is Word.TIMES:  # "раз в месяц"
+            return self._times(s, within, 1)
+        return None
+
+    def _daily(self, s: TokStream, within: Span) -> Recurring:
+        """After «ежедневно»: nothing, or «кроме выходных»."""
+        if s.word(Word.EXCEPT):  # «ежедневно, кроме выходных»
+            if not s.word(Word.WEEKEND):
+                raise NoMatch("после «ежедневно, кроме» ожидается «выходных»")
+            s.word(Word.DAYS)
+            s.expect_done()
+            return Recurring(_weekly([0, 1, 2, 3, 4]), within, Each.DAY)
+        s.expect_done()
+        return Recurring("FREQ=DAILY", within, Each.DAY)
+
+    def _monthly(self, s: TokStream, within: Span) -> Recurring:
+        """After «ежемесячно»: a weekday of the month, a part of it, a due day, or nothing (some day of each)."""
+        _throughout(s)  # «ежемесячно в течение года»: the school year is what repetitions fill anyway
+        nth, wday = s.peek(), s.peek(1)
+        if nth is not None and nth.kind in ("ORD", "ORDW", "NUM") and wday is not None and wday.kind == "WDAY":
+            s.pos += 2  # «ежемесячно, последняя пятница»
+            s.word(Word.MONTH)
+            s.expect_done()
+            return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(nth.value, wday.value)}", within, Each.DAY)
+        part = self._part_of_each_month(s, within, monthly=True)  # «ежемесячно, в конце месяца»
         if part is not None:
             return part
-        weekdays = self._weekdays(s, within)
-        if weekdays is not None:
-            return weekdays
-        if t.kind == "WORD":
-            word = t.value
-            if word is Word.DAILY:
-                s.next()
-                if s.word(Word.EXCEPT):  # «ежедневно, кроме выходных»
-                    if not s.word(Word.WEEKEND):
-                        raise NoMatch("после «ежедневно, кроме» ожидается «выходных»")
-                    s.word(Word.DAYS)
-                    s.expect_done()
-                    return Recurring(_weekly([0, 1, 2, 3, 4]), within, Each.DAY)
-                s.expect_done()
-                return Recurring("FREQ=DAILY", within, Each.DAY)
-            if word is Word.WEEKLY:
-                s.next()
-                _throughout(s)
-                days = self._weekday_list(s, allow_to=True)
-                s.expect_done()
-                if days:
-                    return Recurring(_weekly(days), within, Each.DAY)
-                return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
-            if word is Word.MONTHLY:
-                s.next()
-                _throughout(s)  # «ежемесячно в течение года»: the school year is what repetitions fill anyway
-                nth, wday = s.peek(), s.peek(1)
-                if nth is not None and nth.kind in ("ORD", "ORDW", "NUM") and wday is not None and wday.kind == "WDAY":
-                    s.pos += 2  # «ежемесячно, последняя пятница»
-                    s.word(Word.MONTH)
-                    s.expect_done()
-                    return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(nth.value, wday.value)}", within, Each.DAY)
-                part = self._part_of_each_month(s, within, monthly=True)  # «ежемесячно, в конце месяца»
-                if part is not None:
-                    return part
-                inclusive = self._due_words(s)
-                if inclusive is not None:  # «ежемесячно до 5 числа»
-                    due = self._monthly_due(s, within, inclusive=inclusive, monthly=True)
-                    if due is None:
-                        raise NoMatch("после «ежемесячно до» ожидается число месяца, например «до 5 числа»")
-                    return due
-                s.expect_done()
-                return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
-            if word is Word.QUARTERLY:
-                s.next()
-                s.expect_done()
-                return self._per_period(within, Each.TERM, 1)
-            if word is Word.YEARLY:
-                s.next()
-                s.expect_done()
-                return self._per_period(within, Each.YEAR, 1)
-            if word is Word.TO:  # "по средам", "по понедельникам и четвергам"
-                nxt = s.peek(1)
-                if nxt is not None and nxt.kind == "WDAY":
-                    s.next()
-                    days = self._weekday_list(s, allow_to=False)
-                    s.expect_done()
-                    return Recurring(_weekly(days), within, Each.DAY)
-                return None
-            if word is Word.EVERY:
-                s.next()
-                return self._every(s, within)
-            if word is Word.TIMES:  # "раз в месяц"
-                return self._times(s, within, 1)
-        if t.kind in ("NUM", "ORDW") and isinstance(t.value, int) and s.peek_word(Word.TIMES, 1):
+        inclusive = self._due_words(s)
+        if inclusive is not None:  # «ежемесячно до 5 числа»
+            due = self._monthly_due(s, within, inclusive=inclusive, monthly=True)
+            if due is None:
+                raise NoMatch("после «ежемесячно до» ожидается число месяца, например «до 5 числа»")
+            return due
+        s.expect_done()
+        return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
+
+    def _repeating_number(self, s: TokStream, t: Tok, within: Span) -> Recurring | None:
+        """«2 раза в месяц», «2-я среда каждого месяца», «2 пятница месяца», «15 числа каждого месяца»."""
+        save = s.pos
+        if t.kind in ("NUM", "ORDW") and s.peek_word(Word.TIMES, 1):
             s.next()
             return self._times(s, within, t.value)
-        if t.kind in ("ORD", "ORDW", "NUM") and isinstance(t.value, int):
-            nxt = s.peek(1)
-            if nxt is not None and nxt.kind == "WDAY":  # "2-я среда каждого месяца", «2 пятница месяца»
-                s.pos += 2
-                s.word(Word.EVERY)
-                if s.word(Word.MONTH):
-                    s.expect_done()
-                    return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
-                s.pos = save
-                return None
-        if t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):  # "15 числа каждого месяца"
+        nxt = s.peek(1)
+        if nxt is not None and nxt.kind == "WDAY":
+            s.pos += 2
+            s.word(Word.EVERY)
+            if s.word(Word.MONTH):
+                s.expect_done()
+                return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
+        elif t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):
             s.pos += 2
             s.word(Word.EVERY)
             if s.word(Word.MONTH):
                 s.expect_done()
                 return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
-            s.pos = save
+        s.pos = save
         return None
 
     def _due_words(self, s: TokStream) -> bool | None:

@@ -59,6 +59,8 @@ _NORMALISE = str.maketrans(
 
 
 _TRAILING = frozenset({Word.YEAR, Word.FILLER})
+# What a word was recognised as → its token kind (an unknown word keeps its text as its value).
+_WORD_KINDS = {Cls.MONTH: "MONTH", Cls.WEEKDAY: "WDAY", Cls.ORDINAL: "ORDW", Cls.WORD: "WORD", Cls.UNKNOWN: "UNK"}
 
 
 class NoMatch(Exception):
@@ -78,20 +80,10 @@ def tokenize(text: str, lex: Lexicon, warnings: list[str]) -> list[Tok]:
             entry, correction = lookup(word)
             if correction:
                 warnings.append(correction)
-            cls = entry.cls
-            if cls is Cls.MONTH:
-                tokens.append(Tok("MONTH", entry.value, word, m.span()))
-            elif cls is Cls.WEEKDAY:
-                tokens.append(Tok("WDAY", entry.value, word, m.span()))
-            elif cls is Cls.ORDINAL:
-                tokens.append(Tok("ORDW", entry.value, word, m.span()))
-            elif cls is Cls.WORD:
-                if entry.value is Word.APPROX:
-                    warnings.append(f"в плане сказано «{word}»: дата приблизительная")
-                    continue
-                tokens.append(Tok("WORD", entry.value, word, m.span()))
-            else:
-                tokens.append(Tok("UNK", word, word, m.span()))
+            if entry.value is Word.APPROX:
+                warnings.append(f"в плане сказано «{word}»: дата приблизительная")
+                continue
+            tokens.append(Tok(_WORD_KINDS[entry.cls], entry.value, word, m.span()))
         elif group == "num":
             tokens.append(Tok("NUM", int(m.group("num")), m.group("num"), m.span()))
         elif group == "dot":

@@ -1,0 +1,288 @@
+"""Leniency in the date grammar: what is in a cell besides its dates (docs/dates.md, «Что кроме даты»).
+
+Words left over are quoted in warnings; a cell with no date is undated with a warning; a named day or a season
+dates a cell that has no date; `leftover_is_safe` is the precision rule of reading a cell piece by piece.
+A mixin of the grammar's reader, like :mod:`~plan_calendar.dates.recurrence`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from plan_calendar.dates.days import DaysReader
+from plan_calendar.dates.describe import day as _ru_date
+from plan_calendar.dates.describe import day_range, describe
+from plan_calendar.dates.lexicon import Lexicon, Word
+from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, find_named_day
+from plan_calendar.dates.parts import HARD_KINDS, LEADING, PERIOD_WORDS, QUANTIFIERS, RELATIVE, TEMPORAL_WORDS
+from plan_calendar.dates.periods import NUMBER_KINDS
+from plan_calendar.dates.school import AcademicYear
+from plan_calendar.dates.tokens import Tok
+from plan_calendar.when import (
+    Day,
+    Span,
+    SpanShape,
+    Undated,
+    When,
+)
+
+__all__ = ["LenientReader", "describe_parts", "leftover_is_safe", "temporal"]
+
+_TRAILING_WORDS = frozenset({Word.YEAR, Word.FILLER, Word.IN, Word.AND, Word.HOUR})
+
+_QUOTES = frozenset('«»"“”„')
+
+# «летом», «осенью»: the months of the season (summer after the school year).
+_SEASON_MONTHS = {"осенью": (9, 11), "зимой": (12, 2), "весной": (3, 5), "летом": (6, 8)}
+
+_RANGE_WORDS = frozenset({Word.FROM, Word.TO, Word.UNTIL, Word.BY, Word.NOT, Word.LATER})
+
+
+class LenientReader(DaysReader):
+    """Reads what is in a cell besides its dates."""
+
+    text: str
+    year: AcademicYear
+    until_inclusive: bool
+    lex: Lexicon
+    warnings: list[str]
+    month_unnamed: bool
+    source: str
+    rest: list[Tok]
+
+    def _warn_rest(self) -> None:
+        """One warning per run of words that were not part of the date, quoted as the plan wrote them."""
+        if not self.rest:
+            return
+        runs: list[list[Tok]] = []
+        previous = -2
+        for t in sorted(self.rest, key=lambda t: t.span):
+            if runs and not self.source[previous : t.span[0]].strip(' \t\n\r,.«»"()'):
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+            previous = t.span[1]
+        for run in runs:
+            if all(t.kind == "PUNCT" or (t.kind == "WORD" and t.value in _TRAILING_WORDS) for t in run):
+                continue
+            start, end = run[0].span[0], run[-1].span[1]
+            while start > 0 and self.source[start - 1] in _QUOTES:
+                start -= 1  # the quotes of a name belong to it: «ДК «Строитель»»
+            while end < len(self.source) and self.source[end] in _QUOTES:
+                end += 1
+            words = self.source[start:end].strip(" ,;.-–—")
+            if len(words) > 2 and words[0] in _QUOTES and words[-1] in _QUOTES and words.count("«") <= 1:
+                words = words[1:-1]  # «День учителя» in the cell: quoted once in the warning
+            words = " ".join(words.split())
+            if not words:
+                continue
+            if any(t.kind in HARD_KINDS for t in run):
+                self.warnings.append(f"не прочитано как дата: «{words}» — проверьте, нет ли здесь даты")
+            else:
+                self.warnings.append(f"не часть даты: «{words}» (текст ячейки сохранён в описании)")
+        self.rest.clear()
+
+    def _without_date(self, tokens: list[Tok]) -> When:
+        """A cell that names no day: a named day («ко Дню учителя»), a season («летом»), only a time, or undated."""
+        named = self._named_day()
+        if named is not None:
+            return named
+        season = self._season(tokens)
+        if season is not None:
+            return season
+        times = [t for t in tokens if t.kind == "TIME"]
+        if times and all(t.kind in ("TIME", "PUNCT", "NL") or t.kind == "WORD" for t in tokens):
+            return self._only_time([f"{h:02d}:{m:02d}" for h, m in (t.value for t in times)])
+        reason = " ".join(self.text.split())
+        if not self.month_unnamed:
+            if reason:
+                self.warnings.append(f"в ячейке нет даты: «{reason}» — пункт без даты, в календарь не попадёт")
+            else:
+                self.warnings.append("дата не указана — пункт без даты, в календарь не попадёт")
+        return Undated(reason or "дата не указана", month_unnamed=self.month_unnamed)
+
+    def _only_time(self, times: list[str]) -> Undated:
+        reason = " ".join(self.text.split())
+        self.warnings.append(
+            f"указано только время ({', '.join(times)}), а день не назван: «{reason}» — пункт без даты; "
+            "напишите день, например «19.09 14:00»"
+        )
+        return Undated(reason)
+
+    def _named_day(self) -> When | None:
+        """«ко Дню учителя», «День матери», «к Новому году»: the day, or the days just before it."""
+        found = find_named_day(self.source.lower().replace("ё", "е"))
+        if found is None:
+            return None
+        day = found.day
+        first = day.start(self.year.month_years())
+        last = first + timedelta(days=day.days - 1)
+        if found.before:
+            length = BEFORE_DAYS if found.before == "к" else EVE_DAYS
+            first, last = first - timedelta(days=length), first - timedelta(days=1)
+            taken = f"взяты дни перед ним: {day_range(first, last)}"
+        else:
+            taken = f"взят {day_range(first, last)}" if day.days > 1 else f"взят этот день: {_ru_date(first)}"
+        self.warnings.append(f"дата по названию праздника «{day.name}»: {taken} — проверьте")
+        self._check_year(first.year, explicit=False)
+        if first == last:
+            return Day(first)
+        return Span(first, last, SpanShape.DAYS)
+
+    def _season(self, tokens: list[Tok]) -> Span | None:
+        """«летом», «осенью», «зимой», «весной»: the season's months in the school year, with a warning."""
+        words = [t for t in tokens if not (t.kind == "WORD" and t.value in LEADING)]
+        if len(words) != 1 or words[0].kind != "UNK" or words[0].value not in _SEASON_MONTHS:
+            return None
+        first_month, last_month = _SEASON_MONTHS[words[0].value]
+        start = self._month_point(first_month, None)
+        end = self._month_point(last_month, None)
+        if first_month == 6:  # summer: after the school year, in the plan's second calendar year
+            start = self._month_point(6, self.year.second)
+            end = self._month_point(8, self.year.second)
+        span = self._span(start, end)
+        self.warnings.append(f"«{words[0].text}» прочитано как {day_range(span.start, span.end)} — проверьте")
+        return Span(span.start, span.end, SpanShape.MONTHS)
+
+    def _names_a_time(self, tokens: list[Tok]) -> bool:
+        if self._month_unnamed(tokens):
+            return False
+        for t in tokens:
+            if t.kind in HARD_KINDS:
+                return True
+            if t.kind == "WORD" and t.value in TEMPORAL_WORDS:
+                return True
+            if t.kind == "ORDW" and isinstance(t.text, str) and t.text in ("i", "ii", "iii", "iv"):
+                return True
+        # "в течение года", "весь год", "каждый месяц": a period word after a quantifier.
+        words = {t.value for t in tokens if t.kind == "WORD"}
+        if Word.WHOLE in words and any(t.text.startswith("период") for t in tokens):
+            return True  # «весь период»
+        return bool(words & QUANTIFIERS) and bool(words & PERIOD_WORDS)
+
+    def _month_unnamed(self, tokens: list[Tok]) -> bool:
+        """«в течение месяца», «в конце месяца», «1 неделя», «последняя декада»: a time inside a month the text
+        does not name. Honest answer: no date, with a warning (in a Word table a month heading above the row is
+        what dated it: `import` puts that month in)."""
+        if len(tokens) > 5:
+            return False
+        words = [t for t in tokens if not (t.kind == "WORD" and t.value in LEADING)]
+        example = None
+        if (
+            len(words) == 2
+            and words[0].kind == "WORD"
+            and words[0].value in RELATIVE
+            and words[1].kind == "WORD"
+            and words[1].value in (Word.MONTH, Word.WEEK)
+        ):
+            phrase = {Word.DURING: "в течение", Word.START: "в начале", Word.MIDDLE: "в середине"}
+            example = f"{phrase.get(words[0].value, 'в конце')} октября"  # «в течение месяца»
+            which = "какого месяца" if words[1].value is Word.MONTH else "какой недели"
+        elif (
+            len(words) in (2, 3)
+            and words[0].kind in NUMBER_KINDS
+            and words[1].kind == "WORD"
+            and words[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
+            and all(t.kind == "WORD" and t.value is Word.MONTH for t in words[2:])
+        ):
+            example = f"{words[0].text} {words[1].text} октября"  # «1 неделя», «последняя декада месяца»
+            which = "какого месяца"
+        else:
+            days = [
+                t
+                for t in words
+                if t.kind not in ("WDAY", "WCHECK") and not (t.kind == "WORD" and t.value is Word.NUMBER)
+            ]
+            if _bare_days(days):  # «15», «20-25», «1 (суббота)», «15 числа»: days of a month not named
+                example = f"{' '.join(t.text for t in days)} октября".replace(" - ", "-")
+                which = "какого месяца"
+        if example is None:
+            return False
+        self.month_unnamed = True
+        self.warnings.append(
+            f"«{' '.join(self.text.split())}»: не сказано, {which} — пункт без даты; напишите, например, «{example}»"
+        )
+        return True
+
+
+def temporal(tokens: list[Tok]) -> bool:
+    """Whether a run of tokens holds anything that can say when (without side effects)."""
+    for t in tokens:
+        if t.kind in HARD_KINDS or t.kind == "WCHECK":
+            return True
+        if t.kind == "WORD" and (t.value in TEMPORAL_WORDS or t.value in QUANTIFIERS or t.value in PERIOD_WORDS):
+            return True
+        if t.kind == "ORDW":
+            return True
+    return False
+
+
+def _after_words(part: list[Tok], read: list[bool], i: int) -> bool:
+    """Whether the token at ``i`` follows left-over words (across punctuation, «в» and other numbers)."""
+    j = i - 1
+    while j >= 0 and not read[j]:
+        t = part[j]
+        if t.kind == "UNK":
+            return True
+        if not (t.kind in ("PUNCT", "NUM") or (t.kind == "WORD" and t.value in (Word.IN, Word.FILLER))):
+            return False
+        j -= 1
+    return False
+
+
+def _is_period_word(t: Tok) -> bool:
+    return t.value in TEMPORAL_WORDS or t.value in QUANTIFIERS or t.value in PERIOD_WORDS
+
+
+def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: bool = True) -> bool:
+    """Whether the tokens of ``part`` not ``read`` are only words, counts of something else and years.
+
+    Unsafe: a month, a dotted date or a weekday left over; a number that is not a count («3 урок», «7 дней») nor a
+    year; «с», «по», «до» just before a date that was read, or a dash between two dates that were read (the
+    range did not read); a word of time («середина», «каникулы») unless the cell writes its dates explicitly."""
+    n = len(part)
+    for i, t in enumerate(part):
+        if read[i]:
+            continue
+        kind = t.kind
+        if kind in ("DOT", "MONTH", "WDAY", "WCHECK"):
+            return False
+        if kind in ("NUM", "ORD", "ORDW"):
+            if years and kind == "NUM" and 1900 <= t.value <= 2200:
+                continue
+            if _after_words(part, read, i):
+                continue  # «Бай-Хаакская, 2», «школа N 5», «(при приеме в 1, 10 класс)»: a number of the words
+            j = i + 1
+            while j < n and not read[j] and part[j].kind in ("NUM", "ORD", "PUNCT"):
+                j += 1  # «5-7 классы», «1-9, 11 кл.»
+            if j >= n or read[j]:
+                return False
+            counted = part[j]
+            if not (
+                counted.kind == "UNK"
+                or (counted.kind == "WORD" and counted.value in (Word.DAYS, Word.HOUR))  # «(7 дней)»
+                or (dated and counted.kind == "WORD" and _is_period_word(counted))  # «I четверть: 01.09–28.10»
+            ):
+                return False
+        elif kind == "WORD":
+            if t.value in _RANGE_WORDS and i + 1 < n and read[i + 1]:
+                return False
+            if not dated and t.value is not Word.YEAR and _is_period_word(t):
+                return False
+        elif kind == "PUNCT" and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
+            return False
+    return True
+
+
+def describe_parts(whens: list[When]) -> str:
+    """The pieces a cell was read as, for a warning: «12 декабря 2019; 13 января 2020»."""
+    return "; ".join(f"«{describe(w)}»" for w in whens)
+
+
+def _bare_days(tokens: list[Tok]) -> bool:
+    """«15», «20-25»: a day or a range of days, nothing else."""
+    if len(tokens) == 1:
+        return tokens[0].kind == "NUM" and 1 <= tokens[0].value <= 31
+    if len(tokens) == 3 and tokens[1].kind == "PUNCT" and tokens[1].value == "-":
+        a, b = tokens[0], tokens[2]
+        return a.kind == "NUM" and b.kind == "NUM" and 1 <= a.value < b.value <= 31
+    return False

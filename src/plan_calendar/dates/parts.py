@@ -1,0 +1,254 @@
+"""The parts of a date cell: the words the grammar counts as temporal, and the passes that split a cell into
+parts and join those that only make sense with their neighbour («12, 13 ноября», «Ноябрь, 2023»)."""
+
+from __future__ import annotations
+
+from plan_calendar.dates.lexicon import Word
+from plan_calendar.dates.periods import NUMBER_KINDS
+from plan_calendar.dates.tokens import Tok
+
+__all__ = [
+    "HARD_KINDS",
+    "LEADING",
+    "PERIOD_WORDS",
+    "QUANTIFIERS",
+    "RELATIVE",
+    "TEMPORAL_WORDS",
+    "except_holidays_at",
+    "join_parts",
+    "split_parts",
+]
+
+# Key words that say "this is about a time" even without a number or a month: a text with one of them that
+# cannot be read is an error, not an undated item.
+TEMPORAL_WORDS = frozenset(
+    {
+        Word.DAILY,
+        Word.WEEKLY,
+        Word.MONTHLY,
+        Word.QUARTERLY,
+        Word.YEARLY,
+        Word.ALWAYS,
+        Word.QUARTER,
+        Word.HALF_YEAR,
+        Word.TRIMESTER,
+        Word.HOLIDAYS,
+        Word.DECADE,
+        Word.WORKDAYS,
+        Word.WEEKEND,
+        Word.CAL_QUARTER,
+    }
+)
+
+HARD_KINDS = frozenset({"NUM", "DOT", "TIME", "ORD", "MONTH", "WDAY"})
+
+QUANTIFIERS = frozenset({Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE})
+
+PERIOD_WORDS = frozenset({Word.YEAR, Word.MONTH, Word.WEEK, Word.QUARTER, Word.HALF_YEAR})
+
+# Runs of words that add nothing where they stand (TokStream.skip).
+# «в течение месяца», «в конце месяца»: a time inside a month the text does not name.
+RELATIVE = frozenset({Word.DURING, Word.START, Word.MIDDLE, Word.END})
+
+LEADING = frozenset({Word.IN, Word.FILLER, Word.DEADLINE})  # "в", "на", "в срок", "срок", "дата проведения"
+
+_SEPARATORS = frozenset({",", ";"})
+
+# What a number before it counts: «1, 2 неделя декабря», «I и III четверть».
+_COUNTED = frozenset(
+    {Word.WEEK, Word.DECADE, Word.HALF, Word.QUARTER, Word.HALF_YEAR, Word.TRIMESTER, Word.CAL_QUARTER}
+)
+
+# Words after which a line break cannot end a part: the phrase goes on.
+_NEEDS_MORE = frozenset(
+    {
+        Word.FROM,
+        Word.TO,
+        Word.UNTIL,
+        Word.BY,
+        Word.NOT,
+        Word.LATER,
+        Word.IN,
+        Word.DURING,
+        Word.START,
+        Word.MIDDLE,
+        Word.END,
+        Word.HALF,
+        Word.DECADE,
+        Word.WEEK,
+        Word.EVERY,
+        Word.DEADLINE,
+    }
+)
+
+Parts = list[list[Tok]]
+
+
+def split_parts(tokens: list[Tok]) -> Parts:
+    """Commas, semicolons, line breaks and «и» split a cell into parts; a line break inside a range does not."""
+    parts: Parts = [[]]
+    for i, t in enumerate(tokens):
+        if t.kind == "NL" and _continues(tokens, i):
+            continue  # a line break inside a range: "12-\n16 ноября", "с 12\nпо 16 ноября"
+        if (
+            (t.kind == "PUNCT" and t.value in _SEPARATORS)
+            or t.kind == "NL"
+            or (t.kind == "WORD" and t.value is Word.AND)
+        ):
+            if parts[-1]:
+                parts.append([])
+            continue
+        parts[-1].append(t)
+    parts = [p for p in parts if p]
+    return join_parts(parts) if len(parts) > 1 else parts
+
+
+def join_parts(parts: Parts) -> Parts:
+    """Parts that only make sense with their neighbour are joined to it (the passes of ``_JOINS``, in order)."""
+    for join in _JOINS:
+        parts = [p for p in join(parts) if p]
+    return parts
+
+
+# --------------------------------------------------------------------- helpers
+def _only_word(part: list[Tok], word: Word) -> bool:
+    return len(part) == 1 and part[0].kind == "WORD" and part[0].value is word
+
+
+def _says_when(part: list[Tok]) -> bool:
+    """After «ежемесячно,»: «до 5 числа», «в конце месяца», «последняя неделя» — when in each month."""
+    i = 1 if part[0].kind == "WORD" and part[0].value is Word.IN else 0
+    if i >= len(part):
+        return False
+    t = part[i]
+    if t.kind == "WORD" and t.value in (Word.UNTIL, Word.BY, Word.NOT, Word.START, Word.MIDDLE, Word.END):
+        return True
+    unit = part[i + 1] if i + 1 < len(part) else None
+    if t.kind in NUMBER_KINDS and unit is not None and unit.kind == "WDAY":
+        return True  # «ежемесячно, последняя пятница»
+    return (
+        t.kind in NUMBER_KINDS
+        and unit is not None
+        and unit.kind == "WORD"
+        and unit.value in (Word.HALF, Word.DECADE, Word.WEEK)
+    )
+
+
+def _continues(tokens: list[Tok], i: int) -> bool:
+    """Whether the line break at ``i`` sits inside a range rather than between two parts."""
+    before = next((t for t in reversed(tokens[:i]) if t.kind != "NL"), None)
+    after = next((t for t in tokens[i + 1 :] if t.kind != "NL"), None)
+    if before is None or after is None:
+        return False
+    if before.kind in ("ORD", "ORDW") or (before.kind == "WORD" and before.value in _NEEDS_MORE):
+        return True  # "1-я неделя\nноября", "до\n1 октября"
+    if before.kind == "PUNCT" and before.value == "-":
+        return True
+    if before.kind == "NUM" and after.kind == "MONTH":
+        return True  # "10-13\nоктября": the month of the days above
+    if before.kind in ("MONTH", "DOT") and after.kind == "NUM" and 1900 <= after.value <= 2200:
+        return True  # "Апрель\n2007": the year of the month above
+    return (after.kind == "PUNCT" and after.value == "-") or (
+        after.kind == "WORD" and after.value in (Word.TO, Word.UNTIL)
+    )
+
+
+def except_holidays_at(tokens: list[Tok]) -> int | None:
+    """Where «кроме (дней) каникул» starts at the end of a part, if it does."""
+    n = len(tokens)
+    for i in range(n - 1, -1, -1):
+        t = tokens[i]
+        if t.kind == "WORD" and t.value is Word.EXCEPT:
+            rest = [
+                x for x in tokens[i + 1 :] if not (x.kind == "WORD" and x.value in (Word.IN, Word.DAYS, Word.FILLER))
+            ]
+            return i if len(rest) == 1 and rest[0].kind == "WORD" and rest[0].value is Word.HOLIDAYS else None
+    return None
+
+
+def _repetition_and_its_when(parts: Parts) -> Parts:
+    """«ежемесячно, до 5 числа», «ежедневно, кроме выходных»: the rest belongs to the repetition before it."""
+    for i in range(len(parts) - 1):
+        first, rest = parts[i], parts[i + 1]
+        monthly = _only_word(first, Word.MONTHLY) and _says_when(rest)
+        daily = _only_word(first, Word.DAILY) and rest[0].kind == "WORD" and rest[0].value is Word.EXCEPT
+        if monthly or daily:
+            parts[i], parts[i + 1] = [], [*first, *rest]
+    return parts
+
+
+def _year_to_part_before(parts: Parts) -> Parts:
+    """«Ноябрь, 2023», «Апрель\n2007 года»: a year alone belongs to the part before it."""
+    for i in range(len(parts) - 1, 0, -1):
+        year = parts[i]
+        alone = year[0].kind == "NUM" and 1900 <= year[0].value <= 2200
+        if alone and all(t.kind == "WORD" and t.value is Word.YEAR for t in year[1:]):
+            parts[i - 1], parts[i] = [*parts[i - 1], *year], []
+    return parts
+
+
+def _exception_to_repetition(parts: Parts) -> Parts:
+    """«по средам, кроме каникул»: the exception belongs to the repetition before it."""
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i][0].kind == "WORD" and parts[i][0].value is Word.EXCEPT and except_holidays_at(parts[i]) == 0:
+            parts[i - 1], parts[i] = [*parts[i - 1], *parts[i]], []
+    return parts
+
+
+def _drop_yearly(parts: Parts) -> Parts:
+    """«октябрь, ежегодно»: in a plan for one year, the months named are this year's."""
+    if len(parts) > 1:
+        return [p for p in parts if not _only_word(p, Word.YEARLY)] or parts
+    return parts
+
+
+def _weekday_to_its_day(parts: Parts) -> Parts:
+    """«пятница, 17 октября»: a weekday alone before a day is that day's weekday."""
+    for i in range(len(parts) - 1):
+        wday, day = parts[i], parts[i + 1]
+        if len(wday) == 1 and wday[0].kind == "WDAY" and day[0].kind in ("DOT", "NUM"):
+            parts[i], parts[i + 1] = [], [*wday, *day]
+    return parts
+
+
+def _unit_takes_month(parts: Parts) -> Parts:
+    """«апрель, 2 неделя»: a week, decade or half without a month takes the month before it."""
+    for i in range(len(parts) - 1):
+        month, unit = parts[i], parts[i + 1]
+        if (
+            month[0].kind == "MONTH"
+            and all(t.kind in ("MONTH", "NUM", "WORD") for t in month)
+            and len(unit) == 2
+            and unit[0].kind in NUMBER_KINDS
+            and unit[1].kind == "WORD"
+            and unit[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
+        ):
+            parts[i], parts[i + 1] = [], [*unit, *month]
+    return parts
+
+
+def _number_borrows_unit(parts: Parts) -> Parts:
+    """«12, 13 ноября», «5 и 6 мая»: a bare day borrows the month (and year) of the next part; «1, 2 неделя
+    декабря», «I и III четверть», «1 и 3 четверг месяца»: a bare number borrows what the next number counts."""
+    for i in range(len(parts) - 2, -1, -1):
+        part, nxt = parts[i], parts[i + 1]
+        if not (len(part) == 1 and part[0].kind in NUMBER_KINDS and isinstance(part[0].value, int)):
+            continue
+        if len(nxt) < 2 or nxt[0].kind not in NUMBER_KINDS:
+            continue
+        counted = nxt[1]
+        day_of_month = part[0].kind == "NUM" and 1 <= part[0].value <= 31 and counted.kind == "MONTH"
+        if day_of_month or counted.kind == "WDAY" or (counted.kind == "WORD" and counted.value in _COUNTED):
+            parts[i] = part + nxt[1:]
+    return parts
+
+
+_JOINS = (
+    _repetition_and_its_when,
+    _year_to_part_before,
+    _exception_to_repetition,
+    _drop_yearly,
+    _weekday_to_its_day,
+    _unit_takes_month,
+    _number_borrows_unit,
+)

@@ -229,8 +229,31 @@ def propose_id(title: str, taken: set[str] | frozenset[str] = frozenset()) -> st
     return candidate
 
 
+_ID_LENGTH = 40
+# Transliterated Russian prepositions and conjunctions: an id never ends in one («…-knigi-v»).
+_ID_TAIL_WORDS = frozenset(
+    {"a", "i", "v", "vo", "k", "ko", "s", "so", "o", "ob", "u", "na", "po", "za", "iz", "ot", "do", "dlia", "pri"}
+)
+
+
 def _id_base(title: str) -> str:
-    return slugify(title, max_length=40, word_boundary=True) or "item"
+    """The title transliterated and cut after the last whole word that fits in 40 characters.
+
+    (slugify's own ``word_boundary`` cut drops and repeats words: «…книги в МОУ. Проведение в школах…» gave
+    ``…-knigi-v-v``.)"""
+    words = slugify(title).split("-")
+    kept: list[str] = []
+    for word in words:
+        if not word:
+            continue
+        if sum(len(w) + 1 for w in kept) + len(word) > _ID_LENGTH:
+            break
+        kept.append(word)
+    if not kept and words and words[0]:
+        return words[0][:_ID_LENGTH]  # one word longer than an id: cut it
+    while len(kept) > 1 and kept[-1] in _ID_TAIL_WORDS:
+        kept.pop()
+    return "-".join(kept) or "item"
 
 
 class IdPool:

@@ -11,6 +11,9 @@ import csv
 import html
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,7 +36,7 @@ from plan_calendar.limits import (
     TEXT_FILE_BYTES,
 )
 
-__all__ = ["Document", "read_document"]
+__all__ = ["Document", "decode_text", "read_document"]
 
 Table = list[list[str]]
 
@@ -76,6 +79,8 @@ def read_document(path: Path) -> Document:
         ".tsv": _delimited,
         ".txt": _text,
     }
+    if suffix in _OLD_FORMATS:
+        return _converted(path, suffix)
     reader = readers.get(suffix)
     if reader is None:
         raise PlanFormatError(
@@ -96,6 +101,66 @@ def read_document(path: Path) -> Document:
             source=Source(str(path)),
             hint="Проверьте, что файл не повреждён и сохранён в этом формате.",
         ) from None
+
+
+# ----------------------------------------------------------------------------- .doc and .xls
+_OLD_FORMATS = {".doc": (".docx", "Word", "Документ Word (*.docx)"), ".xls": (".xlsx", "Excel", "Книга Excel (*.xlsx)")}
+_CONVERT_SECONDS = 120
+
+
+def _office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _converted(path: Path, suffix: str) -> Document:
+    """A .doc or .xls file: converted by LibreOffice (headless) when it is installed, else a hint to save it as
+    .docx or .xlsx. Nothing of the old binary formats is parsed here."""
+    target, program, save_as = _OLD_FORMATS[suffix]
+    if not path.is_file():
+        raise PlanFormatError(f"файл «{path}» не найден", hint="Проверьте путь.")
+    how = f"Откройте его в {program} или LibreOffice и сохраните как {target} («Файл» → «Сохранить как» → «{save_as}»)"
+    office = _office()
+    if office is None:
+        raise PlanFormatError(
+            f"«{path.name}» — файл старого формата {suffix} ({program} 97–2003), plan-cal читает {target}",
+            source=Source(str(path)),
+            hint=f"{how}; или установите LibreOffice — тогда plan-cal преобразует такие файлы сам.",
+        )
+    with tempfile.TemporaryDirectory(prefix="plan-cal-") as folder:
+        work = Path(folder)
+        command = [
+            office,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",  # its own profile: no clash with a user's
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target[1:],
+            "--outdir",
+            str(work / "out"),
+            str(path.resolve()),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=_CONVERT_SECONDS, check=False, cwd=work)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PlanFormatError(
+                f"LibreOffice ({office}) не смог преобразовать «{path.name}» в {target}: {exc}",
+                source=Source(str(path)),
+                hint=f"{how}.",
+            ) from None
+        converted = work / "out" / f"{path.stem}{target}"
+        if not converted.is_file():
+            raise PlanFormatError(
+                f"LibreOffice ({office}) не смог преобразовать «{path.name}» в {target}",
+                source=Source(str(path)),
+                hint=f"{how}.",
+            )
+        document = read_document(converted)
+    document.warnings.insert(
+        0,
+        f"«{path.name}» — файл старого формата {suffix}: прочитан после преобразования в {target} программой "
+        f"LibreOffice ({office}). Сохраните план как {target}, и преобразование не понадобится.",
+    )
+    return document
 
 
 # ----------------------------------------------------------------------------- sizes, before anything is loaded
@@ -540,16 +605,55 @@ def _cell_text(value: Any) -> str:
 
 
 # ----------------------------------------------------------------------------- CSV, TSV
-def _delimited(path: Path) -> Document:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1251"):
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Encodings a Russian text or CSV file is saved in: Excel's «CSV (разделители — запятые)» and Notepad's «ANSI»
+# are Windows-1251; «Юникод» and «Unicode Text» are UTF-16; KOI8-R and DOS (866) come from older programs.
+_CYRILLIC = ["utf_8", "cp1251", "koi8_r", "cp866", "mac_cyrillic", "utf_16_le", "utf_16_be"]
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """A text file's content, whatever the encoding Windows, Excel or Word saved it in.
+
+    A byte order mark decides; then UTF-8 if the bytes are valid UTF-8; then charset-normalizer chooses among
+    the encodings Russian files are saved in (it tells Windows-1251 from KOI8-R and DOS 866 by the letters'
+    frequencies, and UTF-16 without a mark by its zero bytes)."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in raw[:4096]:  # text has no NUL bytes; UTF-16 has one for every space, digit and punctuation mark
+        head = raw[:4096]
+        odd, even = head[1::2].count(0), head[0::2].count(0)
         try:
-            content = raw.decode(encoding)
-            break
+            return raw.decode("utf-16-le" if odd >= even else "utf-16-be")
         except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1251 decodes any byte string
-        raise PlanFormatError(f"«{path.name}»: неизвестная кодировка", hint="Сохраните файл в UTF-8.")
+            pass
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # noqa: PLC0415 - only files that are not UTF-8
+
+    best = from_bytes(raw, cp_isolation=_CYRILLIC).best()
+    if best is None:
+        raise PlanFormatError(
+            f"«{path.name}»: не удалось определить кодировку",
+            source=Source(str(path)),
+            hint="Сохраните файл как текст в UTF-8 (в Excel: «CSV UTF-8 (разделитель — запятая)»).",
+        )
+    return str(best)
+
+
+def _delimited(path: Path) -> Document:
+    content = decode_text(path.read_bytes(), path)
     if path.suffix.lower() == ".tsv":
         delimiter = "\t"
     else:
@@ -571,11 +675,7 @@ def _delimited(path: Path) -> Document:
 # ----------------------------------------------------------------------------- Word's "save as text"
 def _text(path: Path) -> Document:
     """Word's text export of a table: a line that starts with a tab opens a cell; other lines continue it."""
-    raw = path.read_bytes()
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = raw.decode("cp1251")
+    content = decode_text(path.read_bytes(), path)
     out = Document()
     cells: list[str] = []
     starts: list[int] = []  # the file line where each cell starts

@@ -79,7 +79,7 @@ def test_old_formats_without_libreoffice(
     _path_without_office(tmp_path, monkeypatch)
     path = tmp_path / name
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # the OLE2 header of .doc and .xls
-    for command in (("import", path),):
+    for command in (("import", path), ("check", path), ("build", path, "--out", tmp_path / "out")):
         result = cli(*command)
         assert result.code == 1 and "Traceback" not in result.err
         assert f"файл старого формата {Path(name).suffix}" in result.err

@@ -33,6 +33,7 @@ from plan_calendar.schedule import Schedule, interpret
 
 if TYPE_CHECKING:
     from plan_calendar.config import ReminderSettings  # loaded only by the commands that read a config
+    from plan_calendar.identity import IdStore
 
 # ----------------------------------------------------------------------------- Russian help and usage errors
 # Typer's help and its usage errors are English; these are the texts a user sees, in Russian.
@@ -155,7 +156,10 @@ _state: dict[str, bool] = {"debug": False}
 PlansArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Файлы планов (YAML); без них — plans из файла настроек.", metavar="ПЛАН.yaml", show_default=False
+        help="Файлы планов: YAML или документ (.docx, .odt, .xlsx, .ods, .csv, .tsv, .txt); без них — plans из "
+        "файла настроек.",
+        metavar="ПЛАН",
+        show_default=False,
     ),
 ]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")]
@@ -208,7 +212,11 @@ def _count(n: int, one: str, few: str, many: str) -> str:
 def check(
     plans: Annotated[
         list[Path],
-        typer.Argument(help="Файлы планов (YAML).", metavar="ПЛАН.yaml", show_default=False),
+        typer.Argument(
+            help="Файлы планов: YAML или документ (.docx, .odt, .xlsx, .ods, .csv, .tsv, .txt).",
+            metavar="ПЛАН",
+            show_default=False,
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Вывести результат в JSON (по документу на план).")] = False,
     config_file: Annotated[
@@ -224,9 +232,10 @@ def check(
     # problems found in it, and the others are still checked.
     schedules: list[Schedule] = []
     unusable: list[tuple[Path, list[PlanError]]] = []
+    ids = _document_ids(plans, config_file)
     for path in plans:
         try:
-            schedules.append(interpret(load_plan(path)))
+            schedules.append(interpret(load_plan(path, ids)))
         except PlanError as exc:
             if _state["debug"]:
                 traceback.print_exc()
@@ -254,6 +263,25 @@ def check(
             _print_check(schedule)
     if unusable or any(not s.ok for s in schedules):
         raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+def _document_ids(plans: list[Path], config_file: Path | None) -> IdStore | None:
+    """For document plans: the ids `build` keeps in the output folder, so that check shows the same ids (read
+    only; check never writes them)."""
+    from plan_calendar.docplan import is_document  # noqa: PLC0415
+
+    if not any(is_document(p) for p in plans):
+        return None
+    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.identity import IdStore  # noqa: PLC0415
+
+    try:
+        out = load_config(config_file).out
+    except PlanError:
+        if config_file is not None:
+            raise
+        out = Path("public")  # an unreadable plan-cal.toml here is not check's business without --config
+    return IdStore.load(out)
 
 
 def _with_group_warnings(schedule: Schedule, settings: ReminderSettings, config: Path) -> Schedule:
@@ -360,7 +388,7 @@ def build(
     config = load_config(config_file)
     paths = list(plans or config.plans)
     if not paths:
-        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
+        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН")
     target = out or config.out
     with _progress(quiet) as progress:
         report = build_feeds(paths, config, target, progress)
@@ -450,7 +478,7 @@ def remind(
     config = load_config(config_file)
     paths = list(plans or config.plans)
     if not paths:
-        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
+        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН")
     now = _moment(at, config.reminders.timezone)
     report = run_reminders(config, paths, now, dry_run=dry_run)
     for error in report.errors:
@@ -585,7 +613,7 @@ def serve(
     watch: Annotated[
         list[Path] | None,
         typer.Option(
-            "--watch", help="План, при изменении которого пересобрать папку (можно несколько).", metavar="ПЛАН.yaml"
+            "--watch", help="План, при изменении которого пересобрать папку (можно несколько).", metavar="ПЛАН"
         ),
     ] = None,
     config_file: ConfigOpt = None,

@@ -41,6 +41,7 @@ from plan_calendar.cleantext import clean_text
 from plan_calendar.config import CalendarSettings, Config, FeedSpec
 from plan_calendar.errors import PlanError
 from plan_calendar.expand import Entry, expand
+from plan_calendar.identity import IdStore
 from plan_calendar.locking import exclusive
 from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
@@ -532,7 +533,8 @@ def build(
     build published it, kept as it was — and listed in ``BuildReport.errors``. ``progress(total)`` may return a
     callback that is called once per rendered event.
     """
-    schedules = [interpret(load_plan(p)) for p in plan_paths]
+    ids = IdStore.load(out)  # document plans' ids from the builds before (plan_calendar.identity)
+    schedules = [interpret(load_plan(p, ids)) for p in plan_paths]
     _check_names(schedules, config)
     stamp = _sources_time([*plan_paths, *([config.source] if config.source else [])])
     feeds = _feeds(schedules, config, stamp)
@@ -574,6 +576,7 @@ def build(
         if not _page_has_digest(page_path, digest):
             page = render_page(schedules, links, changed_at, config.templates, report.kept)
             report.page_written = write_atomic(page_path, page.encode("utf-8"))
+        ids.save()
     report.feeds.sort(key=lambda f: [x.name for x in feeds].index(f.name))
     return report
 

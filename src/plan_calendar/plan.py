@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -27,6 +27,9 @@ from plan_calendar.errors import DateError, PlanError, PlanErrors, PlanFormatErr
 from plan_calendar.limits import MIB, PLAN_FILE_BYTES
 from plan_calendar.when import Day
 from plan_calendar.yamlsource import YamlMap, compose, is_null, sanitize, source_of, strip_controls
+
+if TYPE_CHECKING:
+    from plan_calendar.identity import IdStore
 
 __all__ = [
     "ADDRESS_RE",
@@ -155,6 +158,8 @@ class Item:
         if self.display is not None:
             out["display"] = self.display.value
         out["line"] = self.source.line
+        if self.source.place is not None:  # a document plan: «таблица 1, строка 7»
+            out["place"] = self.source.place
         return out
 
 
@@ -307,9 +312,15 @@ class IdPool:
         return candidate
 
 
-def load_plan(path: str | Path) -> Plan:
-    """Read a plan file. Raises :class:`PlanFormatError` with file:line:column for anything wrong."""
+def load_plan(path: str | Path, ids: IdStore | None = None) -> Plan:
+    """Read a plan file: YAML, or a document (.docx, .odt, .xlsx, .ods, .csv, .tsv, Word's .txt export; .doc and
+    .xls through LibreOffice) read through the importer. Raises :class:`PlanFormatError` with the place of
+    anything wrong. ``ids`` keeps a document's rows' ids between readings (:mod:`plan_calendar.identity`)."""
     p = Path(path)
+    from plan_calendar import docplan  # noqa: PLC0415 - the importers load only for documents
+
+    if docplan.is_document(p):
+        return docplan.load_document_plan(p, ids)
     try:
         with p.open("rb") as handle:
             data = handle.read(PLAN_FILE_BYTES + 1)  # bounded: a device or a huge file is never read whole

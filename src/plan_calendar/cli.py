@@ -313,37 +313,48 @@ def _print_check(schedule: Schedule) -> None:
     from rich.table import Table  # noqa: PLC0415
 
     plan = schedule.plan
-    console = Console(width=_console_width(), highlight=False, soft_wrap=False, emoji=False, markup=False)
+    width = _console_width()
+    console = Console(width=width, highlight=False, soft_wrap=False, emoji=False, markup=False)
     # Everything printed goes through escape_controls: a file name or a message may hold escape sequences.
     console.print(_safe(plan.title))
     console.print(_safe(f"Файл: {plan.source.file} · учебный год {plan.academic_year.name}"))
+    # Items are named by their title (and line); the id is the secondary line. Widths are set here so that a row
+    # is at most three lines at 80 columns: the title on two (then «…»), the id on one; errors and warnings are
+    # printed in full below the table, with their places.
+    entries = schedule.entries
+    number_width = max([3, *(len(_line_of(e.item.source)) for e in entries)])
+    when_width = min(18, max([15, *(len(" ".join(e.item.when.split())) for e in entries)]))
+    rest = max(40, width - number_width - when_width - 10)  # the gaps between columns, the edges
+    title_width = max(20, rest // 2)
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
-    table.add_column("id", no_wrap=True)  # ids are copied from here: never broken across lines
-    table.add_column("когда (в плане)", overflow="fold", max_width=22)
-    table.add_column("как прочитано", overflow="fold")
-    table.add_column("предупреждения", overflow="fold")
-    warnings_by_item: dict[str | None, list[str]] = {}
-    for w in schedule.warnings:
-        warnings_by_item.setdefault(w.item_id, []).append(w.message)
-    for entry in schedule.entries:
+    table.add_column("стр", no_wrap=True, justify="right", width=number_width)
+    table.add_column("пункт (id)", no_wrap=True, overflow="ellipsis", width=title_width)
+    table.add_column("когда (в плане)", overflow="fold", width=when_width)
+    table.add_column("как прочитано", overflow="fold", width=rest - title_width)
+    warned = {w.item_id for w in schedule.warnings if w.item_id is not None}
+    for entry in entries:
         item = entry.item
         if entry.error is not None:
-            read = f"ОШИБКА: {entry.error.message}"
+            read = "ОШИБКА (см. ниже)"
         else:
             assert entry.reading is not None
             read = describe(entry.reading)
+            if item.id in warned:
+                read += "\n(см. предупреждение ниже)"
         table.add_row(
-            _safe(item.id),
+            _safe(_line_of(item.source)),
+            _safe("\n".join([*_wrapped(item.title, title_width, 2), item.id])),
             _safe(" ".join(item.when.split())),
             _safe(read),
-            _safe("\n".join(warnings_by_item.get(item.id, []))),
         )
     console.print(table)
     undated = [e for e in schedule.entries if e.reading is not None and not e.dated]
     if undated:
         console.print("Без даты (в календарь не попадут, но останутся в плане):")
         for e in undated:
-            console.print(_safe(f"  {e.item.id}: {' '.join(e.item.when.split())}"))
+            where = f"стр. {_line_of(e.item.source)}: " if _line_of(e.item.source) else ""
+            title = _shorten(e.item.title, 60)
+            console.print(_safe(f"  {where}«{title}» ({e.item.id}) — {' '.join(e.item.when.split())}"))
     # One line per message, never wrapped, so that editors and grep can use «file:line:column: …».
     for error in schedule.errors:
         line = f"{error.source}: ошибка: {error.advice}"
@@ -358,6 +369,25 @@ def _print_check(schedule: Schedule) -> None:
         f"Итого: {_count(total, 'пункт', 'пункта', 'пунктов')}, с датой {dated}, без даты {len(undated)}; "
         f"{verdict}, {_count(n_warnings, 'предупреждение', 'предупреждения', 'предупреждений')}."
     )
+
+
+def _line_of(source: Any) -> str:
+    return str(source.line) if source.line is not None else ""
+
+
+def _wrapped(text: str, width: int, lines: int) -> list[str]:
+    """``text`` on at most ``lines`` lines of ``width``, the last ending in «…» when cut."""
+    import textwrap  # noqa: PLC0415
+
+    wrapped = textwrap.wrap(text, width, break_long_words=True) or [""]
+    if len(wrapped) <= lines:
+        return wrapped
+    last = " ".join(wrapped[lines - 1 :])
+    return [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # ----------------------------------------------------------------------------- build
@@ -425,8 +455,8 @@ def build(
         f"без даты (не в календаре): {len(report.undated)}."
     )
     typer.echo(line)
-    for plan_id, item_id, when in report.undated:
-        typer.echo(f"  без даты: {plan_id}/{item_id} — {when}")
+    for plan_id, item_id, when, title in report.undated:
+        typer.echo(_safe(f"  без даты: «{_shorten(title, 60)}» — {when} ({plan_id}/{item_id})"))
     if report.errors:
         raise typer.Exit(ExitCode.PLAN_ERROR)
 

@@ -106,7 +106,7 @@ class BuildReport:
     """The summary a build prints."""
 
     feeds: list[FeedResult] = field(default_factory=list)
-    undated: list[tuple[str, str, str]] = field(default_factory=list)  # plan id, item id, when
+    undated: list[tuple[str, str, str, str]] = field(default_factory=list)  # plan id, item id, when, title
     warnings: int = 0
     page_written: bool = False
     errors: list[PlanError] = field(default_factory=list)  # items left out of this build, with why
@@ -543,7 +543,9 @@ def build(
         report.errors.extend(s.errors)
     for s in schedules:
         report.undated.extend(
-            (s.plan.id, e.item.id, " ".join(e.item.when.split())) for e in s.entries if not e.dated and not e.error
+            (s.plan.id, e.item.id, " ".join(e.item.when.split()), e.item.title)
+            for e in s.entries
+            if not e.dated and not e.error
         )
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -206,3 +206,30 @@ def test_the_seed_first_item_is_the_meeting(cli: Callable[..., Result], tmp_path
     assert data["plan"]["description"].startswith("Методическая тема: «Совершенствование")
     assert "\nЦель: Создание условий" in data["plan"]["description"]
     assert "\nЗадачи:\n1. Повышение профессиональной компетентности библиотекарей\n2. " in data["plan"]["description"]
+
+
+def test_word_stamp_as_separate_paragraphs_and_a_heading_plan(cli: Callable[..., Result], tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for text in (
+        "Рассмотрено на заседании МО",
+        "Протокол № 1 от 28.08.2020",
+        "УТВЕРЖДАЮ",
+        "Директор школы",
+        "_______ /Петров П.П./",
+        "Приказ № 45 от 31.08.2020",
+        "ПЛАН",
+        "работы школьной библиотеки",
+        "на 2020/2021 учебный год",
+        "Цель: воспитание читателя",
+    ):
+        document.add_paragraph(text)
+    _plan_table(document)
+    path = tmp_path / "heading.docx"
+    document.save(str(path))
+    data, text = _import(cli, path)
+    assert data["plan"]["title"] == "План работы школьной библиотеки на 2020/2021 учебный год"
+    assert data["plan"]["academic_year"] == "2020-2021" and data["plan"]["description"] == "Цель: воспитание читателя"
+    assert "# Гриф: Рассмотрено на заседании МО Протокол № 1 от 28.08.2020" in text
+    assert "# Гриф: УТВЕРЖДАЮ Директор школы _______ /Петров П.П./ Приказ № 45 от 31.08.2020" in text

@@ -106,7 +106,8 @@ def read_header(texts: list[str]) -> Header:
     if start is None:
         description = "\n".join(lines[i] for i in free) or None
         return Header(None, description, [" ".join(b) for b in blocks])
-    title_lines = [lines[start]]
+    first = lines[start]
+    title_lines = ["План" if first.rstrip(" .:") == "ПЛАН" else first]  # «ПЛАН» on its own line, as a heading
     end = start + 1
     while end < len(lines) and stamp_of[end] is None and not _LABEL.match(lines[end]):
         line = lines[end]

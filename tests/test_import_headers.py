@@ -233,3 +233,10 @@ def test_word_stamp_as_separate_paragraphs_and_a_heading_plan(cli: Callable[...,
     assert data["plan"]["academic_year"] == "2020-2021" and data["plan"]["description"] == "Цель: воспитание читателя"
     assert "# Гриф: Рассмотрено на заседании МО Протокол № 1 от 28.08.2020" in text
     assert "# Гриф: УТВЕРЖДАЮ Директор школы _______ /Петров П.П./ Приказ № 45 от 31.08.2020" in text
+
+
+def test_more_column_names(cli: Callable[..., Result], tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("План на 2019-2020 учебный год\nФорма работы;Срок проведения\nВыставка;октябрь\n", encoding="utf-8")
+    data, _ = _import(cli, path)
+    assert [(i["title"], i["when"]) for i in data["items"]] == [("Выставка", "октябрь")]

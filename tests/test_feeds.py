@@ -138,7 +138,7 @@ def test_every_feed_passes_every_parser(cli: Callable[..., Result], tmp_path: Pa
     out = tmp_path / "public"
     result = cli("build", plan, "--out", out, "--config", config)
     assert result.code == 0, result.err
-    assert "без даты: test/undated — по мере необходимости" in result.out
+    assert "без даты: «Консультации» — по мере необходимости (test/undated)" in result.out
     feeds = sorted(out.glob("*.ics"))
     assert [f.name for f in feeds] == ["ivanova.ics", "sroki.ics", "test.ics", "zasedaniya.ics"]
     for feed in feeds:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -293,3 +294,19 @@ def test_dates_inside_titles_stay_in_the_titles(cli: Callable[..., Result], tmp_
         ("Отчёт о работе летнего лагеря (в срок до 10 августа)", "", "undated"),
         ("Конкурс чтецов, посвящённый 205-летию поэта", "15.10", "date"),
     ]
+
+
+def test_proposed_ids_end_at_a_word_boundary(cli: Callable[..., Result]) -> None:
+    from slugify import slugify
+
+    result = cli("import", SEED)
+    assert result.code == 0, result.err
+    ids = re.findall(r"^  - id: (\S+)$", result.out, re.MULTILINE)
+    titles = [json.loads(t) for t in re.findall(r"^    title: (.+)$", result.out, re.MULTILINE)]
+    assert len(ids) == len(titles) == 15
+    for item_id, title in zip(ids, titles, strict=True):
+        full = slugify(title)
+        assert len(item_id) <= 40 and full.startswith(item_id), (item_id, full)
+        assert full[len(item_id) : len(item_id) + 1] in ("", "-"), f"{item_id} is cut inside a word of {full}"
+        assert item_id.rsplit("-", 1)[-1] not in ("v", "i", "na", "po"), f"{item_id} ends in a preposition"
+    assert "nedelia-detskoi-i-iunosheskoi-knigi" in ids

@@ -94,3 +94,43 @@ def test_check_several_plans(cli: Callable[..., Result], write_plan: Callable[..
         pos = end + 1
         count += 1
     assert count == 2
+
+
+def test_russian_kind_remind_and_duration() -> None:
+    from datetime import timedelta
+
+    from plan_calendar.plan import Kind
+
+    text = HEAD + (
+        "items:\n"
+        "  - {id: a, title: A, when: 19.09, kind: заседание, duration: 1 час 30 минут, remind: [7 дней, 1 день]}\n"
+        "  - {id: b, title: B, when: 19.09, kind: Семинар, duration: 45 мин, remind: [2 недели, 3 часа]}\n"
+        "  - {id: c, title: C, when: май, kind: акция, remind: '7 дней, 1 день'}\n"
+        "  - {id: d, title: D, when: до 1 мая, kind: срок, duration: 2 ч}\n"
+        "  - {id: e, title: E, when: май, kind: задача}\n"
+        "  - {id: f, title: F, when: май, kind: консультация}\n"
+        "  - {id: g, title: G, when: май, kind: мероприятие}\n"
+        "  - {id: h, title: H, when: май, kind: meeting, duration: 1h30m, remind: [7d]}\n"
+    )
+    items = {i.id: i for i in parse_plan(text).items}
+    assert [items[k].kind for k in "abcdefgh"] == [
+        Kind.MEETING,
+        Kind.SEMINAR,
+        Kind.CAMPAIGN,
+        Kind.DEADLINE,
+        Kind.TASK,
+        Kind.CONSULTATION,
+        Kind.EVENT,
+        Kind.MEETING,
+    ]
+    assert items["a"].duration == items["h"].duration == timedelta(minutes=90)
+    assert items["b"].duration == timedelta(minutes=45) and items["d"].duration == timedelta(hours=2)
+    assert items["a"].remind == items["c"].remind == (timedelta(days=7), timedelta(days=1))
+    assert items["b"].remind == (timedelta(days=14), timedelta(hours=3))
+
+
+def test_russian_durations_that_are_not() -> None:
+    for value in ("remind: [семь дней]", "duration: 30 минут 1 час", "remind: [5 мая]"):
+        plan = parse_plan(HEAD + f"items:\n  - id: a\n    title: A\n    when: май\n    {value}\n")
+        [(item_id, error)] = plan.broken
+        assert item_id == "a" and error.source is not None and error.source.line == 7, error

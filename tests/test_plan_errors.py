@@ -66,10 +66,10 @@ CASES = [
         id="bad-id",
     ),
     pytest.param(
-        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    when: май\n    kind: семинар\n",
+        GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    when: май\n    kind: семенар\n",
         7,
         11,
-        ["неизвестный вид пункта"],
+        ["неизвестный вид пункта «семенар»", "Может быть, «семинар»?"],
         id="unknown-kind",
     ),
     pytest.param(
@@ -100,7 +100,7 @@ CASES = [
         GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n    when: май\n    remind: [7d, неделя]\n",
         7,
         13,
-        ["remind: «неделя» — непонятный срок напоминания", "remind: [7d, 1d]"],
+        ["remind: «неделя» — непонятный срок напоминания", "remind: [7 дней, 1 день]"],
         id="bad-remind",
     ),
     pytest.param(
@@ -255,3 +255,33 @@ def test_repeats_without_school_holidays_are_noted_once(
     assert result.code == 0
     notes = [line for line in result.out.splitlines() if "предупреждение: сроки каникул в плане не указаны" in line]
     assert len(notes) == 1 and notes[0].startswith(f"{path}:4:")
+
+
+def test_a_plan_indented_with_tabs(cli: Callable[..., Result], write_plan: Callable[[str], Path]) -> None:
+    path = write_plan(GOOD_HEAD + "items:\n\t- id: a\n\t  title: Семинар\n\t  when: май\n")
+    result = cli("check", path)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"{path}:4:1: табуляция в строке 4: в отступах YAML табуляция не допускается" in result.err
+    assert "замените табуляции пробелами" in result.err
+    assert "found" not in result.err and "token" not in result.err, "no English PyYAML message"
+    # A tab under an item, after lines indented with spaces.
+    path = write_plan(GOOD_HEAD + "items:\n  - id: a\n    title: Семинар\n\twhen: май\n")
+    result = cli("check", path)
+    assert result.code == 1 and "табуляция в строке 6" in result.err
+
+
+def test_raw_control_bytes(cli: Callable[..., Result], write_plan: Callable[[str], Path]) -> None:
+    # A NUL byte: the file is not UTF-8 text (UTF-16, a word processor's file): an error with its line.
+    path = write_plan(GOOD_HEAD + "items:\n  - id: a\n    title: Сем\x00инар\n    when: май\n")
+    result = cli("check", path)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "в строке 5 нулевой байт (NUL)" in result.err and "UTF-8" in result.err
+    assert "unacceptable" not in result.err and "position" not in result.err
+    # Other raw control characters (copied from another program) are removed, with a warning naming the line.
+    path = write_plan(GOOD_HEAD + "items:\n  - id: a\n    title: Сем\x1b[31mинар\x7f\n    when: май\n")
+    result = cli("check", "--json", path)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["items"][0]["title"] == "Сем[31mинар"
+    [warning] = data["warnings"]
+    assert warning["line"] == 5 and "в строке 5 удалены управляющие символы" in warning["message"]

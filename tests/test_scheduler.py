@@ -258,3 +258,34 @@ def test_a_server_down_at_send_time_is_retried_soon(tmp_path: Path) -> None:
     finally:
         code, log = service.stop()
     assert code == 0, log
+
+
+def test_reloads_a_changed_word_plan(tmp_path: Path, server: Server) -> None:
+    """A document plan's file is watched like a YAML plan's: the librarian saves in Word, the service rereads."""
+    import docx
+
+    def write(send: datetime, title: str) -> None:
+        event = send.date() + timedelta(days=1)
+        first = event.year if event.month >= 9 else event.year - 1
+        document = docx.Document()
+        document.add_paragraph(f"План работы РМО на {first}-{first + 1} учебный год")
+        table = document.add_table(rows=2, cols=2)
+        table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Мероприятие", "Дата"
+        table.rows[1].cells[0].text, table.rows[1].cells[1].text = title, f"{event:%d.%m.%Y}"
+        document.save(str(tmp_path / "plan.docx"))
+
+    later = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(days=30)
+    config = _write(tmp_path, server.port, later)
+    config.write_text(config.read_text(encoding="utf-8").replace("plan.yaml", "plan.docx"), encoding="utf-8")
+    write(later, "Заседание РМО")
+    service = Service(config)
+    try:
+        assert _wait(lambda: "следующая отправка" in service.log, 30), service.log
+        soon = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(seconds=3)
+        write(soon, "Перенесённое заседание")
+        assert _wait(lambda: len(server.recorder.messages) == 1, 20), service.log
+    finally:
+        code, log = service.stop()
+    assert code == 0, log
+    assert "перечитаны" in log
+    assert "Перенесённое заседание" in server.recorder.parsed()[0]["Subject"]

@@ -33,6 +33,7 @@ from plan_calendar.schedule import Schedule, interpret
 
 if TYPE_CHECKING:
     from plan_calendar.config import ReminderSettings  # loaded only by the commands that read a config
+    from plan_calendar.identity import IdStore
 
 # ----------------------------------------------------------------------------- Russian help and usage errors
 # Typer's help and its usage errors are English; these are the texts a user sees, in Russian.
@@ -155,7 +156,10 @@ _state: dict[str, bool] = {"debug": False}
 PlansArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Файлы планов (YAML); без них — plans из файла настроек.", metavar="ПЛАН.yaml", show_default=False
+        help="Файлы планов: YAML или документ (.docx, .odt, .xlsx, .ods, .csv, .tsv, .txt); без них — plans из "
+        "файла настроек.",
+        metavar="ПЛАН",
+        show_default=False,
     ),
 ]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")]
@@ -208,7 +212,11 @@ def _count(n: int, one: str, few: str, many: str) -> str:
 def check(
     plans: Annotated[
         list[Path],
-        typer.Argument(help="Файлы планов (YAML).", metavar="ПЛАН.yaml", show_default=False),
+        typer.Argument(
+            help="Файлы планов: YAML или документ (.docx, .odt, .xlsx, .ods, .csv, .tsv, .txt).",
+            metavar="ПЛАН",
+            show_default=False,
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Вывести результат в JSON (по документу на план).")] = False,
     config_file: Annotated[
@@ -229,9 +237,10 @@ def check(
         from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
 
         country = load_config(config_file).reminders.country
+    ids = _document_ids(plans, config_file)
     for path in plans:
         try:
-            schedules.append(_with_address_warnings(interpret(load_plan(path), country)))
+            schedules.append(_with_address_warnings(interpret(load_plan(path, ids), country)))
         except PlanError as exc:
             if _state["debug"]:
                 traceback.print_exc()
@@ -259,6 +268,25 @@ def check(
             _print_check(schedule)
     if unusable or any(not s.ok for s in schedules):
         raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+def _document_ids(plans: list[Path], config_file: Path | None) -> IdStore | None:
+    """For document plans: the ids `build` keeps in the output folder, so that check shows the same ids (read
+    only; check never writes them)."""
+    from plan_calendar.docplan import is_document  # noqa: PLC0415
+
+    if not any(is_document(p) for p in plans):
+        return None
+    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.identity import IdStore  # noqa: PLC0415
+
+    try:
+        out = load_config(config_file).out
+    except PlanError:
+        if config_file is not None:
+            raise
+        out = Path("public")  # an unreadable plan-cal.toml here is not check's business without --config
+    return IdStore.load(out)
 
 
 def _with_group_warnings(schedule: Schedule, settings: ReminderSettings, config: Path) -> Schedule:
@@ -317,37 +345,48 @@ def _print_check(schedule: Schedule) -> None:
     from rich.table import Table  # noqa: PLC0415
 
     plan = schedule.plan
-    console = Console(width=_console_width(), highlight=False, soft_wrap=False, emoji=False, markup=False)
+    width = _console_width()
+    console = Console(width=width, highlight=False, soft_wrap=False, emoji=False, markup=False)
     # Everything printed goes through escape_controls: a file name or a message may hold escape sequences.
     console.print(_safe(plan.title))
     console.print(_safe(f"Файл: {plan.source.file} · учебный год {plan.academic_year.name}"))
+    # Items are named by their title (and line); the id is the secondary line. Widths are set here so that a row
+    # is at most three lines at 80 columns: the title on two (then «…»), the id on one; errors and warnings are
+    # printed in full below the table, with their places.
+    entries = schedule.entries
+    number_width = max([3, *(len(_line_of(e.item.source)) for e in entries)])
+    when_width = min(18, max([15, *(len(" ".join(e.item.when.split())) for e in entries)]))
+    rest = max(40, width - number_width - when_width - 10)  # the gaps between columns, the edges
+    title_width = max(20, rest // 2)
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
-    table.add_column("id", no_wrap=True)  # ids are copied from here: never broken across lines
-    table.add_column("когда (в плане)", overflow="fold", max_width=22)
-    table.add_column("как прочитано", overflow="fold")
-    table.add_column("предупреждения", overflow="fold")
-    warnings_by_item: dict[str | None, list[str]] = {}
-    for w in schedule.warnings:
-        warnings_by_item.setdefault(w.item_id, []).append(w.message)
-    for entry in schedule.entries:
+    table.add_column("стр", no_wrap=True, justify="right", width=number_width)
+    table.add_column("пункт (id)", no_wrap=True, overflow="ellipsis", width=title_width)
+    table.add_column("когда (в плане)", overflow="fold", width=when_width)
+    table.add_column("как прочитано", overflow="fold", width=rest - title_width)
+    warned = {w.item_id for w in schedule.warnings if w.item_id is not None}
+    for entry in entries:
         item = entry.item
         if entry.error is not None:
-            read = f"ОШИБКА: {entry.error.message}"
+            read = "ОШИБКА (см. ниже)"
         else:
             assert entry.reading is not None
             read = describe(entry.reading)
+            if item.id in warned:
+                read += "\n(см. предупреждение ниже)"
         table.add_row(
-            _safe(item.id),
+            _safe(_line_of(item.source)),
+            _safe("\n".join([*_wrapped(item.title, title_width, 2), item.id])),
             _safe(" ".join(item.when.split())),
             _safe(read),
-            _safe("\n".join(warnings_by_item.get(item.id, []))),
         )
     console.print(table)
     undated = [e for e in schedule.entries if e.reading is not None and not e.dated]
     if undated:
         console.print("Без даты (в календарь не попадут, но останутся в плане):")
         for e in undated:
-            console.print(_safe(f"  {e.item.id}: {' '.join(e.item.when.split())}"))
+            where = f"стр. {_line_of(e.item.source)}: " if _line_of(e.item.source) else ""
+            title = _shorten(e.item.title, 60)
+            console.print(_safe(f"  {where}«{title}» ({e.item.id}) — {' '.join(e.item.when.split())}"))
     # One line per message, never wrapped, so that editors and grep can use «file:line:column: …».
     for error in schedule.errors:
         line = f"{error.source}: ошибка: {error.advice}"
@@ -362,6 +401,25 @@ def _print_check(schedule: Schedule) -> None:
         f"Итого: {_count(total, 'пункт', 'пункта', 'пунктов')}, с датой {dated}, без даты {len(undated)}; "
         f"{verdict}, {_count(n_warnings, 'предупреждение', 'предупреждения', 'предупреждений')}."
     )
+
+
+def _line_of(source: Any) -> str:
+    return str(source.line) if source.line is not None else ""
+
+
+def _wrapped(text: str, width: int, lines: int) -> list[str]:
+    """``text`` on at most ``lines`` lines of ``width``, the last ending in «…» when cut."""
+    import textwrap  # noqa: PLC0415
+
+    wrapped = textwrap.wrap(text, width, break_long_words=True) or [""]
+    if len(wrapped) <= lines:
+        return wrapped
+    last = " ".join(wrapped[lines - 1 :])
+    return [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # ----------------------------------------------------------------------------- build
@@ -392,7 +450,7 @@ def build(
     config = load_config(config_file)
     paths = list(plans or config.plans)
     if not paths:
-        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
+        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН")
     target = out or config.out
     with _progress(quiet) as progress:
         report = build_feeds(paths, config, target, progress)
@@ -429,8 +487,8 @@ def build(
         f"без даты (не в календаре): {len(report.undated)}."
     )
     typer.echo(line)
-    for plan_id, item_id, when in report.undated:
-        typer.echo(f"  без даты: {plan_id}/{item_id} — {when}")
+    for plan_id, item_id, when, title in report.undated:
+        typer.echo(_safe(f"  без даты: «{_shorten(title, 60)}» — {when} ({plan_id}/{item_id})"))
     if report.errors:
         raise typer.Exit(ExitCode.PLAN_ERROR)
 
@@ -482,7 +540,7 @@ def remind(
     config = load_config(config_file)
     paths = list(plans or config.plans)
     if not paths:
-        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
+        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН")
     now = _moment(at, config.reminders.timezone)
     report = run_reminders(config, paths, now, dry_run=dry_run)
     for error in report.errors:
@@ -628,7 +686,7 @@ def serve(
     watch: Annotated[
         list[Path] | None,
         typer.Option(
-            "--watch", help="План, при изменении которого пересобрать папку (можно несколько).", metavar="ПЛАН.yaml"
+            "--watch", help="План, при изменении которого пересобрать папку (можно несколько).", metavar="ПЛАН"
         ),
     ] = None,
     config_file: ConfigOpt = None,

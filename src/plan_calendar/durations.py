@@ -1,4 +1,5 @@
-"""Lead times and durations written as «14d», «3d», «12h», «90m», «1h30m» (config and plan share them)."""
+"""Lead times and durations: «14d», «3d», «12h», «90m», «1h30m», and as people write them in Russian — «7 дней»,
+«1 день», «2 недели», «3 часа», «1 час 30 минут», «45 мин», «2 ч» (config and plan share them)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,48 @@ from datetime import timedelta
 __all__ = ["format_duration", "parse_duration"]
 
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+# One number and its unit; a duration is one or more of them, largest first («1 час 30 минут», «1 день 12 часов»).
+_PART = re.compile(
+    r"\s*(\d+)\s*(?P<unit>"
+    r"недел[яиью]|нед\.?|w"
+    r"|дн(?:я|ей|\.)?|день|сут(?:ки|ок|\.)?|д\.?|d"
+    r"|час(?:а|ов)?|ч\.?|h"
+    r"|минут[аы]?|мин\.?|м\.?|m(?:in)?"
+    r")(?![a-zа-яё])\s*(?:и\s+)?",
+    re.IGNORECASE,
+)
+_MINUTES = {"w": 7 * 1440, "d": 1440, "h": 60, "m": 1}
+
+
+def _unit(word: str) -> str:
+    first = word.lower()[0]
+    return {"н": "w", "w": "w", "д": "d", "с": "d", "d": "d", "ч": "h", "h": "h"}.get(first, "m")
 
 
 def parse_duration(text: str) -> timedelta:
-    """«14d», «3d», «12h», «90m», «1h30m» → timedelta; raises ValueError."""
-    m = _DURATION.match(str(text))
-    if not m or not any(m.groups()):
+    """«14d», «1h30m», «7 дней», «2 недели», «1 час 30 минут» → timedelta; raises ValueError."""
+    text = str(text)
+    m = _DURATION.match(text)
+    if m and any(m.groups()):
+        days, hours, minutes = (int(g or 0) for g in m.groups())
+        return timedelta(days=days, hours=hours, minutes=minutes)
+    position, total, last = 0, 0, None
+    stripped = text.strip()
+    if not stripped:
         raise ValueError(text)
-    days, hours, minutes = (int(g or 0) for g in m.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes)
+    text = stripped
+    while position < len(text):
+        part = _PART.match(text, position)
+        if part is None or part.end() == position:
+            raise ValueError(text)
+        unit = _unit(part.group("unit"))
+        order = list(_MINUTES).index(unit)
+        if last is not None and order <= last:  # «30 минут 1 час», «1 день 2 дня»: not a duration
+            raise ValueError(text)
+        last = order
+        total += int(part.group(1)) * _MINUTES[unit]
+        position = part.end()
+    return timedelta(minutes=total)
 
 
 def format_duration(value: timedelta) -> str:

@@ -23,13 +23,19 @@ class ExitCode(IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A position in a file: 1-based line and column (column may be unknown)."""
+    """A position in a file: 1-based line and column (column may be unknown).
+
+    In a document plan (Word, Excel, CSV) ``place`` says where, as a reader of the document finds it —
+    «таблица 1, строка 7, столбец «Сроки»» — and ``line`` is that row's number."""
 
     file: str
     line: int | None = None
     column: int | None = None
+    place: str | None = None
 
     def __str__(self) -> str:
+        if self.place is not None:
+            return f"{self.file}, {self.place}" if self.place else self.file
         parts = [self.file]
         if self.line is not None:
             parts.append(str(self.line))

@@ -42,6 +42,7 @@ from plan_calendar.cleantext import clean_text
 from plan_calendar.config import CalendarSettings, Config, FeedSpec
 from plan_calendar.errors import PlanError, file_error
 from plan_calendar.expand import Entry, expand
+from plan_calendar.identity import IdStore
 from plan_calendar.locking import exclusive
 from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
@@ -106,7 +107,7 @@ class BuildReport:
     """The summary a build prints."""
 
     feeds: list[FeedResult] = field(default_factory=list)
-    undated: list[tuple[str, str, str]] = field(default_factory=list)  # plan id, item id, when
+    undated: list[tuple[str, str, str, str]] = field(default_factory=list)  # plan id, item id, when, title
     warnings: int = 0
     page_written: bool = False
     errors: list[PlanError] = field(default_factory=list)  # items left out of this build, with why
@@ -553,7 +554,8 @@ def build(
     build published it, kept as it was — and listed in ``BuildReport.errors``. ``progress(total)`` may return a
     callback that is called once per rendered event.
     """
-    schedules = [interpret(load_plan(p), config.reminders.country) for p in plan_paths]
+    ids = IdStore.load(out)  # document plans' ids from the builds before (plan_calendar.identity)
+    schedules = [interpret(load_plan(p, ids), config.reminders.country) for p in plan_paths]
     _check_names(schedules, config)
     stamp = _sources_time([*plan_paths, *([config.source] if config.source else [])])
     feeds = _feeds(schedules, config, stamp)
@@ -562,7 +564,9 @@ def build(
         report.errors.extend(s.errors)
     for s in schedules:
         report.undated.extend(
-            (s.plan.id, e.item.id, " ".join(e.item.when.split())) for e in s.entries if not e.dated and not e.error
+            (s.plan.id, e.item.id, " ".join(e.item.when.split()), e.item.title)
+            for e in s.entries
+            if not e.dated and not e.error
         )
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -576,6 +580,7 @@ def build(
             _write_feeds(out, schedules, feeds, config, report=report, tick=tick)
         except OSError as exc:  # a read-only folder, a full disk: what to fix, not «внутренняя ошибка»
             raise file_error(exc, f"не удалось записать календари в папку «{out}»") from None
+        ids.save()
     report.feeds.sort(key=lambda f: [x.name for x in feeds].index(f.name))
     return report
 

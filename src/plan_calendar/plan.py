@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -26,10 +26,14 @@ from plan_calendar.durations import format_duration, parse_duration
 from plan_calendar.errors import DateError, PlanError, PlanErrors, PlanFormatError, Source
 from plan_calendar.limits import MIB, PLAN_FILE_BYTES
 from plan_calendar.when import Day
-from plan_calendar.yamlsource import YamlMap, compose, is_null, sanitize, source_of
+from plan_calendar.yamlsource import YamlMap, compose, is_null, sanitize, source_of, strip_controls
+
+if TYPE_CHECKING:
+    from plan_calendar.identity import IdStore
 
 __all__ = [
     "ADDRESS_RE",
+    "KIND_WORDS",
     "Display",
     "IdPool",
     "Item",
@@ -53,6 +57,29 @@ class Kind(Enum):
     DEADLINE = "deadline"  # сдача плана, отчёта
     TASK = "task"  # работа, которую делают в течение периода: мониторинг, оформление заказа
     CONSULTATION = "consultation"  # консультации
+
+
+# What people write in `kind:` in Russian (docs/plan-format.md); the English values are accepted as well.
+KIND_WORDS: dict[str, Kind] = {
+    "заседание": Kind.MEETING,
+    "совещание": Kind.MEETING,
+    "семинар": Kind.SEMINAR,
+    "практикум": Kind.SEMINAR,
+    "вебинар": Kind.SEMINAR,
+    "конференция": Kind.SEMINAR,
+    "мероприятие": Kind.EVENT,
+    "событие": Kind.EVENT,
+    "акция": Kind.CAMPAIGN,
+    "месячник": Kind.CAMPAIGN,
+    "неделя": Kind.CAMPAIGN,
+    "декада": Kind.CAMPAIGN,
+    "срок": Kind.DEADLINE,
+    "сдача": Kind.DEADLINE,
+    "задача": Kind.TASK,
+    "работа": Kind.TASK,
+    "консультация": Kind.CONSULTATION,
+    "консультации": Kind.CONSULTATION,
+}
 
 
 class Display(Enum):
@@ -131,6 +158,8 @@ class Item:
         if self.display is not None:
             out["display"] = self.display.value
         out["line"] = self.source.line
+        if self.source.place is not None:  # a document plan: «таблица 1, строка 7»
+            out["place"] = self.source.place
         return out
 
 
@@ -212,9 +241,6 @@ _REMIND_OFF = frozenset({"false", "no", "off", "none", "нет"})
 ADDRESS_RE = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 _GROUP_RE = re.compile(r"[\w.-]+")
 _TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-_DURATION_RE = re.compile(
-    r"^\s*(?:(?P<h>\d+)\s*(?:h|ч|час|часа|часов)\.?)?\s*(?:(?P<m>\d+)\s*(?:m|min|мин|минут|минуты)\.?)?\s*$"
-)
 
 
 def propose_id(title: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
@@ -229,8 +255,31 @@ def propose_id(title: str, taken: set[str] | frozenset[str] = frozenset()) -> st
     return candidate
 
 
+_ID_LENGTH = 40
+# Transliterated Russian prepositions and conjunctions: an id never ends in one («…-knigi-v»).
+_ID_TAIL_WORDS = frozenset(
+    {"a", "i", "v", "vo", "k", "ko", "s", "so", "o", "ob", "u", "na", "po", "za", "iz", "ot", "do", "dlia", "pri"}
+)
+
+
 def _id_base(title: str) -> str:
-    return slugify(title, max_length=40, word_boundary=True) or "item"
+    """The title transliterated and cut after the last whole word that fits in 40 characters.
+
+    (slugify's own ``word_boundary`` cut drops and repeats words: «…книги в МОУ. Проведение в школах…» gave
+    ``…-knigi-v-v``.)"""
+    words = slugify(title).split("-")
+    kept: list[str] = []
+    for word in words:
+        if not word:
+            continue
+        if sum(len(w) + 1 for w in kept) + len(word) > _ID_LENGTH:
+            break
+        kept.append(word)
+    if not kept and words and words[0]:
+        return words[0][:_ID_LENGTH]  # one word longer than an id: cut it
+    while len(kept) > 1 and kept[-1] in _ID_TAIL_WORDS:
+        kept.pop()
+    return "-".join(kept) or "item"
 
 
 class IdPool:
@@ -263,9 +312,15 @@ class IdPool:
         return candidate
 
 
-def load_plan(path: str | Path) -> Plan:
-    """Read a plan file. Raises :class:`PlanFormatError` with file:line:column for anything wrong."""
+def load_plan(path: str | Path, ids: IdStore | None = None) -> Plan:
+    """Read a plan file: YAML, or a document (.docx, .odt, .xlsx, .ods, .csv, .tsv, Word's .txt export; .doc and
+    .xls through LibreOffice) read through the importer. Raises :class:`PlanFormatError` with the place of
+    anything wrong. ``ids`` keeps a document's rows' ids between readings (:mod:`plan_calendar.identity`)."""
     p = Path(path)
+    from plan_calendar import docplan  # noqa: PLC0415 - the importers load only for documents
+
+    if docplan.is_document(p):
+        return docplan.load_document_plan(p, ids)
     try:
         with p.open("rb") as handle:
             data = handle.read(PLAN_FILE_BYTES + 1)  # bounded: a device or a huge file is never read whole
@@ -361,7 +416,16 @@ class _PlanReader:
         return sorted(found, key=lambda e: e.source.line if e.source and e.source.line else 0)
 
     def _read(self) -> Plan:
-        root = compose(self.text, self.file)
+        text, stripped = strip_controls(self.text, self.file)
+        for place in stripped:
+            self.warnings.append(
+                PlanWarning(
+                    f"в строке {place.line} удалены управляющие символы (невидимые символы, которые YAML и "
+                    "календарные программы не принимают)",
+                    place,
+                )
+            )
+        root = compose(text, self.file)
         if root is None or is_null(root):
             raise self.fail("файл плана пуст", Source(self.file, 1), "Начните с «plan: …» и «items: …».")
         if not isinstance(root, yaml.MappingNode):
@@ -609,12 +673,21 @@ class _PlanReader:
         text = self.text_of(owner, key)
         if text is None:
             return None
+        word = " ".join(text.lower().replace("ё", "е").split())
+        kind = KIND_WORDS.get(word)
+        if kind is not None:
+            return kind
         try:
-            return Kind(text)
+            return Kind(word)
         except ValueError:
-            names = [k.value for k in Kind]
-            guess = process.extractOne(text, names, scorer=Levenshtein.distance, score_cutoff=3)
-            hint = f"Может быть, «{guess[0]}»?" if guess else f"Допустимые виды: {', '.join(names)}."
+            names = [*KIND_WORDS, *(k.value for k in Kind)]
+            guess = process.extractOne(word, names, scorer=Levenshtein.distance, score_cutoff=3)
+            russian = "срок, заседание, семинар, мероприятие, акция, задача, консультация"
+            hint = (
+                f"Может быть, «{guess[0]}»?"
+                if guess
+                else f"Допустимые виды: {russian} (или {', '.join(k.value for k in Kind)})."
+            )
             raise self.fail(f"неизвестный вид пункта «{text}»", owner.value_source(key), hint) from None
 
     def read_display(self, merged: _Merged) -> Display | None:
@@ -638,14 +711,16 @@ class _PlanReader:
         if len(texts) == 1 and texts[0].lower() in _REMIND_OFF:
             return ()
         leads = set()
-        for text in texts:
+        # «remind: 7 дней, 1 день» (one string) is the list «[7 дней, 1 день]».
+        for text in (part.strip() for written in texts for part in re.split(r"[,;]", written) if part.strip()):
             try:
                 leads.add(parse_duration(text))
             except ValueError:
                 raise self.fail(
                     f"remind: «{text}» — непонятный срок напоминания",
                     owner.value_source(key),
-                    "Пишите список сроков до события («remind: [7d, 1d]», «12h») или «remind: false».",
+                    "Пишите список сроков до события («remind: [7 дней, 1 день]», «2 недели», «3 часа», «7d») "
+                    "или «remind: false».",
                 ) from None
         return tuple(sorted(leads, reverse=True))
 
@@ -682,14 +757,14 @@ class _PlanReader:
         if text.isdigit():
             minutes = int(text)
         else:
-            m = _DURATION_RE.match(text)
-            if not text.strip() or not m or not (m.group("h") or m.group("m")):
+            try:
+                minutes = int(parse_duration(text).total_seconds() // 60)
+            except ValueError:
                 raise self.fail(
                     f"длительность «{text}» записана непонятно",
                     owner.value_source(key),
-                    "Пишите в минутах (90) или как «1h30m», «2 ч».",
-                )
-            minutes = int(m.group("h") or 0) * 60 + int(m.group("m") or 0)
+                    "Пишите в минутах (90) или как «1 час 30 минут», «2 ч», «45 мин», «1h30m».",
+                ) from None
         if minutes <= 0:
             raise self.fail("длительность должна быть больше нуля", owner.value_source(key))
         return timedelta(minutes=minutes)

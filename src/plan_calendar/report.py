@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from plan_calendar.dates.describe import describe
-from plan_calendar.errors import PlanError
+from plan_calendar.errors import PlanError, Source
 from plan_calendar.plan import PlanWarning
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Day, Deadline, Each, Reading, Recurring, Several
@@ -41,23 +41,32 @@ def _timed(reading: Reading) -> list[Day | Recurring]:
 
 def error_json(error: PlanError, item_id: str | None = None) -> dict[str, Any]:
     source = error.source
-    return {
+    out = {
         "file": source.file if source else None,
         "line": source.line if source else None,
         "column": source.column if source else None,
         "item": item_id,
         "message": error.advice,
     }
+    return _with_place(out, source)
 
 
 def warning_json(warning: PlanWarning) -> dict[str, Any]:
-    return {
+    out = {
         "file": warning.source.file,
         "line": warning.source.line,
         "column": warning.source.column,
         "item": warning.item_id,
         "message": warning.message,
     }
+    return _with_place(out, warning.source)
+
+
+def _with_place(out: dict[str, Any], source: Source | None) -> dict[str, Any]:
+    """A document plan's place («таблица 1, строка 7, столбец «Сроки»»), only for document plans."""
+    if source is not None and source.place is not None:
+        out["place"] = source.place
+    return out
 
 
 def check_json(schedule: Schedule) -> dict[str, Any]:

@@ -19,13 +19,14 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import KIND_NAMES
+from plan_calendar.errors import Source
 from plan_calendar.expand import is_campaign
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Deadline, Ongoing, Recurring, Span, SpanShape, Undated
 
 __all__ = ["DIGEST_MARK", "FeedLink", "page_digest", "render_page"]
 
-PAGE_VERSION = 2  # raise when the template or the page model changes, so pages are rendered anew
+PAGE_VERSION = 3  # raise when the template or the page model changes, so pages are rendered anew
 _PERIODS = frozenset({SpanShape.MONTH, SpanShape.MONTHS, SpanShape.MONTH_PART, SpanShape.TERM})
 
 
@@ -145,7 +146,7 @@ def _errors(schedule: Schedule, kept: set[str]) -> list[str]:
     out = []
     titles = {e.item.id: e.item.title for e in schedule.entries}
     for error in schedule.errors:
-        line = f"строка {error.source.line}: " if error.source and error.source.line else ""
+        line = _where(error.source)
         item_id = next((e.item.id for e in schedule.entries if e.error is error), None)
         if item_id is None:
             item_id = next((i for i, err in schedule.plan.broken if err is error), None)
@@ -153,6 +154,27 @@ def _errors(schedule: Schedule, kept: set[str]) -> list[str]:
         shown = "в календаре показан, как был до ошибки" if item_id in kept else "в календарь не попал"
         out.append(f"{line}{name}{error.advice} — {shown}")
     return out
+
+
+def _warnings(schedule: Schedule) -> list[str]:
+    """What to check, each named by its place and the item's title, the id after it."""
+    titles = {e.item.id: e.item.title for e in schedule.entries}
+    out = []
+    for w in schedule.warnings:
+        where = _where(w.source)
+        title = titles.get(w.item_id) if w.item_id is not None else None
+        name = f"«{title}» ({w.item_id}): " if title is not None else (f"{w.item_id}: " if w.item_id else "")
+        out.append(f"{where}{name}{w.message}")
+    return out
+
+
+def _where(source: Source | None) -> str:
+    """«строка 12: », or a document plan's place («таблица 1, строка 7, столбец «Сроки»: »)."""
+    if source is None:
+        return ""
+    if source.place is not None:
+        return f"{source.place}: " if source.place else ""
+    return f"строка {source.line}: " if source.line else ""
 
 
 def _view(schedule: Schedule, updated: datetime, kept: set[str]) -> PlanView:
@@ -171,7 +193,7 @@ def _view(schedule: Schedule, updated: datetime, kept: set[str]) -> PlanView:
         months=_months(schedule),
         undated=undated,
         errors=_errors(schedule, kept),
-        warnings=[f"{w.item_id or ''}: {w.message}".lstrip(": ") for w in schedule.warnings],
+        warnings=_warnings(schedule),
     )
 
 

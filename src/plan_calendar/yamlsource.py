@@ -7,6 +7,7 @@ date here, not the float 19.1), and duplicate keys (which constructing a dict wo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ from plan_calendar.cleantext import clean_text
 from plan_calendar.errors import PlanFormatError, Source
 from plan_calendar.limits import PLAN_CHARS
 
-__all__ = ["YamlMap", "compose", "is_null", "plain", "sanitize", "source_of"]
+__all__ = ["YamlMap", "compose", "is_null", "plain", "sanitize", "source_of", "strip_controls"]
 
 _Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -48,6 +49,34 @@ _PROBLEMS = {
 }
 
 
+_TAB_HINT = (
+    "YAML принимает отступы только из пробелов: замените табуляции пробелами (по два на каждый уровень), "
+    "а в редакторе включите «заменять табуляцию пробелами»."
+)
+# What YAML refuses to read (YAML 1.1 §5.1), apart from tab and the line breaks.
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def strip_controls(text: str, file: str) -> tuple[str, list[Source]]:
+    """Raw control characters, which YAML refuses, removed; the lines that had them, for warnings.
+
+    A NUL byte is an error with its line: it means the file is not text in UTF-8 (UTF-16, a word processor's
+    own format, binary data), and removing it would hide that."""
+    if _UNREADABLE.search(text) is None:
+        return text, []
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise PlanFormatError(
+            f"в строке {line} нулевой байт (NUL): файл плана — не текст в кодировке UTF-8",
+            source=Source(file, line, nul - text.rfind("\n", 0, nul)),
+            hint="Так бывает, если план сохранён в UTF-16 («Юникод») или в формате текстового редактора. "
+            "Сохраните его как обычный текст в UTF-8.",
+        )
+    lines = sorted({text.count("\n", 0, m.start()) + 1 for m in _UNREADABLE.finditer(text)})
+    return _UNREADABLE.sub("", text), [Source(file, line) for line in lines]
+
+
 def compose(text: str, file: str) -> yaml.Node | None:
     """The document's node tree, or None for an empty document; syntax errors become PlanFormatError."""
     try:
@@ -55,6 +84,13 @@ def compose(text: str, file: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         source = Source(file, mark.line + 1, mark.column + 1) if mark else Source(file)
+        tab = _tab_near(text, mark.line) if mark else None
+        if tab is not None:
+            raise PlanFormatError(
+                f"табуляция в строке {tab}: в отступах YAML табуляция не допускается",
+                source=Source(file, tab, 1),
+                hint=_TAB_HINT,
+            ) from None
         problem = exc.problem or exc.context or ""
         raise PlanFormatError(
             f"ошибка в записи YAML: {_russian(problem, exc.context or '')}",
@@ -63,6 +99,18 @@ def compose(text: str, file: str) -> yaml.Node | None:
         ) from None
     except yaml.YAMLError as exc:
         raise PlanFormatError(f"ошибка в записи YAML: {exc}", source=Source(file)) from None
+
+
+def _tab_near(text: str, line: int) -> int | None:
+    """The 1-based number of the line at ``line`` (0-based) or the one above whose indentation has a tab."""
+    lines = text.split("\n")
+    for index in (line, line - 1):
+        if 0 <= index < len(lines):
+            content = lines[index]
+            indent = content[: len(content) - len(content.lstrip(" \t"))]
+            if "\t" in indent or (content.lstrip(" ").startswith("- \t")):
+                return index + 1
+    return None
 
 
 def sanitize(root: yaml.Node, file: str, limit: int = PLAN_CHARS) -> list[Source]:

@@ -16,12 +16,13 @@ from plan_calendar.dates.describe import describe
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import DateError, PlanFormatError, Source
+from plan_calendar.importers.header import Header, read_header, year_from_dates
 from plan_calendar.importers.readers import Document, read_document
-from plan_calendar.importers.table import ImportedItem, guess_columns, read_rows
+from plan_calendar.importers.table import ImportedItem, guess_columns, header_row, read_rows
 from plan_calendar.limits import PLAN_CHARS
 from plan_calendar.plan import IdPool
 
-__all__ = ["ImportResult", "import_plan"]
+__all__ = ["DocumentPlan", "ImportResult", "import_plan", "read_document_plan"]
 
 _YEAR = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{4}|\d{2})\s*(?:уч\.?|учебн)", re.IGNORECASE)
 _YEAR_LOOSE = re.compile(r"\b(20\d{2})\s*[-–—/]\s*(20\d{2}|\d{2})\b")
@@ -37,18 +38,37 @@ class ImportResult:
     errors: list[str]
 
 
-def import_plan(path: Path, year: str | None = None) -> ImportResult:
-    """Read a document and write its plan as YAML text."""
+@dataclass
+class DocumentPlan:
+    """A plan as a document has it: the text above the table read (title, description, stamps), the school
+    year, and each row of the plan's tables with the index of its table."""
+
+    path: Path
+    document: Document
+    title: str
+    description: str | None
+    stamps: list[str]
+    year: AcademicYear
+    items: list[tuple[int, ImportedItem]]
+
+
+def read_document_plan(path: Path, year: str | None = None) -> DocumentPlan:
+    """Read a document's plan: what `import` writes as YAML, and what `check`, `build` and `remind` read."""
     document = read_document(path)
-    title, description = _title_and_description(document, path)
-    academic = _academic_year(year, document, title, path)
-    items: list[ImportedItem] = []
-    for table in document.tables:
+    headers = [header_row(table) for table in document.tables]
+    first = next((k for k, h in enumerate(headers) if h is not None), None)
+    header = read_header(_header_texts(document, first, headers))
+    title = header.title or path.stem
+    academic = _academic_year(year, document, header, title, path)
+    items: list[tuple[int, ImportedItem]] = []
+    for index, table in enumerate(document.tables):
         found = read_rows(table, academic)
         if found is None and path.suffix.lower() in (".csv", ".tsv"):
             found = guess_columns(table, academic)
-        if found:
-            items.extend(found)
+        for item in found or []:
+            if item.untitled:
+                item.title = _meeting_title(title)
+            items.append((index, item))
     if not items:
         raise PlanFormatError(
             f"в «{path.name}» не найдена таблица плана",
@@ -56,7 +76,13 @@ def import_plan(path: Path, year: str | None = None) -> ImportResult:
             hint="Искали таблицу со строкой заголовка, где есть столбец мероприятий («Мероприятия», «Содержание "
             "работы», «Наименование») и столбец сроков («Сроки», «Срок», «Дата», «Дата проведения»).",
         )
-    result = _write(title, academic, description, items, path, document_warnings=document.warnings)
+    return DocumentPlan(path, document, title, header.description, header.stamps, academic, items)
+
+
+def import_plan(path: Path, year: str | None = None) -> ImportResult:
+    """Read a document and write its plan as YAML text."""
+    plan = read_document_plan(path, year)
+    result = _write(plan)
     if len(result.yaml) > PLAN_CHARS:  # the text is at least as long as what `check` counts: it would refuse it
         raise PlanFormatError(
             f"в «{path.name}» слишком большая таблица: план из неё был бы длиннее "
@@ -67,22 +93,35 @@ def import_plan(path: Path, year: str | None = None) -> ImportResult:
     return result
 
 
-def _title_and_description(document: Document, path: Path) -> tuple[str, str | None]:
-    lines = [line.strip() for line in document.preamble]
-    while lines and not lines[0]:
-        lines.pop(0)
-    head: list[str] = []
-    while lines and lines[0]:
-        head.append(lines.pop(0))
-    title = " ".join(" ".join(head).split()) or path.stem
-    rest = [line for line in lines if line]
-    return title, "\n".join(rest) or None
+def _header_texts(document: Document, first: int | None, headers: list[int | None]) -> list[str]:
+    """The text above the plan's first table: paragraphs, tables before it (a layout table of stamps), and the
+    rows above its header row (a spreadsheet's title rows; merged cells repeat their text, taken once)."""
+    if first is None:
+        return list(document.preamble)
+    texts: list[str] = []
+    for index in range(first + 1):
+        texts.extend(document.texts_before(index))
+        rows = document.tables[index] if index < first else document.tables[index][: headers[index]]
+        for row in rows:
+            texts.extend(dict.fromkeys(cell.strip() for cell in row if cell.strip()))
+    return texts
 
 
-def _academic_year(explicit: str | None, document: Document, title: str, path: Path) -> AcademicYear:
+_MEETING_BODY = re.compile(r"\b(?:РМО|ГМО|ММО|ШМО|МО|МС|ПС|ГМС)\b")
+
+
+def _meeting_title(plan_title: str) -> str:
+    """The title of a row that is only a meeting's agenda: «Заседание РМО» in a plan of the РМО."""
+    body = _MEETING_BODY.search(plan_title)
+    return f"Заседание {body.group()}" if body else "Заседание"
+
+
+def _academic_year(explicit: str | None, document: Document, header: Header, title: str, path: Path) -> AcademicYear:
+    """The school year: given, or named in the title or the text above the table, or the year of the approval
+    stamp, or that of the first full date in the tables."""
     if explicit is not None:
         return AcademicYear.parse(explicit)
-    text = "\n".join([title, *document.preamble])
+    text = "\n".join([title, header.description or ""])
     for pattern in (_YEAR, _YEAR_LOOSE):
         m = pattern.search(text)
         if m:
@@ -90,10 +129,14 @@ def _academic_year(explicit: str | None, document: Document, title: str, path: P
                 return AcademicYear.parse(f"{m.group(1)}-{m.group(2)}")
             except DateError:
                 continue
+    found = header.stamp_year() or year_from_dates([cell for table in document.tables for row in table for cell in row])
+    if found is not None:
+        return found
     raise PlanFormatError(
         f"в «{path.name}» не указан учебный год",
         source=Source(str(path)),
-        hint="Укажите его: plan-cal import … --year 2019-2020.",
+        hint="Напишите его в названии плана над таблицей («План работы … на 2019-2020 учебный год») или укажите "
+        "при импорте: plan-cal import … --year 2019-2020.",
     )
 
 
@@ -102,30 +145,27 @@ def _q(text: str) -> str:
     return yaml_printable(text)
 
 
-def _write(
-    title: str,
-    year: AcademicYear,
-    description: str | None,
-    items: list[ImportedItem],
-    path: Path,
-    *,
-    document_warnings: list[str],
-) -> ImportResult:
+def _write(plan: DocumentPlan) -> ImportResult:
     out = [
-        f"# План импортирован из «{path.name}» командой plan-cal import.",
+        f"# План импортирован из «{plan.path.name}» командой plan-cal import.",
         "# Проверьте даты (комментарий после каждого пункта) и запустите: plan-cal check <этот файл>",
-        f"plan: {_q(title)}",
-        f"academic_year: {_q(year.name)}",
-        "timezone: Europe/Moscow",
-        "locale: ru",
     ]
-    if description:
-        out.append(f"description: {_q(description)}")
+    out.extend(f"# Гриф: {_one_line(stamp)}" for stamp in plan.stamps)
+    out.extend(
+        [
+            f"plan: {_q(plan.title)}",
+            f"academic_year: {_q(plan.year.name)}",
+            "timezone: Europe/Moscow",
+            "locale: ru",
+        ]
+    )
+    if plan.description:
+        out.append(f"description: {_q(plan.description)}")
     out.append("items:")
     ids = IdPool()
-    warnings: list[str] = list(document_warnings)
+    warnings: list[str] = list(plan.document.warnings)
     errors: list[str] = []
-    for item in items:
+    for _, item in plan.items:
         item_id = ids.propose(item.title)
         out.append(f"  - id: {item_id}")
         out.append(f"    title: {_q(item.title)}")
@@ -139,9 +179,9 @@ def _write(
             out.append(f"    location: {_q(item.location)}")
         if item.tags:
             out.append(f"    tags: [{', '.join(_q(t) for t in item.tags)}]")
-        out.extend(_reading_comments(item, year, warnings, errors))
+        out.extend(_reading_comments(item, plan.year, warnings, errors))
     text = "\n".join(out) + "\n"
-    return ImportResult(text, len(items), warnings, errors)
+    return ImportResult(text, len(plan.items), warnings, errors)
 
 
 def _reading_comments(item: ImportedItem, year: AcademicYear, warnings: list[str], errors: list[str]) -> list[str]:

@@ -11,6 +11,9 @@ import csv
 import html
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,7 +36,7 @@ from plan_calendar.limits import (
     TEXT_FILE_BYTES,
 )
 
-__all__ = ["Document", "read_document"]
+__all__ = ["Document", "decode_text", "read_document"]
 
 Table = list[list[str]]
 
@@ -45,25 +48,45 @@ class Document:
     preamble: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what could not be read (a formula without its value)
+    # Paragraphs between table k-1 and table k (k >= 1): a plan's title may follow a layout table of stamps.
+    between: dict[int, list[str]] = field(default_factory=dict)
+    # What each table is called in messages: «таблица 1», «лист «План»»; empty for a CSV file's only table.
+    names: list[str] = field(default_factory=list)
+    # The row number a reader shows for each row of each table (a sheet's own row numbers); None: 1, 2, 3…
+    row_numbers: list[list[int] | None] = field(default_factory=list)
+
+    def texts_before(self, index: int) -> list[str]:
+        """The paragraphs right before table ``index``."""
+        return self.preamble if index == 0 else self.between.get(index, [])
+
+    def name(self, index: int) -> str:
+        return self.names[index] if index < len(self.names) else f"таблица {index + 1}"
+
+    def row_number(self, table: int, row: int) -> int:
+        numbers = self.row_numbers[table] if table < len(self.row_numbers) else None
+        return numbers[row] if numbers is not None and row < len(numbers) else row + 1
 
 
 def read_document(path: Path) -> Document:
-    """Read a .docx, .odt, .xlsx, .csv, .tsv or .txt file."""
+    """Read a .docx, .odt, .xlsx, .ods, .csv, .tsv or .txt file."""
     suffix = path.suffix.lower()
     readers = {
         ".docx": _docx,
         ".odt": _odt,
         ".xlsx": _xlsx,
+        ".ods": _ods,
         ".csv": _delimited,
         ".tsv": _delimited,
         ".txt": _text,
     }
+    if suffix in _OLD_FORMATS:
+        return _converted(path, suffix)
     reader = readers.get(suffix)
     if reader is None:
         raise PlanFormatError(
             f"файл «{path.name}» не поддерживается",
             source=Source(str(path)),
-            hint="Импортируются .docx, .odt, .xlsx, .csv, .tsv и .txt (таблица Word, сохранённая как текст).",
+            hint="Читаются .docx, .odt, .xlsx, .ods, .csv, .tsv и .txt (таблица Word, сохранённая как текст).",
         )
     if not path.is_file():
         raise PlanFormatError(f"файл «{path}» не найден", hint="Проверьте путь.")
@@ -80,8 +103,68 @@ def read_document(path: Path) -> Document:
         ) from None
 
 
+# ----------------------------------------------------------------------------- .doc and .xls
+_OLD_FORMATS = {".doc": (".docx", "Word", "Документ Word (*.docx)"), ".xls": (".xlsx", "Excel", "Книга Excel (*.xlsx)")}
+_CONVERT_SECONDS = 120
+
+
+def _office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _converted(path: Path, suffix: str) -> Document:
+    """A .doc or .xls file: converted by LibreOffice (headless) when it is installed, else a hint to save it as
+    .docx or .xlsx. Nothing of the old binary formats is parsed here."""
+    target, program, save_as = _OLD_FORMATS[suffix]
+    if not path.is_file():
+        raise PlanFormatError(f"файл «{path}» не найден", hint="Проверьте путь.")
+    how = f"Откройте его в {program} или LibreOffice и сохраните как {target} («Файл» → «Сохранить как» → «{save_as}»)"
+    office = _office()
+    if office is None:
+        raise PlanFormatError(
+            f"«{path.name}» — файл старого формата {suffix} ({program} 97–2003), plan-cal читает {target}",
+            source=Source(str(path)),
+            hint=f"{how}; или установите LibreOffice — тогда plan-cal преобразует такие файлы сам.",
+        )
+    with tempfile.TemporaryDirectory(prefix="plan-cal-") as folder:
+        work = Path(folder)
+        command = [
+            office,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",  # its own profile: no clash with a user's
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target[1:],
+            "--outdir",
+            str(work / "out"),
+            str(path.resolve()),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=_CONVERT_SECONDS, check=False, cwd=work)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PlanFormatError(
+                f"LibreOffice ({office}) не смог преобразовать «{path.name}» в {target}: {exc}",
+                source=Source(str(path)),
+                hint=f"{how}.",
+            ) from None
+        converted = work / "out" / f"{path.stem}{target}"
+        if not converted.is_file():
+            raise PlanFormatError(
+                f"LibreOffice ({office}) не смог преобразовать «{path.name}» в {target}",
+                source=Source(str(path)),
+                hint=f"{how}.",
+            )
+        document = read_document(converted)
+    document.warnings.insert(
+        0,
+        f"«{path.name}» — файл старого формата {suffix}: прочитан после преобразования в {target} программой "
+        f"LibreOffice ({office}). Сохраните план как {target}, и преобразование не понадобится.",
+    )
+    return document
+
+
 # ----------------------------------------------------------------------------- sizes, before anything is loaded
-_ARCHIVES = (".docx", ".odt", ".xlsx")
+_ARCHIVES = (".docx", ".odt", ".xlsx", ".ods")
 _HINT_TOO_LARGE = (
     "Настоящий план занимает несколько мегабайт. Если файл ваш, скопируйте таблицу плана в новый документ "
     "(или сохраните её как .csv) и импортируйте его."
@@ -242,6 +325,7 @@ def _cells(n: int) -> str:
 def _cleaned(document: Document) -> Document:
     """The document without control characters: they would break the YAML, the feeds and terminals."""
     document.preamble = [clean_text(line)[0] for line in document.preamble]
+    document.between = {k: [clean_text(line)[0] for line in lines] for k, lines in document.between.items()}
     document.tables = [[[clean_text(cell)[0] for cell in row] for row in table] for table in document.tables]
     return document
 
@@ -253,15 +337,30 @@ def _docx(path: Path) -> Document:
     document = docx.Document(str(path))
     out = Document()
     body = document.element.body
-    seen_table = False
+    paragraphs = out.preamble
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p" and not seen_table:
-            out.preamble.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+        if tag == "p":
+            paragraphs.append(_docx_paragraph(child))
         elif tag == "tbl":
-            seen_table = True
             out.tables.append(_docx_table(docx.table.Table(child, document), path))
+            out.names.append(f"таблица {len(out.tables)}")
+            paragraphs = out.between.setdefault(len(out.tables), [])
     return out
+
+
+def _docx_paragraph(element: Any) -> str:
+    """A paragraph's text with its line breaks («УТВЕРЖДАЮ<w:br/>Директор…» is two lines, not one word)."""
+    parts = []
+    for node in element.iter():
+        name = node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
+        if name == "t":
+            parts.append(node.text or "")
+        elif name in ("br", "cr"):
+            parts.append("\n")
+        elif name == "tab":
+            parts.append(" ")
+    return "".join(parts)
 
 
 def _docx_table(table: Any, path: Path) -> Table:
@@ -304,15 +403,33 @@ def _odt(path: Path) -> Document:
 
     document = opendocument.load(str(path))
     out = Document()
-    seen_table = False
+    paragraphs = out.preamble
     for node in document.text.childNodes:
         if node.qname in ((TEXTNS, "p"), (TEXTNS, "h")):
-            if not seen_table:
-                out.preamble.append(teletype.extractText(node))
+            paragraphs.append(_odt_text(node, TEXTNS))
         elif node.qname == (TABLENS, "table"):
-            seen_table = True
             out.tables.append(_odt_table(node, teletype, TABLENS, TEXTNS, path))
+            out.names.append(f"таблица {len(out.tables)}")
+            paragraphs = out.between.setdefault(len(out.tables), [])
     return out
+
+
+def _odt_text(node: Any, textns: str) -> str:
+    """A paragraph's text with its line breaks (<text:line-break/>), spaces (<text:s/>) and tabs."""
+    parts: list[str] = []
+    for child in getattr(node, "childNodes", []):
+        qname = getattr(child, "qname", None)
+        if child.nodeType == child.TEXT_NODE:
+            parts.append(str(child.data))
+        elif qname == (textns, "line-break"):
+            parts.append("\n")
+        elif qname == (textns, "tab"):
+            parts.append(" ")
+        elif qname == (textns, "s"):
+            parts.append(" " * int(child.getAttrNS(textns, "c") or 1))
+        else:
+            parts.append(_odt_text(child, textns))
+    return "".join(parts)
 
 
 def _odt_table(node: Any, teletype: Any, tablens: str, textns: str, path: Path) -> Table:
@@ -343,6 +460,76 @@ def _descendants(node: Any, qname: tuple[str, str]) -> list[Any]:
     return found
 
 
+# ----------------------------------------------------------------------------- LibreOffice Calc
+_ODS_REPEAT = 64  # a repeated run of cells or rows longer than this is the sheet's empty tail
+
+
+def _ods(path: Path) -> Document:
+    from odf import opendocument  # noqa: PLC0415
+    from odf.namespaces import TABLENS, TEXTNS  # noqa: PLC0415
+
+    document = opendocument.load(str(path))
+    out = Document()
+    for node in _descendants(document.spreadsheet, (TABLENS, "table")):
+        out.tables.append(_ods_table(node, TABLENS, TEXTNS, path))
+        out.names.append(f"лист «{node.getAttrNS(TABLENS, 'name') or len(out.tables)}»")
+    return out
+
+
+def _ods_table(node: Any, tablens: str, textns: str, path: Path) -> Table:
+    """A sheet's rows as cell texts: merged cells repeat their text (the cells they cover are
+    covered-table-cell elements), repeated empty rows and columns at the end are dropped, dates are written as
+    dd.mm.yyyy whatever the cell's display format."""
+    rows: Table = []
+    spans: dict[int, tuple[int, str]] = {}  # column → (rows still covered below, text) of a vertical merge
+    total = 0
+    for row in _descendants(node, (tablens, "table-row")):
+        cells: list[str] = []
+        for cell in row.childNodes:
+            if cell.qname not in ((tablens, "table-cell"), (tablens, "covered-table-cell")):
+                continue
+            repeat = int(cell.getAttrNS(tablens, "number-columns-repeated") or 1)
+            if cell.qname == (tablens, "covered-table-cell"):
+                column = len(cells)
+                below = spans.get(column)
+                value = below[1] if below is not None else (cells[-1] if cells else "")
+            else:
+                value = _ods_value(cell, textns)
+                down = int(cell.getAttrNS(tablens, "number-rows-spanned") or 1)
+                across = int(cell.getAttrNS(tablens, "number-columns-spanned") or 1)
+                if down > 1:
+                    for column in range(len(cells), len(cells) + min(across, TABLE_COLUMNS)):
+                        spans[column] = (min(down, MERGED_CELLS), value)
+            cells.extend([value] * (repeat if value or repeat <= _ODS_REPEAT else 1))
+            if len(cells) > TABLE_COLUMNS:
+                raise _refuse(path, f"строка таблицы шире {TABLE_COLUMNS} столбцов")
+        spans = {c: (n - 1, text) for c, (n, text) in spans.items() if n > 1}
+        while cells and not cells[-1]:
+            cells.pop()
+        repeat = int(row.getAttrNS(tablens, "number-rows-repeated") or 1)
+        copies = repeat if cells and repeat <= _ODS_REPEAT else 1
+        total += copies * max(1, len(cells))
+        if total > SHEET_CELLS:
+            raise _refuse(path, f"в книге больше {_cells(SHEET_CELLS)} ячеек")
+        rows.extend([list(cells) for _ in range(copies)])
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _ods_value(cell: Any, textns: str) -> str:
+    from odf.namespaces import OFFICENS  # noqa: PLC0415
+
+    if cell.getAttrNS(OFFICENS, "value-type") == "date":
+        value = cell.getAttrNS(OFFICENS, "date-value") or ""
+        m = re.match(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?", value)
+        if m:
+            day = f"{m.group(3)}.{m.group(2)}.{m.group(1)}"
+            at = f" {m.group(4)}:{m.group(5)}" if m.group(4) and (m.group(4), m.group(5)) != ("00", "00") else ""
+            return day + at
+    return "\n".join(_odt_text(p, textns) for p in _descendants(cell, (textns, "p")))
+
+
 # ----------------------------------------------------------------------------- Excel
 def _xlsx(path: Path) -> Document:
     import openpyxl  # noqa: PLC0415
@@ -364,13 +551,15 @@ def _xlsx(path: Path) -> Document:
                 for c in range(rng.min_col, rng.max_col + 1):
                     merged[(r, c)] = value
         rows: Table = []
-        for r, row in enumerate(sheet.iter_rows(), start=1):
+        # From A1, so that a row's index is the sheet's own row number (messages name it).
+        for r, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):
             cells = []
             for c, cell in enumerate(row, start=1):
                 value = merged.get((r, c), cell.value)
                 cells.append(_cell_text(value))
             rows.append(cells)
         out.tables.append(rows)
+        out.names.append(f"лист «{sheet.title}»")
     return out
 
 
@@ -416,16 +605,55 @@ def _cell_text(value: Any) -> str:
 
 
 # ----------------------------------------------------------------------------- CSV, TSV
-def _delimited(path: Path) -> Document:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1251"):
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Encodings a Russian text or CSV file is saved in: Excel's «CSV (разделители — запятые)» and Notepad's «ANSI»
+# are Windows-1251; «Юникод» and «Unicode Text» are UTF-16; KOI8-R and DOS (866) come from older programs.
+_CYRILLIC = ["utf_8", "cp1251", "koi8_r", "cp866", "mac_cyrillic", "utf_16_le", "utf_16_be"]
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """A text file's content, whatever the encoding Windows, Excel or Word saved it in.
+
+    A byte order mark decides; then UTF-8 if the bytes are valid UTF-8; then charset-normalizer chooses among
+    the encodings Russian files are saved in (it tells Windows-1251 from KOI8-R and DOS 866 by the letters'
+    frequencies, and UTF-16 without a mark by its zero bytes)."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in raw[:4096]:  # text has no NUL bytes; UTF-16 has one for every space, digit and punctuation mark
+        head = raw[:4096]
+        odd, even = head[1::2].count(0), head[0::2].count(0)
         try:
-            content = raw.decode(encoding)
-            break
+            return raw.decode("utf-16-le" if odd >= even else "utf-16-be")
         except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1251 decodes any byte string
-        raise PlanFormatError(f"«{path.name}»: неизвестная кодировка", hint="Сохраните файл в UTF-8.")
+            pass
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # noqa: PLC0415 - only files that are not UTF-8
+
+    best = from_bytes(raw, cp_isolation=_CYRILLIC).best()
+    if best is None:
+        raise PlanFormatError(
+            f"«{path.name}»: не удалось определить кодировку",
+            source=Source(str(path)),
+            hint="Сохраните файл как текст в UTF-8 (в Excel: «CSV UTF-8 (разделитель — запятая)»).",
+        )
+    return str(best)
+
+
+def _delimited(path: Path) -> Document:
+    content = decode_text(path.read_bytes(), path)
     if path.suffix.lower() == ".tsv":
         delimiter = "\t"
     else:
@@ -433,26 +661,31 @@ def _delimited(path: Path) -> Document:
             delimiter = csv.Sniffer().sniff(content[:4096], delimiters=",;\t").delimiter
         except csv.Error:
             delimiter = ";" if content.count(";") > content.count(",") else ","
-    rows = list(csv.reader(io.StringIO(content), delimiter=delimiter))
-    return Document(tables=[rows])
+    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+    rows: Table = []
+    numbers: list[int] = []
+    line = 1
+    for row in reader:
+        rows.append(row)
+        numbers.append(line)  # the file's line where the record starts (a quoted cell may span lines)
+        line = reader.line_num + 1
+    return Document(tables=[rows], names=[""], row_numbers=[numbers])
 
 
 # ----------------------------------------------------------------------------- Word's "save as text"
 def _text(path: Path) -> Document:
     """Word's text export of a table: a line that starts with a tab opens a cell; other lines continue it."""
-    raw = path.read_bytes()
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = raw.decode("cp1251")
+    content = decode_text(path.read_bytes(), path)
     out = Document()
     cells: list[str] = []
+    starts: list[int] = []  # the file line where each cell starts
     current: list[str] | None = None
-    for line in content.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for number, line in enumerate(content.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         if line.startswith("\t"):
             if current is not None:
                 cells.append("\n".join(current))
             current = [line[1:]]
+            starts.append(number)
         elif current is None:
             out.preamble.append(line)
         else:
@@ -460,13 +693,16 @@ def _text(path: Path) -> Document:
     if current is not None:
         cells.append("\n".join(current))
     if cells:
-        out.tables.append(_cells_to_rows(cells))
+        width = _row_width(cells)
+        out.tables.append([cells[i : i + width] for i in range(0, len(cells), width)])
+        out.names.append("")
+        out.row_numbers.append(starts[::width])
     return out
 
 
-def _cells_to_rows(cells: list[str]) -> Table:
-    """Group a flat list of cells into rows, as wide as the header: the first cells that name a title column
-    and a date column, extended while the next cell is another column name («Ответственный»)."""
+def _row_width(cells: list[str]) -> int:
+    """How many cells make a row: as wide as the header, the first cells that name a title column and a date
+    column, extended while the next cell is another column name («Ответственный»)."""
     from plan_calendar.importers.table import header_columns, header_role  # noqa: PLC0415
 
     for first in range(2, min(8, len(cells)) + 1):
@@ -474,5 +710,5 @@ def _cells_to_rows(cells: list[str]) -> Table:
             width = first
             while width < len(cells) and header_role(cells[width].strip()) is not None:
                 width += 1
-            return [cells[i : i + width] for i in range(0, len(cells), width)]
-    return [cells]
+            return width
+    return len(cells)

@@ -18,7 +18,7 @@ from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import DateError
 from plan_calendar.when import Span, SpanShape, Undated
 
-__all__ = ["Columns", "ImportedItem", "guess_columns", "header_columns", "read_rows"]
+__all__ = ["Columns", "ImportedItem", "guess_columns", "header_columns", "header_row", "read_rows"]
 
 _HEADERS: dict[str, tuple[str, ...]] = {
     "number": ("№", "n", "no", "номер", "№ п/п", "n п/п", "№п/п", "п/п"),
@@ -34,6 +34,10 @@ _HEADERS: dict[str, tuple[str, ...]] = {
         "название",
         "вид деятельности",
         "направление работы",
+        "название мероприятия",
+        "содержание деятельности",
+        "форма работы",
+        "вид работы",
     ),
     "when": (
         "сроки",
@@ -46,6 +50,10 @@ _HEADERS: dict[str, tuple[str, ...]] = {
         "срок исполнения",
         "когда",
         "время проведения",
+        "срок проведения",
+        "сроки выполнения",
+        "срок выполнения",
+        "период проведения",
     ),
     "responsible": ("ответственный", "ответственные", "ответственные лица", "исполнитель", "исполнители"),
     "location": ("место", "место проведения"),
@@ -98,6 +106,20 @@ class ImportedItem:
     location: str | None = None
     tags: list[str] = field(default_factory=list)
     note: str | None = None  # why the date is what it is (a section heading gave it)
+    row: int = 0  # the row's index in its table (0-based)
+    title_column: str = ""  # the header's names of the title and date columns, as written («» when guessed)
+    when_column: str = ""
+    title_index: int = 0  # their 0-based indexes
+    when_index: int = 0
+    untitled: bool = False  # the cell is an agenda without a heading: the title is the plan's «Заседание …»
+
+
+def header_row(rows: list[list[str]]) -> int | None:
+    """The index of a table's header row, or None when it has none."""
+    for i, raw in enumerate(rows):
+        if header_columns([c.strip() for c in raw]) is not None:
+            return i
+    return None
 
 
 def read_rows(rows: list[list[str]], year: AcademicYear) -> list[ImportedItem] | None:
@@ -108,7 +130,8 @@ def read_rows(rows: list[list[str]], year: AcademicYear) -> list[ImportedItem] |
     section_tag: str | None = None
     section_when: str | None = None
     section_month: str | None = None  # the heading's month in the genitive, when it names one month
-    for raw in rows:
+    names: list[str] = []
+    for index, raw in enumerate(rows):
         cells = [c.replace("\r", "") for c in raw]
         if not any(c.strip() for c in cells):
             continue
@@ -116,6 +139,7 @@ def read_rows(rows: list[list[str]], year: AcademicYear) -> list[ImportedItem] |
         if found is not None:
             if columns is None:
                 columns, header = found, [_norm(c) for c in cells]
+                names = [" ".join(c.split()) for c in cells]
             continue  # the header, or a repeated header on a new page
         if columns is None:
             continue
@@ -132,6 +156,9 @@ def read_rows(rows: list[list[str]], year: AcademicYear) -> list[ImportedItem] |
         item = _item(cells, columns)
         if item is None:
             continue
+        item.row = index
+        item.title_column, item.when_column = names[columns.title], names[columns.when]
+        item.title_index, item.when_index = columns.title, columns.when
         if section_when and not item.when:
             item.when = section_when
             item.note = f"дата взята из заголовка раздела «{section_when}»"
@@ -224,12 +251,18 @@ def _item(cells: list[str], columns: Columns) -> ImportedItem | None:
     responsible = [p.strip() for p in re.split(r"[\n,;]", _cell(cells, columns.responsible)) if p.strip()]
     location = " ".join(_cell(cells, columns.location).split()) or None
     return ImportedItem(
-        title=title, when="\n".join(when_lines), agenda=agenda, responsible=responsible, location=location
+        title=title or "Заседание",
+        when="\n".join(when_lines),
+        agenda=agenda,
+        responsible=responsible,
+        location=location,
+        untitled=not title,
     )
 
 
 def _title_and_agenda(lines: list[str]) -> tuple[str, list[str]]:
-    """«1.… 2.… 3.…» in one cell is an agenda; text before the points is the title."""
+    """«1.… 2.… 3.…» in one cell is an agenda; text before the points is the title (empty when there is none:
+    the cell is a meeting's agenda, and the caller names the meeting)."""
     numbered = [(i, _NUMBERED.match(line)) for i, line in enumerate(lines)]
     points = [(i, m) for i, m in numbered if m is not None and m.group(2)]
     if len(points) >= 2:
@@ -242,7 +275,7 @@ def _title_and_agenda(lines: list[str]) -> tuple[str, list[str]]:
             elif agenda:
                 agenda[-1] = f"{agenda[-1]} {line}"
         head = " ".join(lines[:first]).rstrip(":").strip()
-        return (head or agenda[0]), agenda
+        return head, agenda
     return " ".join(lines), []
 
 
@@ -280,7 +313,11 @@ def guess_columns(rows: list[list[str]], year: AcademicYear) -> list[ImportedIte
     columns = Columns(
         title=title, when=when, number=min(numbers) if numbers else None, responsible=rest[0] if rest else None
     )
-    return read_rows([_header_for(columns, width), *rows], year)
+    found = read_rows([_header_for(columns, width), *rows], year)
+    for item in found or []:
+        item.row -= 1  # the header was made up: no such row in the file
+        item.title_column = item.when_column = ""
+    return found
 
 
 def _header_for(columns: Columns, width: int) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from plan_calendar.config import Config, ReminderSettings, SmtpSettings
 from plan_calendar.errors import ConfigError, PlanError
+from plan_calendar.identity import IdStore
 from plan_calendar.plan import Item, load_plan
 from plan_calendar.reminders.ledger import UNSENT, Key, Ledger
 from plan_calendar.reminders.mail import (
@@ -41,7 +42,9 @@ class RemindReport:
     errors: list[PlanError] = field(default_factory=list)  # plans and items left out this run
 
 
-def load_schedules(paths: list[Path], country: str = "RU") -> tuple[list[Schedule], list[PlanError]]:
+def load_schedules(
+    paths: list[Path], country: str = "RU", ids: IdStore | None = None
+) -> tuple[list[Schedule], list[PlanError]]:
     """Read and interpret plans: the usable ones, and an error for each plan or item that cannot be used.
 
     One rule with `build` (docs/dates.md): an item whose date cannot be read is left out of reminders until it is
@@ -51,7 +54,7 @@ def load_schedules(paths: list[Path], country: str = "RU") -> tuple[list[Schedul
     errors: list[PlanError] = []
     for path in paths:
         try:
-            schedule = interpret(load_plan(path), country)
+            schedule = interpret(load_plan(path, ids), country)  # ids: a document plan's rows keep build's ids
         except PlanError as exc:
             errors.append(exc)
             continue
@@ -77,7 +80,8 @@ def remind(
     sender: Callable[[SmtpSettings], SmtpSender] = SmtpSender,
 ) -> RemindReport:
     """Send every reminder due at ``now`` that the ledger has not seen sent; record each step."""
-    schedules, plan_errors = load_schedules(plan_paths, config.reminders.country)
+    ids = IdStore.load(config.out)  # the ids `build` gave a document plan's rows (plan_calendar.identity)
+    schedules, plan_errors = load_schedules(plan_paths, config.reminders.country, ids)
     report = RemindReport(dry_run=dry_run, errors=plan_errors)
     recipients = _recipients_or_error(report)
     if dry_run:  # reads the ledger if there is one, and writes nothing
@@ -103,6 +107,12 @@ def remind(
         if report.planned:
             _send_all(report, ledger, config, now, sender)
         ledger.record_run(now)
+    if ids.changed:  # new or changed rows of a document plan: their ids are kept for build and the next run
+        from plan_calendar.feeds import build_lock  # noqa: PLC0415
+
+        config.out.mkdir(parents=True, exist_ok=True)
+        with build_lock(config.out):
+            ids.save()
     return report
 
 

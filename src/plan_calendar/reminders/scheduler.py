@@ -28,6 +28,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from plan_calendar.config import Config, load_config
 from plan_calendar.errors import PlanError
+from plan_calendar.identity import IdStore
 from plan_calendar.reminders.rules import next_send_time
 from plan_calendar.reminders.run import load_schedules, remind
 
@@ -135,7 +136,7 @@ class ReminderService:
 
     def schedule_next(self) -> None:
         now = self.clock(self.tz)
-        schedules, errors = load_schedules(self.plans, self.config.reminders.country)
+        schedules, errors = load_schedules(self.plans, self.config.reminders.country, IdStore.load(self.config.out))
         for error in errors:
             log.error("план не прочитан, следующая проверка при изменении файлов: %s", error)
         at = next_send_time(schedules, self.config.reminders, now)

@@ -83,6 +83,11 @@ class Feed:
     def filename(self) -> str:
         return f"{self.name}.ics"
 
+    @property
+    def events(self) -> int:
+        """How many events the feed holds: its entries and the events kept from the previous build."""
+        return len(self.entries) + len(self.kept)
+
 
 @dataclass(frozen=True, slots=True)
 class _Version:
@@ -646,7 +651,7 @@ def _write_feeds(
         previous = read_previous(path)
         if previous.digest == feed_digest(feed, config.calendar, events):
             # Same content as the feed on disk: its bytes would be the same, so skip rendering it.
-            report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written=False))
+            report.feeds.append(FeedResult(feed.name, path, feed.events, written=False))
             if tick is not None:
                 tick(len(events))
             continue
@@ -654,7 +659,7 @@ def _write_feeds(
         rendered.append((feed, path, data, changed))
     for feed, path, data, changed in rendered:
         written = write_atomic(path, data)
-        report.feeds.append(FeedResult(feed.name, path, len(feed.entries), written, changed))
+        report.feeds.append(FeedResult(feed.name, path, feed.events, written, changed))
     changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
     links = [_link(f, config) for f in feeds]
     page_path = out / "index.html"
@@ -679,7 +684,7 @@ def _link(feed: Feed, config: Config) -> FeedLink:
     url = config.calendar.url
     https = f"{url}{feed.filename}" if url else None
     webcal = "webcal://" + https.split("://", 1)[1] if https else None
-    return FeedLink(feed.name, feed.title, feed.filename, len(feed.entries), https, webcal)
+    return FeedLink(feed.name, feed.title, feed.filename, feed.events, https, webcal)
 
 
 def _check_names(schedules: list[Schedule], config: Config) -> None:

@@ -151,8 +151,8 @@ def _errors(schedule: Schedule, kept: set[str]) -> list[str]:
         if item_id is None:
             item_id = next((i for i, err in schedule.plan.broken if err is error), None)
         name = f"«{titles[item_id]}» ({item_id}), " if item_id in titles else (f"{item_id}, " if item_id else "")
-        shown = "в календаре показан, как был до ошибки" if item_id in kept else "в календарь не попал"
-        out.append(f"{line}{name}{error.advice} — {shown}")
+        shown = "В календаре показан, как был до ошибки." if item_id in kept else "В календарь не попал."
+        out.append(f"{line}{name}{error.advice} {shown}")
     return out
 
 

@@ -85,7 +85,7 @@ class Cls(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class Lexeme:
     """A recognised word: its class, its value, and the canonical form (for correction messages)."""
 
     cls: Cls
@@ -177,12 +177,12 @@ def _clean(form: str) -> str:
 
 
 class Lexicon:
-    """Maps words to :class:`Entry` values; built once per locale from CLDR."""
+    """Maps words to :class:`Lexeme` values; built once per locale from CLDR."""
 
     def __init__(self, locale: str = "ru") -> None:
         loc = Locale.parse(locale)
         self.locale = locale
-        self._table: dict[str, Entry] = {}
+        self._table: dict[str, Lexeme] = {}
         self.month_names: dict[int, str] = {}  # nominative, for messages
         self.weekday_names: dict[int, str] = {}
         self.weekday_abbreviations: dict[int, str] = {}
@@ -190,10 +190,10 @@ class Lexicon:
         self._add_weekdays(loc)
         for value, forms in _ORDINALS.items():
             for form in forms:
-                self._table.setdefault(form, Entry(Cls.ORDINAL, value, form))
+                self._table.setdefault(form, Lexeme(Cls.ORDINAL, value, form))
         for word, forms in _WORDS.items():
             for form in forms:
-                self._table.setdefault(form, Entry(Cls.WORD, word, form))
+                self._table.setdefault(form, Lexeme(Cls.WORD, word, form))
         # Fuzzy candidates: long enough that one edit cannot turn one real word into another.
         self._fuzzy_choices = sorted(f for f in self._table if len(f) >= 4 and f.isalpha() and f.isascii() is False)
 
@@ -204,7 +204,7 @@ class Lexicon:
         self.month_names = dict(names)
         self.month_genitives = {m: _clean(genitive[m]) for m in range(1, 13)}  # «сентября»
         for month, name in names.items():
-            entry = Entry(Cls.MONTH, month, name)
+            entry = Lexeme(Cls.MONTH, month, name)
             forms = {name, _clean(genitive[month])}
             forms.add(_clean(loc.months["format"]["abbreviated"][month]))
             forms.add(_clean(loc.months["stand-alone"]["abbreviated"][month]))
@@ -220,14 +220,14 @@ class Lexicon:
             for n in range(3, len(name)):
                 prefix = name[:n]
                 if sum(other.startswith(prefix) for other in names.values()) == 1:
-                    self._table.setdefault(prefix, Entry(Cls.MONTH, month, name))
+                    self._table.setdefault(prefix, Lexeme(Cls.MONTH, month, name))
 
     def _add_weekdays(self, loc: Locale) -> None:
         wide = loc.days["format"]["wide"]
         abbreviated = loc.days["format"]["abbreviated"]
         for day in range(7):  # babel: 0 is Monday
             name = _clean(wide[day])
-            entry = Entry(Cls.WEEKDAY, day, name)
+            entry = Lexeme(Cls.WEEKDAY, day, name)
             self.weekday_names[day] = name
             self.weekday_abbreviations[day] = _clean(abbreviated[day])
             stem = name[:-1] if name[-1] in "аея" else name
@@ -236,9 +236,9 @@ class Lexicon:
             self._table[_clean(abbreviated[day])] = entry
         # Abbreviations plans use beside CLDR's «пн», «вт»: «пон», «понед», «суб», «воскр», «вскр».
         for form, day in (("пон", 0), ("понед", 0), ("суб", 5), ("субб", 5), ("воскр", 6), ("вскр", 6)):
-            self._table.setdefault(form, Entry(Cls.WEEKDAY, day, self.weekday_names[day]))
+            self._table.setdefault(form, Lexeme(Cls.WEEKDAY, day, self.weekday_names[day]))
 
-    def lookup(self, word: str) -> tuple[Entry, str | None]:
+    def lookup(self, word: str) -> tuple[Lexeme, str | None]:
         """The entry for a lower-case word, and a correction message when the word was a typo.
 
         >>> entry, correction = lexicon().lookup("девраль")
@@ -251,8 +251,8 @@ class Lexicon:
         return self._fuzzy(word)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Lexicon per locale lives for the whole process
-    def _fuzzy(self, word: str) -> tuple[Entry, str | None]:
-        unknown = Entry(Cls.UNKNOWN, word, word)
+    def _fuzzy(self, word: str) -> tuple[Lexeme, str | None]:
+        unknown = Lexeme(Cls.UNKNOWN, word, word)
         if len(word) < _FUZZY_MIN_LENGTH:
             return unknown, None
         limit = 2 if len(word) >= 9 else 1

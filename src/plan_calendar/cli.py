@@ -520,10 +520,11 @@ def remind(
             if report.refused_before
             else ""
         )
+        past = f"; об уже прошедших событиях не отправлено: {len(report.past)}" if report.past else ""
         typer.echo(
             f"Напоминания на {now:%Y-%m-%d %H:%M}: отправлено писем {len(report.sent)}, отложено "
             f"{len(report.deferred)}, отклонено {len(report.failed)}; уже были отправлены раньше: {report.already}"
-            f"{refused_before}; пропущено как слишком старые: {len(report.missed)}.",
+            f"{refused_before}; пропущено как слишком старые: {len(report.missed)}{past}.",
             err=trouble,
         )
     if report.errors or report.stopped:  # the config needs a human before the server does

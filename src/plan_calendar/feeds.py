@@ -370,6 +370,8 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
     event["SUMMARY"] = vText(summary)
     event["DTSTART"] = vDDDTypes(entry.start)
     event["DTEND"] = vDDDTypes(entry.end)
+    if entry.recurrence_id is not None:  # one occurrence of a repeating event, as sent in a reminder
+        event["RECURRENCE-ID"] = vDDDTypes(entry.recurrence_id)
     if entry.rrule is not None:
         rule = vRecur.from_ical(entry.rrule)
         if entry.until is not None:
@@ -422,6 +424,7 @@ def _digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalA
         entry.rrule,
         entry.until.isoformat() if entry.until else None,
         *((tuple(d.isoformat() for d in entry.exdates),) if entry.exdates else ()),
+        *((entry.recurrence_id.isoformat(),) if entry.recurrence_id is not None else ()),
         entry.description,
         entry.item.location,
         entry.categories,

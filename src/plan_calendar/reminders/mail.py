@@ -19,6 +19,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from jinja2 import (
@@ -36,14 +37,19 @@ from plan_calendar.config import Config, Security, SmtpSettings
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import lexicon, prepositional
 from plan_calendar.errors import ConfigError, ServiceError, Source
-from plan_calendar.expand import expand_item
 from plan_calendar.feeds import Feed, render
 from plan_calendar.reminders.addresses import needs_smtputf8, wire_address
 from plan_calendar.reminders.rules import Reminder, TargetKind
-from plan_calendar.schedule import Scheduled
-from plan_calendar.when import Day, Reading, Recurring, Span, SpanShape
+from plan_calendar.when import Span, SpanShape
 
-__all__ = ["Message", "PermanentFailure", "SetupFailure", "SmtpSender", "TemporaryFailure", "compose"]
+__all__ = [
+    "Message",
+    "PermanentFailure",
+    "SetupFailure",
+    "SmtpSender",
+    "TemporaryFailure",
+    "compose",
+]
 
 _LATE_AFTER = timedelta(hours=1)  # sent this much after its time, a reminder says it is late
 
@@ -118,6 +124,7 @@ def _long_date(d: date) -> str:
 
 
 def _countdown(days: int) -> str | None:
+    """How far off an event or a deadline is, counted from the day the letter goes out."""
     if days < 0:
         return None
     if days == 0:
@@ -127,31 +134,43 @@ def _countdown(days: int) -> str | None:
     return f"через {days} {plural(days, 'день', 'дня', 'дней')}"
 
 
+def _deadline_countdown(days: int) -> str:
+    """A deadline reminded late may have passed: say so, with how long ago."""
+    if days >= 0:
+        return _countdown(days) or ""
+    if days == -1:
+        return "срок прошёл вчера"
+    ago = -days
+    return f"срок прошёл {ago} {plural(ago, 'день', 'дня', 'дней')} назад"
+
+
 def _view(reminder: Reminder, now: datetime) -> dict[str, Any]:
     target = reminder.target
     item = target.item
-    send_day = reminder.send_at.date()
+    entry = target.entry
+    # Counted from the moment the letter actually goes out (a catch-up run too), on the plan's calendar.
+    today = now.astimezone(ZoneInfo(target.plan.timezone)).date()
+    at = entry.start.strftime("%H:%M") if isinstance(entry.start, datetime) else None
     if target.kind is TargetKind.DEADLINE:
         heading, when_text = "Срок", f"срок — {_long_date(target.day)}"
-        countdown = _countdown((target.day - send_day).days)
+        countdown: str | None = _deadline_countdown((target.day - today).days)
     elif target.kind is TargetKind.EVENT:
         heading = "Скоро по плану"
         when_text = _long_date(target.day)
         if target.day != target.end:
             when_text = f"{when_text} – {_long_date(target.end)}"
-        at = target.when.time if isinstance(target.when, Day) else None
-        if at is not None:
-            when_text = f"{when_text}, {at:%H:%M}"
-        countdown = _countdown((target.day - send_day).days)
+        countdown = _countdown((target.day - today).days)
+        if countdown is None:  # a day range under way
+            countdown = "уже идёт"
     else:
         when = target.when
-        if isinstance(when, Recurring):  # «в конце четверти»: the one term this reminder is about, not all four
-            when = next((p for p in when.periods if p.start == target.day), when)
         if isinstance(when, Span) and when.shape is SpanShape.MONTH:
             heading = f"В {prepositional(lexicon().month_names[target.day.month])} по плану"
         else:
             heading = f"С {format_date(target.day, 'd MMMM', locale='ru')} по плану"
         when_text, countdown = describe(when), None
+    if at is not None:
+        when_text = f"{when_text}, {at}"
     late = now - reminder.send_at > _LATE_AFTER
     return {
         "heading": heading,
@@ -196,6 +215,10 @@ def compose(reminders: Iterable[Reminder], config: Config, now: datetime) -> lis
 
 def _message(env: Environment, group: list[Reminder], config: Config, now: datetime) -> Message:
     recipient, send_at = group[0].recipient, max(r.send_at for r in group)
+    # Date is the scheduled time (resends are the same bytes); a letter that goes out on a later day (a catch-up
+    # run) is dated when it goes out, as its «завтра» and «через N дней» are counted from then.
+    if now.astimezone(send_at.tzinfo).date() != send_at.date():
+        send_at = now.astimezone(send_at.tzinfo).replace(second=0, microsecond=0)
     # An item shows once even when two of its lead times fall on the same send time (3d and a shifted 1d).
     shown = {(r.target.plan.id, r.target.item.id, r.target.day): r for r in reversed(group)}
     views = [_view(r, now) for r in sorted(shown.values(), key=lambda r: (r.target.day, r.key))]
@@ -243,33 +266,32 @@ def _feed_url(config: Config, group: list[Reminder]) -> str | None:
 
 
 def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes]]:
-    """One .ics per item and day: METHOD:PUBLISH, the one event, no alarms (docs/client-rules.md)."""
+    """One .ics per calendar event: the feed's own event, rendered by the feed's renderer (the same UID; for one
+    occurrence of a repetition, that occurrence with RECURRENCE-ID), METHOD:PUBLISH, no alarms
+    (docs/client-rules.md). An item that `display: hidden` keeps out of the calendar has none."""
     name, address = parseaddr(config.smtp.sender)
-    settings = replace(config.calendar, alarms=False, organizer_email=address or None, organizer_name=name or None)
     out: list[tuple[str, bytes]] = []
-    seen: set[tuple[str, str, date]] = set()
+    seen: set[tuple[str, str]] = set()
     for reminder in group:
         target = reminder.target
-        key = (target.plan.id, target.item.id, target.day)
-        if key in seen:
+        entry = target.entry
+        key = (entry.uid_stem, entry.recurrence_id.isoformat() if entry.recurrence_id is not None else "")
+        if entry.hidden or key in seen:
             continue
         seen.add(key)
-        scheduled = Scheduled(target.item, Reading(target.item.when, target.when))
-        entries = [
-            e
-            for e in expand_item(target.plan, scheduled, config.display, config.calendar.default_duration)
-            if (e.start.date() if isinstance(e.start, datetime) else e.start) == target.day
-        ]
-        if not entries:
-            continue
+        settings = replace(config.calendar, alarms=False)
+        plan = target.plan
+        if settings.organizer_email is None and (plan.organizer is None or not plan.organizer.email):
+            # PUBLISH needs an ORGANIZER (the feed omits METHOD instead): the sender of the letter.
+            settings = replace(settings, organizer_email=address or None, organizer_name=name or None)
         feed = Feed(
-            name=target.item.id,
-            title=target.plan.title,
-            description=target.plan.title,
-            timezone=target.plan.timezone,
-            entries=(entries[0],),
-            first_year=target.plan.academic_year.first,
-            last_year=target.plan.academic_year.second,
+            name=plan.id,
+            title=plan.title,
+            description=plan.title,
+            timezone=plan.timezone,
+            entries=(entry,),
+            first_year=plan.academic_year.first,
+            last_year=plan.academic_year.second,
             stamp=reminder.send_at.astimezone(UTC),
         )
         data, _ = render(feed, settings)

@@ -34,6 +34,7 @@ class RemindReport:
     failed: list[tuple[Message, str]] = field(default_factory=list)  # refused for good
     deferred: list[tuple[Message, str]] = field(default_factory=list)  # left for the next run
     missed: list[Reminder] = field(default_factory=list)  # older than the catch-up window
+    past: list[Reminder] = field(default_factory=list)  # due late, about an event already over: not sent
     already: int = 0  # reminders due but sent before
     refused_before: int = 0  # reminders due that the server refused for good in an earlier run (not retried)
     stopped: ConfigError | None = None  # the server refused the run itself (sender, login): all left unsent
@@ -81,24 +82,27 @@ def remind(
     report = RemindReport(dry_run=dry_run, errors=plan_errors)
     recipients = _recipients_or_error(report)
     if dry_run:  # reads the ledger if there is one, and writes nothing
-        to_send, _ = due(schedules, config.reminders, now, since=now, recipients=recipients)
+        to_send, _, past = due(schedules, config, now, since=now, recipients=recipients)
         statuses: dict[Key, str] = {}
         if config.reminders.state.exists():
             with Ledger(config.reminders.state) as ledger:
-                statuses = ledger.statuses([r.key for r in to_send])
+                statuses = ledger.statuses([r.key for r in [*to_send, *past]])
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
         _count_earlier(report, to_send, statuses)
+        report.past = [r for r in past if statuses.get(r.key, "pending") in UNSENT]
         report.planned = compose(pending, config, now)
         return report
     with Ledger(config.reminders.state) as ledger, ledger.sending():
-        to_send, missed = due(schedules, config.reminders, now, since=ledger.last_run(), recipients=recipients)
-        statuses = ledger.statuses([r.key for r in [*to_send, *missed]])
+        to_send, missed, past = due(schedules, config, now, since=ledger.last_run(), recipients=recipients)
+        statuses = ledger.statuses([r.key for r in [*to_send, *missed, *past]])
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
         _count_earlier(report, to_send, statuses)
         # Never sent (no row, or deferred / pending when the window closed): missed, as docs/reminders.md says.
         report.missed = [r for r in missed if statuses.get(r.key, "pending") in UNSENT]
-        if report.missed:
-            ledger.missed([r.key for r in report.missed], now)
+        # A late run does not announce what is already over (yesterday's meeting): recorded as missed too.
+        report.past = [r for r in past if statuses.get(r.key, "pending") in UNSENT]
+        if report.missed or report.past:
+            ledger.missed([r.key for r in [*report.missed, *report.past]], now)
         report.planned = compose(pending, config, now)
         if report.planned:
             _send_all(report, ledger, config, now, sender)

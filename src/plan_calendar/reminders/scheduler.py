@@ -124,8 +124,8 @@ class ReminderService:
         ended = max(now, self.clock(self.tz))  # waiting for a locked ledger alone takes 30 seconds
         at = ended + timedelta(seconds=delay)
         try:
-            schedules, _ = load_schedules(self.plans)
-            upcoming = next_send_time(schedules, self.config.reminders, now)
+            schedules, _ = load_schedules(self.plans, self.config.reminders.country)
+            upcoming = next_send_time(schedules, self.config, now)
         except Exception:  # the retry is scheduled whatever the plans say
             upcoming = None
         if upcoming is not None and upcoming < at:
@@ -138,7 +138,7 @@ class ReminderService:
         schedules, errors = load_schedules(self.plans, self.config.reminders.country)
         for error in errors:
             log.error("план не прочитан, следующая проверка при изменении файлов: %s", error)
-        at = next_send_time(schedules, self.config.reminders, now)
+        at = next_send_time(schedules, self.config, now)
         if at is None:
             log.info("больше напоминаний нет")
             if self.scheduler.get_job(SEND_JOB):

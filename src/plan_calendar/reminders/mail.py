@@ -9,14 +9,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import smtplib
+import socket
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,7 +37,7 @@ from jinja2 import (
 from plan_calendar.config import Config, Security, SmtpSettings
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import lexicon, prepositional
-from plan_calendar.errors import ConfigError, ServiceError, Source
+from plan_calendar.errors import ConfigError, PlanError, ServiceError, Source
 from plan_calendar.feeds import Feed, render
 from plan_calendar.reminders.addresses import needs_smtputf8, wire_address
 from plan_calendar.reminders.rules import Reminder, TargetKind
@@ -49,6 +50,7 @@ __all__ = [
     "SmtpSender",
     "TemporaryFailure",
     "compose",
+    "send_test_letter",
 ]
 
 _LATE_AFTER = timedelta(hours=1)  # sent this much after its time, a reminder says it is late
@@ -308,27 +310,54 @@ class SmtpSender:
         self.connection: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpSender:
+        self.settings.password()  # a missing password is a set-up error before any connection
+        self.connect()
+        self.login()
+        return self
+
+    def connect(self) -> None:
+        """Connect, and switch to TLS (``security``); errors as in :meth:`_failures`."""
         s = self.settings
-        password = s.password()
-        context = ssl.create_default_context()
-        logging_in = False  # which step a "not supported" answer is about: STARTTLS or AUTH
-        try:
+        with self._failures(logging_in=False):
             if s.security is Security.TLS:
-                self.connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+                self.connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
             else:
                 self.connection = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
                 if s.security is Security.STARTTLS:
-                    self.connection.starttls(context=context)
-            if s.username is not None and password is not None:
-                logging_in = True
-                try:
-                    self.connection.login(s.username, password)
-                except UnicodeEncodeError:
-                    raise ConfigError(
-                        "пароль или имя пользователя SMTP содержат не латинские символы, а вход на сервер по "
-                        "протоколу SMTP поддерживает только латиницу",
-                        hint="Задайте для почтового ящика пароль из латинских букв, цифр и знаков.",
-                    ) from None
+                    self.connection.starttls(context=self._context())
+
+    def login(self) -> None:
+        """Log in when [smtp] names a username (the password from the environment)."""
+        s = self.settings
+        if s.username is None or self.connection is None:
+            return
+        with self._failures(logging_in=True):
+            password = s.password()
+            if password is None:
+                return
+            try:
+                self.connection.login(s.username, password)
+            except UnicodeEncodeError:
+                raise ConfigError(
+                    "пароль или имя пользователя SMTP содержат не латинские символы, а вход на сервер по "
+                    "протоколу SMTP поддерживает только латиницу",
+                    hint="Задайте для почтового ящика пароль из латинских букв, цифр и знаков.",
+                ) from None
+
+    @staticmethod
+    def _context() -> ssl.SSLContext:
+        return ssl.create_default_context()
+
+    @contextlib.contextmanager
+    def _failures(self, *, logging_in: bool) -> Iterator[None]:
+        """What a failed connection, TLS or login means (``logging_in``: which step a "not supported" answer is
+        about, STARTTLS or AUTH); the connection is closed on any failure."""
+        s = self.settings
+        try:
+            yield
+        except PlanError:
+            self.close()
+            raise
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
             raise ConfigError(
@@ -353,7 +382,6 @@ class SmtpSender:
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise TemporaryFailure(f"SMTP-сервер {s.host}:{s.port} недоступен: {exc}", connection_lost=True) from None
-        return self
 
     def __exit__(self, *_: object) -> None:
         if self.connection is not None:
@@ -449,3 +477,104 @@ class SmtpSender:
 def _answer(code: int, text: bytes | str) -> str:
     detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     return f"{code} {detail}".strip()
+
+
+# ----------------------------------------------------------------------------- the test letter
+def send_test_letter(config: Config, address: str, now: datetime, say: Callable[[str], None]) -> str:
+    """Send one letter to ``address`` with the current [smtp] settings, step by step, and say how each step went.
+
+    The first step that fails raises a PlanError that names it: the server's name does not resolve, no
+    connection, TLS, the login, the sender refused, the recipient refused, the letter refused. What the
+    school's IT person runs first; the reminders' ledger is not touched. Returns the server's final answer."""
+    s = config.smtp
+    try:
+        found = socket.getaddrinfo(s.host, s.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ServiceError(
+            f"имя сервера {s.host} не найдено (DNS): {getattr(exc, 'strerror', None) or exc}",
+            hint="Проверьте host в [smtp] (нет ли опечатки) и доступ этого компьютера к DNS.",
+        ) from None
+    addresses = ", ".join(dict.fromkeys(str(info[4][0]) for info in found))
+    say(f"1. Имя сервера {s.host} найдено: {addresses}.")
+    security = {Security.TLS: "TLS с первого байта", Security.STARTTLS: "STARTTLS", Security.NONE: "без шифрования"}
+    sender = SmtpSender(s)
+    s.password()  # a missing password is a set-up error before any connection
+    try:
+        sender.connect()
+    except TemporaryFailure:
+        raise ServiceError(
+            f"не удалось подключиться к {s.host}:{s.port}: {_connect_reason(s.host, s.port, s.timeout)}",
+            hint="Проверьте port в [smtp] (587 — STARTTLS, 465 — TLS, 25 — без шифрования) и что межсетевой "
+            "экран выпускает соединения на этот порт.",
+        ) from None
+    try:
+        say(f"2. Соединение с {s.host}:{s.port} установлено, защита: {security[s.security]}.")
+        try:
+            sender.login()
+        except TemporaryFailure as exc:
+            raise ServiceError(f"соединение прервано при входе: {exc.detail}") from None
+        say(f"3. Вход: {'выполнен как ' + s.username if s.username else 'не нужен (username в [smtp] не указан)'}.")
+        answer = _test_transaction(sender, config, address, now)
+    finally:
+        sender.__exit__(None, None, None)
+    say(f"4. Пробное письмо отправлено на {address}: сервер ответил {answer}.")
+    return answer
+
+
+def _connect_reason(host: str, port: int, timeout: float) -> str:
+    """Why a connection failed, in Russian (the errno of a fresh attempt)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return "сервер закрыл соединение, не ответив по протоколу SMTP"
+    except TimeoutError:
+        return f"сервер не ответил за {timeout:g} с"
+    except ConnectionRefusedError:
+        return "соединение отклонено (на этом порту сервер не принимает соединений)"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+
+
+def _test_transaction(sender: SmtpSender, config: Config, address: str, now: datetime) -> str:
+    connection = sender.connection
+    assert connection is not None
+    s = config.smtp
+    _, from_address = parseaddr(s.sender)
+    wire_from, wire_to = wire_address(from_address), wire_address(address)
+    msg = EmailMessage(policy=SMTP_POLICY)
+    msg["From"] = s.sender if wire_from == from_address else wire_from
+    msg["To"] = wire_to
+    msg["Date"] = format_datetime(now)
+    msg["Subject"] = "plan-cal: пробное письмо"
+    msg["Message-ID"] = make_msgid("plan-cal-test", domain=wire_from.rpartition("@")[2] or "plan-cal.local")
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(
+        "Это пробное письмо plan-cal: настройки почты работают, и напоминания будут приходить с этого адреса.\n\n"
+        f"Сервер: {s.host}:{s.port}, отправитель: {s.sender}.\n"
+    )
+    try:
+        connection.ehlo_or_helo_if_needed()
+        if not connection.has_extn("smtputf8"):
+            sender._check_ascii(wire_from, wire_to)
+        code, text = connection.mail(wire_from)
+        if code != 250:
+            raise sender._sender_refused(code, text, wire_from)
+        code, text = connection.rcpt(wire_to)
+        if code not in (250, 251):
+            raise _refused(s.host, code, text, f"не принял получателя «{address}»", "Проверьте адрес.")
+        code, text = connection.data(msg.as_bytes(policy=SMTP_POLICY))
+        if code != 250:
+            raise _refused(s.host, code, text, "не принял письмо", "Ответ сервера объясняет причину.")
+    except SetupFailure as exc:
+        raise exc.error from None
+    except PermanentFailure as exc:
+        raise ConfigError(exc.detail) from None
+    except TemporaryFailure as exc:
+        raise ServiceError(exc.detail) from None
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise ServiceError(f"соединение с SMTP-сервером {s.host} прервано: {exc}") from None
+    return _answer(code, text)
+
+
+def _refused(host: str, code: int, text: bytes | str, what: str, hint: str) -> PlanError:
+    error = ServiceError if 400 <= code < 500 else ConfigError
+    return error(f"SMTP-сервер {host} {what}: {_answer(code, text)}", hint=hint)

@@ -22,7 +22,7 @@ from plan_calendar.reminders.mail import (
 from plan_calendar.reminders.rules import Reminder, due, recipients_of
 from plan_calendar.schedule import Schedule, interpret
 
-__all__ = ["RemindReport", "remind"]
+__all__ = ["RemindReport", "check_setup", "remind"]
 
 
 @dataclass
@@ -69,6 +69,33 @@ def load_schedules(paths: list[Path], country: str = "RU") -> tuple[list[Schedul
     return schedules, errors
 
 
+def check_setup(config: Config, schedules: list[Schedule], *, sending: bool = True) -> None:
+    """Stop with a set-up error when reminders could never go out, rather than report «0 letters sent»: no
+    [smtp] section (when ``sending``), nobody to send to (no recipients, groups or `notify:` anywhere)."""
+    if sending and "smtp" not in config.raw:
+        if config.source is None:
+            raise ConfigError(
+                "файл настроек не найден, а без него напоминаниям некуда и не через что уходить: в нём задают "
+                "почтовый сервер ([smtp]) и получателей ([reminders] recipients)",
+                hint="Укажите --config ФАЙЛ или положите plan-cal.toml в текущую папку (образец — "
+                "config.example.toml).",
+            )
+        raise ConfigError(
+            f"в файле настроек «{config.source}» нет раздела [smtp]: напоминаниям не через что уходить",
+            hint="Добавьте [smtp] с host, port, security и sender (образец — config.example.toml) и проверьте его "
+            "командой plan-cal remind --test ваш@адрес.",
+        )
+    settings = config.reminders
+    anyone = bool(settings.recipients) or any(settings.groups.values())
+    if not anyone and not any(item.notify for s in schedules for item in s.plan.items):
+        where = f"в файле настроек «{config.source}»" if config.source is not None else "без файла настроек"
+        raise ConfigError(
+            f"напоминания некому отправлять: {where} нет получателей (recipients в [reminders]), а у пунктов "
+            "плана нет notify",
+            hint='Укажите recipients = ["…@…"] в [reminders] (образец — config.example.toml).',
+        )
+
+
 def remind(
     config: Config,
     plan_paths: list[Path],
@@ -79,6 +106,7 @@ def remind(
 ) -> RemindReport:
     """Send every reminder due at ``now`` that the ledger has not seen sent; record each step."""
     schedules, plan_errors = load_schedules(plan_paths, config.reminders.country)
+    check_setup(config, schedules, sending=not dry_run)
     report = RemindReport(dry_run=dry_run, errors=plan_errors)
     recipients = _recipients_or_error(report)
     if dry_run:  # reads the ledger if there is one, and writes nothing

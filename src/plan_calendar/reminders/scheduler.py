@@ -31,12 +31,24 @@ from plan_calendar.errors import PlanError
 from plan_calendar.reminders.rules import next_send_time
 from plan_calendar.reminders.run import load_schedules, remind
 
-__all__ = ["ReminderService"]
+__all__ = ["ReminderService", "ZoneFormatter"]
 
 log = logging.getLogger("plan_calendar.scheduler")
 SEND_JOB = "send-reminders"
 WATCH_JOB = "watch-files"
 MAX_RETRY = 15 * 60.0  # seconds: the longest wait between retries of a failing run (unless retry is longer)
+
+
+class ZoneFormatter(logging.Formatter):
+    """Log lines stamped in the reminders' time zone (``[reminders] timezone``), with its UTC offset, whatever
+    the machine's own zone: «2019-11-06 09:00:00+03:00 INFO отправлено: …»."""
+
+    def __init__(self, zone: str) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(message)s")
+        self.zone = ZoneInfo(zone)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, self.zone).isoformat(sep=" ", timespec="seconds")
 
 
 class ReminderService:

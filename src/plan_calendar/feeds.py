@@ -656,9 +656,14 @@ def _write_feeds(
     changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
     links = [_link(f, config) for f in feeds]
     page_path = out / "index.html"
-    digest = page_digest(schedules, links, changed_at, config.templates, report.kept)
+    # The page marks the days of the feeds' own entries: the same display settings and duration.
+    display, duration = config.display, config.calendar.default_duration
+    kept = report.kept
+    digest = page_digest(schedules, links, changed_at, config.templates, kept, display=display, duration=duration)
     if not _page_has_digest(page_path, digest):
-        page = render_page(schedules, links, changed_at, config.templates, report.kept)
+        page = render_page(
+            schedules, links, changed_at, config.templates, report.kept, display=display, duration=duration
+        )
         report.page_written = write_atomic(page_path, page.encode("utf-8"))
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_month_names
 
-from plan_calendar.config import ReminderSettings
+from plan_calendar.config import Config, ReminderSettings
 from plan_calendar.reminders.ledger import Ledger
 from plan_calendar.reminders.rules import due
 from plan_calendar.reminders.run import load_schedules
@@ -65,6 +65,7 @@ def main() -> None:
         assert not errors, errors
         print(f"reading the plan once: {time.perf_counter() - start:.2f} s ({options.items} items)")
         settings = replace(ReminderSettings(), recipients=tuple(f"r{n}@example.org" for n in range(50)))
+        config = Config(reminders=settings)
         now = datetime(2019, 11, 14, 9, 0, tzinfo=ZoneInfo("Europe/Moscow"))
         ledger = Ledger(Path(tmp) / "state.sqlite3")
         filled = 0
@@ -74,7 +75,7 @@ def main() -> None:
             times, found = [], 0
             for _ in range(options.runs):
                 start = time.perf_counter()
-                to_send, missed = due(schedules, settings, now, since=now - timedelta(days=1))  # a daily cron
+                to_send, missed, _ = due(schedules, config, now, since=now - timedelta(days=1))  # a daily cron
                 statuses = ledger.statuses([r.key for r in [*to_send, *missed]])
                 times.append(time.perf_counter() - start)
                 found = len(to_send)

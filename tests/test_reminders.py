@@ -405,8 +405,8 @@ def test_message_id_is_stable(tmp_path: Path) -> None:
     now = datetime(2019, 9, 16, 9, 0, tzinfo=ZoneInfo("Europe/Moscow"))
     schedules, errors = load_schedules([EXAMPLE])
     assert errors == []
-    first = compose(due(schedules, config.reminders, now)[0], config, now)
-    second = compose(due(schedules, config.reminders, now)[0], config, now)
+    first = compose(due(schedules, config, now)[0], config, now)
+    second = compose(due(schedules, config, now)[0], config, now)
     assert [m.message_id for m in first] == [m.message_id for m in second]
     assert [m.as_bytes() for m in first] == [m.as_bytes() for m in second], "emails are byte-identical"
 

@@ -52,13 +52,13 @@ def server() -> Iterator[Server]:
 class Service:
     """The scheduler in a subprocess; its log is collected as it comes."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(self, config: Path, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "plan_calendar", "scheduler", "--config", str(config), "--watch-every", "0.5"],
             cwd=ROOT,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -289,3 +289,52 @@ def test_reloads_a_changed_word_plan(tmp_path: Path, server: Server) -> None:
     assert code == 0, log
     assert "перечитаны" in log
     assert "Перенесённое заседание" in server.recorder.parsed()[0]["Subject"]
+
+
+def test_the_log_is_in_the_configured_time_zone(tmp_path: Path, server: Server) -> None:
+    """The machine runs in UTC; the school is in Moscow: the log's times are Moscow's, with the offset."""
+    send = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(seconds=3)
+    config = _write(tmp_path, server.port, send)
+    service = Service(config, env={"TZ": "UTC"})
+    try:
+        assert _wait(lambda: "отправлено: lib@example.org" in service.log, 30), service.log
+    finally:
+        code, log = service.stop()
+    assert code == 0, log
+    [line] = [x for x in log.splitlines() if "отправлено: lib@example.org" in x]
+    stamp = datetime.fromisoformat(line[: len("2019-11-06 09:00:00+03:00")])
+    assert stamp.utcoffset() == MOSCOW.utcoffset(send), line
+    assert abs((stamp - send).total_seconds()) < 30, line
+
+
+@pytest.mark.parametrize("plans", ["", "plans = []\n"])
+def test_without_plans_the_service_does_not_start(tmp_path: Path, plans: str) -> None:
+    config = tmp_path / "plan-cal.toml"
+    config.write_text(
+        plans + '[smtp]\nhost = "127.0.0.1"\nsecurity = "none"\nsender = "rmo@example.org"\n'
+        '[reminders]\nrecipients = ["lib@example.org"]\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "plan_calendar", "scheduler", "--config", str(config)]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the scheduler started with no plans and idled") from None
+    assert done.returncode == 2, done.stderr
+    assert "укажите файлы планов или plans в файле настроек" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_without_smtp_the_service_does_not_start(tmp_path: Path) -> None:
+    (tmp_path / "plan.yaml").write_text(
+        'plan: План\nid: p\nacademic_year: "2019-2020"\nitems:\n  - {id: a, title: А, when: 5 ноября}\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "plan-cal.toml"
+    config.write_text('plans = ["plan.yaml"]\n[reminders]\nrecipients = ["lib@example.org"]\n', encoding="utf-8")
+    command = [sys.executable, "-m", "plan_calendar", "scheduler", "--config", str(config)]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the scheduler started without [smtp]") from None
+    assert done.returncode == 1, done.stderr
+    assert "нет раздела [smtp]" in done.stderr and "Traceback" not in done.stderr

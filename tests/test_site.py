@@ -8,6 +8,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,125 @@ def test_page_follows_a_changed_plan(cli: Callable[..., Result], built: Path, tm
         == 0
     )
     assert "Годовой отчёт" in (built / "index.html").read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- the page agrees with the feed
+EVERY_SHAPE = [
+    "12.11",
+    "12 ноября",
+    "до 12 ноября",
+    "12-13 ноября",
+    "ноябрь",
+    "начало ноября",
+    "12.11 14:30",
+    "12.11 11.00-13.00",
+    "по средам",
+    "по четвергам в 13.30",
+    "2-я среда каждого месяца",
+    "последняя пятница месяца",
+    "12.11, 19.11",
+    "ноябрь, февраль",
+    "в течение года",
+    "по плану",
+    "I четверть",
+    "1 раз в четверть",
+    "2 раза в год",
+    "в конце четверти",
+    "конец II четверти",
+    "I-II четверть",
+    "в конце учебного года",
+    "до 5 числа каждого месяца",
+    "1 раз в 2 недели",
+    "каждые 3 месяца",
+    "в конце каждого месяца",
+    "ежемесячно, последняя неделя",
+    "пн-пт",
+    "в каникулы",
+    "ноябрь, 2 неделя",
+    "ежемесячно",
+    "еженедельно",
+    "с 20 мая",
+    "январь-апрель",
+    "ежедневно, кроме выходных",
+]
+KINDS = [None, "seminar", "campaign", "deadline", "meeting"]
+
+
+def _page_days(html: str) -> dict[str, set[date]]:
+    """Each item's marked days, read from the page: month sections, rows and their grid columns."""
+    out: dict[str, set[date]] = {}
+    month = item = ""
+    for m in re.finditer(r'data-month="(\d{4})-(\d{2})"|data-item="([^"]+)"|grid-column: (\d+) / (\d+)', html):
+        if m.group(1):
+            month, item = f"{m.group(1)}-{m.group(2)}", ""
+        elif m.group(3):
+            item = m.group(3)
+        else:
+            y, mo = map(int, month.split("-"))
+            for day in range(int(m.group(4)), int(m.group(5))):
+                out.setdefault(item, set()).add(date(y, mo, day))
+    return out
+
+
+def _feed_days(data: bytes, plan_id: str, first: date, last: date) -> dict[str, set[date]]:
+    """Each item's days in the feed, with every repetition expanded by recurring-ical-events."""
+    import icalendar
+    import recurring_ical_events
+
+    out: dict[str, set[date]] = {}
+    cal = icalendar.Calendar.from_ical(data)
+    for event in recurring_ical_events.of(cal).between(first, last + timedelta(days=1)):
+        stem = str(event["UID"]).split("@")[0].removeprefix(f"{plan_id}-")
+        item = re.sub(r"-\d{8}(-\d+)?$", "", stem)
+        start, end = event["DTSTART"].dt, event["DTEND"].dt
+        if isinstance(start, datetime):
+            day, final = start.date(), (end - timedelta(microseconds=1)).date()
+        else:
+            day, final = start, end - timedelta(days=1)
+        final = max(final, day)
+        while day <= final:
+            if first <= day <= last:
+                out.setdefault(item, set()).add(day)
+            day += timedelta(days=1)
+    return out
+
+
+def _same_days(cli: Callable[..., Result], plan: Path, plan_id: str, out: Path) -> None:
+    result = cli("build", plan, "--out", out, "--config", out.parent / "plan-cal.toml")
+    assert result.code == 0, result.err
+    page = _page_days((out / "index.html").read_text(encoding="utf-8"))
+    feed = _feed_days((out / f"{plan_id}.ics").read_bytes(), plan_id, date(2019, 9, 1), date(2020, 8, 31))
+    assert feed, "the feed has events"
+    for item in sorted(set(page) | set(feed)):
+        assert page.get(item, set()) == feed.get(item, set()), item
+
+
+def test_the_example_page_marks_the_feeds_days(cli: Callable[..., Result], tmp_path: Path) -> None:
+    (tmp_path / "plan-cal.toml").write_text(CONFIG, encoding="utf-8")
+    _same_days(cli, EXAMPLE, "rmo-2019-2020", tmp_path / "public")
+
+
+def test_every_shape_is_marked_on_the_feeds_days(cli: Callable[..., Result], tmp_path: Path) -> None:
+    (tmp_path / "plan-cal.toml").write_text(CONFIG + '[display]\nongoing = "monthly"\n', encoding="utf-8")
+    lines = []
+    for n, when in enumerate(EVERY_SHAPE):
+        kind = KINDS[n % len(KINDS)]
+        lines.append(f'  - {{id: i{n}, title: "Пункт {n}", when: "{when}"' + (f", kind: {kind}" if kind else "") + "}")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        'plan: Все формы\nid: shapes\nacademic_year: "2019-2020"\n'
+        "terms:\n  - {name: I четверть, start: 2019-09-02, end: 2019-10-27}\n"
+        "  - {name: осенние каникулы, start: 2019-10-28, end: 2019-11-04}\n"
+        "  - {name: II четверть, start: 2019-11-05, end: 2019-12-28}\n"
+        "  - {name: зимние каникулы, start: 2019-12-29, end: 2020-01-08}\n"
+        "  - {name: III четверть, start: 2020-01-09, end: 2020-03-20}\n"
+        "  - {name: весенние каникулы, start: 2020-03-21, end: 2020-03-29}\n"
+        "  - {name: IV четверть, start: 2020-03-30, end: 2020-05-29}\n"
+        "items:\n" + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
+    _same_days(cli, plan, "shapes", tmp_path / "public")
+    html = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
+    # «ежемесячно» is a mark on the 1st of each month, as in the feed: not a square in mid-month.
+    monthly = _page_days(html)[f"i{EVERY_SHAPE.index('ежемесячно')}"]
+    assert {d.day for d in monthly} == {1} and len(monthly) >= 9

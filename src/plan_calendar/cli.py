@@ -514,7 +514,7 @@ def _progress(quiet: bool) -> Iterator[Any]:
 
 # ----------------------------------------------------------------------------- remind
 @app.command(cls=_Command)
-def remind(
+def remind(  # noqa: PLR0917 - a Typer command: its options are its parameters
     plans: PlansArg = None,
     config_file: ConfigOpt = None,
     at: Annotated[
@@ -526,18 +526,30 @@ def remind(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Показать, что было бы отправлено, ничего не отправляя и не записывая.")
     ] = False,
+    test: Annotated[
+        str | None,
+        typer.Option(
+            "--test",
+            help="Отправить одно пробное письмо на этот адрес с текущими настройками [smtp] и сказать, какой шаг "
+            "не удался (имя сервера, соединение, TLS, вход, отправитель, получатель).",
+            metavar="АДРЕС",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Отправить напоминания, срок которых наступил, и записать их в журнал.
 
     Повторный запуск в тот же момент ничего не отправит. Код выхода 3 — SMTP-сервер недоступен или просит
     повторить позже (напоминания уйдут при следующем запуске); 1 — ошибки в плане, настройках или адрес
-    отклонён сервером.
+    отклонён сервером. С --test АДРЕС — только пробное письмо (журнал не трогается).
     """
     from plan_calendar.config import load_config  # noqa: PLC0415 - reminders load their own modules
     from plan_calendar.reminders.run import remind as run_reminders  # noqa: PLC0415
 
     config = load_config(config_file)
+    if test is not None:
+        _test_letter(config, test, at)
+        return
     paths = list(plans or config.plans)
     if not paths:
         raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН")
@@ -555,9 +567,11 @@ def remind(
                     f"Тема: {message.subject}\n\n{message.text}\n{'-' * 60}"
                 )
             )
+        past = f"; об уже прошедших событиях не было бы отправлено: {len(report.past)}" if report.past else ""
         typer.echo(
-            f"Пробный запуск: было бы отправлено писем: {len(report.planned)}; уже отправлено раньше: "
-            f"{report.already}. Ничего не отправлено и не записано."
+            f"Пробный запуск: было бы отправлено писем: {len(report.planned)} (напоминаний: "
+            f"{_reminders_in(report.planned)}); уже отправлено раньше: {report.already}{past}. "
+            "Ничего не отправлено и не записано."
         )
         if report.errors:
             raise typer.Exit(ExitCode.PLAN_ERROR)
@@ -578,10 +592,15 @@ def remind(
             if report.refused_before
             else ""
         )
+        past = f"; об уже прошедших событиях не отправлено: {len(report.past)}" if report.past else ""
+        deferred = [m for m, _ in report.deferred]
+        failed = [m for m, _ in report.failed]
+        # Letters and reminders apart: a digest carries several reminders in one letter.
         typer.echo(
-            f"Напоминания на {now:%Y-%m-%d %H:%M}: отправлено писем {len(report.sent)}, отложено "
-            f"{len(report.deferred)}, отклонено {len(report.failed)}; уже были отправлены раньше: {report.already}"
-            f"{refused_before}; пропущено как слишком старые: {len(report.missed)}.",
+            f"Напоминания на {now:%Y-%m-%d %H:%M}: отправлено писем {len(report.sent)} (напоминаний: "
+            f"{_reminders_in(report.sent)}), отложено писем {len(deferred)} (напоминаний: {_reminders_in(deferred)}), "
+            f"отклонено писем {len(failed)} (напоминаний: {_reminders_in(failed)}); уже были отправлены раньше: "
+            f"{report.already}{refused_before}; пропущено как слишком старые: {len(report.missed)}{past}.",
             err=trouble,
         )
     if report.errors or report.stopped:  # the config needs a human before the server does
@@ -590,6 +609,26 @@ def remind(
         raise typer.Exit(ExitCode.SERVICE)
     if report.failed:
         raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+def _reminders_in(messages: list[Any]) -> int:
+    return sum(len(m.reminders) for m in messages)
+
+
+def _test_letter(config: Any, address: str, at: str | None) -> None:
+    """`remind --test ADDRESS`: one letter with the current settings, each step reported."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from plan_calendar.reminders.mail import send_test_letter  # noqa: PLC0415
+    from plan_calendar.reminders.run import check_setup  # noqa: PLC0415
+
+    if "@" not in address or any(c.isspace() for c in address):
+        raise typer.BadParameter(f"«{address}» — не адрес электронной почты", param_hint="--test")
+    check_setup(replace(config, reminders=replace(config.reminders, recipients=(address,))), [])
+    s = config.smtp
+    typer.echo(_safe(f"Пробное письмо: сервер {s.host}:{s.port}, отправитель {s.sender}, получатель {address}."))
+    send_test_letter(config, address, _moment(at, config.reminders.timezone), lambda line: typer.echo(_safe(line)))
+    typer.echo("Настройки почты работают.")
 
 
 @app.command(cls=_Command)
@@ -608,10 +647,19 @@ def scheduler(
     """
     import logging  # noqa: PLC0415
 
-    from plan_calendar.reminders.scheduler import ReminderService  # noqa: PLC0415
+    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.reminders.run import check_setup, load_schedules  # noqa: PLC0415
+    from plan_calendar.reminders.scheduler import ReminderService, ZoneFormatter  # noqa: PLC0415
 
+    config = load_config(config_file)
+    paths = list(plans or config.plans)
+    if not paths:  # a service with nothing to do would idle forever: say so at once
+        raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
+    check_setup(config, load_schedules(paths, config.reminders.country)[0])
     level = logging.DEBUG if _state["debug"] else logging.INFO  # --debug: tracebacks of failed runs too
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(ZoneFormatter(config.reminders.timezone))  # times in the reminders' time zone
+    logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     ReminderService(config_file, list(plans) if plans else None, watch_every=watch_every).run()
 

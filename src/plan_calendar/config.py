@@ -262,6 +262,53 @@ def _this_machine(host: str) -> bool:
     return True
 
 
+# tomllib's messages (CPython's tomllib/_parser.py), in Russian: a user never sees the English parser text.
+_TOML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), russian)
+    for pattern, russian in (
+        (r"Expected '=' after a key in a key/value pair", "после ключа нужен знак «=»"),
+        (r"Expected '\]' at the end of a table declaration", "заголовок раздела должен кончаться «]»"),
+        (r"Expected '\]\]' at the end of an array declaration", "заголовок [[…]] должен кончаться «]]»"),
+        (r"Invalid statement", "непонятная строка: нужно «ключ = значение» или [раздел]"),
+        (r"Invalid value", "непонятное значение (текст пишут в кавычках, списки — в [ ])"),
+        (r"Invalid initial character for a key part", "ключ не может начинаться с этого знака"),
+        (r"Invalid date or datetime", "неверная дата или время"),
+        (r"Invalid hex value", "неверный шестнадцатеричный код"),
+        (r"Escaped character is not a Unicode scalar value", "такого символа Юникода нет"),
+        (r"Unclosed array", "список не закрыт: нет «]»"),
+        (r"Unclosed inline table", "таблица в { } не закрыта: нет «}»"),
+        (
+            r"Unescaped '\\' in a string",
+            "обратная черта «\\» в тексте в двойных кавычках: пишите «\\\\» или берите текст в одинарные кавычки",
+        ),
+        (r"Unterminated string", "текст не закрыт: нет закрывающей кавычки"),
+        (r"Cannot overwrite a value", "этот ключ уже задан выше"),
+        (r"Cannot declare (.+) twice", "раздел {0} задан дважды"),
+        (r"Cannot mutate immutable namespace (.+)", "{0} уже задан целиком, дополнить его нельзя"),
+        (r"Cannot redefine namespace (.+)", "{0} уже задан"),
+        (r"Duplicate inline table key (.+)", "ключ {0} повторяется"),
+        (r"Illegal character '\\n'", "текст не закрыт: строка кончилась раньше закрывающей кавычки"),
+        (r"Found invalid character (.+)", "недопустимый знак {0}"),
+        (r"Illegal character (.+)", "недопустимый знак {0}"),
+        (r"Expected (.+)", "здесь нужно {0}"),
+    )
+)
+
+
+def _toml_problem(english: str) -> str:
+    for pattern, russian in _TOML_PROBLEMS:
+        m = pattern.fullmatch(english)
+        if m:
+            return russian.format(*(_toml_name(g) for g in m.groups()))
+    return "запись не по правилам TOML"
+
+
+def _toml_name(text: str) -> str:
+    """A key as tomllib quotes it (``('reminders', 'groups')``, ``'x'``) → «reminders.groups», «x»."""
+    parts = re.findall(r"'((?:[^'\\]|\\.)*)'", text)
+    return f"«{'.'.join(parts)}»" if parts else text
+
+
 def parse_config(text: str, path: Path) -> Config:
     """Read configuration text; ``path`` is used in messages and to resolve relative plan paths."""
     reader = _ConfigReader(text, path)
@@ -316,13 +363,7 @@ class _ConfigReader:
         try:
             data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
-            m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-            source = Source(str(self.path), int(m.group(1)), int(m.group(2))) if m else Source(str(self.path))
-            raise ConfigError(
-                f"ошибка в записи TOML: {re.sub(r' [(]at line.*', '', str(exc))}",
-                source=source,
-                hint="Проверьте кавычки, скобки и знаки «=» в этой строке.",
-            ) from None
+            raise self.syntax_error(str(exc)) from None
         self.check_keys(data, _TOP_KEYS, None)
         base = self.path.parent
         plans = tuple(base / p for p in self.str_list(data, "plans", None))
@@ -338,6 +379,20 @@ class _ConfigReader:
             reminders=self.reminders(self.table(data, "reminders"), base),
             templates=base / self.string(data, "templates", None) if "templates" in data else None,
             raw=data,
+        )
+
+    def syntax_error(self, english: str) -> ConfigError:
+        """tomllib's message in Russian, at its line and column («(at end of document)»: the last line)."""
+        m = re.search(r"\(at line (\d+), column (\d+)\)", english)
+        if m:
+            source = Source(str(self.path), int(m.group(1)), int(m.group(2)))
+        else:
+            source = Source(str(self.path), max(1, len(self.lines)) if "end of document" in english else None)
+        problem = re.sub(r" [(]at (line|end of document).*", "", english).strip()
+        return ConfigError(
+            f"ошибка в записи TOML: {_toml_problem(problem)}",
+            source=source,
+            hint="Проверьте кавычки, скобки и знаки «=» в этой строке.",
         )
 
     # ---------------------------------------------------------------- value helpers

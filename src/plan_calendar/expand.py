@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import rrulestr
+
 from plan_calendar.config import DisplaySettings
 from plan_calendar.dates.describe import day_range, describe, every, month, plural
 from plan_calendar.dates.lexicon import CAMPAIGN_STEMS, KIND_NAMES
@@ -47,10 +49,48 @@ class Entry:
     rrule: str | None = None
     until: date | None = None
     exdates: tuple[date | datetime, ...] = ()  # days of the rule without an occurrence (holidays)
+    # One occurrence of a repeating entry (an emailed event): RECURRENCE-ID, with no rule of its own.
+    recurrence_id: date | datetime | None = None
+    # What the entry was read from (for reminders): the part of the reading, and for a repetition per school
+    # period («1 раз в четверть») the period this entry is. Not written to feeds.
+    part: When | None = None
+    period: Span | None = None
+    hidden: bool = False  # `display: hidden`: in no feed or page (reminders only); see expand_item(hidden=True)
 
     @property
     def all_day(self) -> bool:
         return not isinstance(self.start, datetime)
+
+    def occurrences(self) -> list[date | datetime]:
+        """The start of every occurrence, as a calendar expands the entry's RRULE, UNTIL and EXDATE."""
+        if self.rrule is None:
+            return [self.start]
+        start = self.start
+        zone = start.tzinfo if isinstance(start, datetime) else None
+        naive = start.replace(tzinfo=None) if isinstance(start, datetime) else datetime.combine(start, time())
+        until = f";UNTIL={self.until:%Y%m%d}T235959" if self.until is not None else ""
+        skipped = {d.date() if isinstance(d, datetime) else d for d in self.exdates}
+        out: list[date | datetime] = []
+        for moment in rrulestr(f"RRULE:{self.rrule}{until}", dtstart=naive):
+            if moment.date() in skipped:
+                continue
+            out.append(moment.replace(tzinfo=zone) if isinstance(start, datetime) else moment.date())
+        return out
+
+    def occurrence(self, start: date | datetime) -> Entry:
+        """One occurrence of a repeating entry (``start`` from :meth:`occurrences`) as an event of its own: the
+        same UID, RECURRENCE-ID ``start``, no rule. A single entry is returned as it is."""
+        if self.rrule is None:
+            return self
+        return replace(
+            self,
+            start=start,
+            end=start + (self.end - self.start),  # type: ignore[operator]
+            rrule=None,
+            until=None,
+            exdates=(),
+            recurrence_id=start,
+        )
 
     @property
     def uid_stem(self) -> str:
@@ -74,12 +114,22 @@ def expand(schedule: Schedule, display: DisplaySettings, default_duration: timed
     return entries
 
 
-def expand_item(plan: Plan, scheduled: Scheduled, display: DisplaySettings, default_duration: timedelta) -> list[Entry]:
-    """The entries of one item (several for a list of dates, none when undated or hidden)."""
+def expand_item(
+    plan: Plan,
+    scheduled: Scheduled,
+    display: DisplaySettings,
+    default_duration: timedelta,
+    *,
+    hidden: bool = False,
+) -> list[Entry]:
+    """The entries of one item (several for a list of dates, none when undated or hidden).
+
+    With ``hidden``, periods that `display: hidden` keeps out of the calendar are returned too, marked ``hidden``
+    (reminders still count down to them)."""
     reading = scheduled.reading
     if reading is None or isinstance(reading.when, Undated):
         return []
-    builder = _Builder(plan, scheduled.item, display, default_duration, describe(reading))
+    builder = _Builder(plan, scheduled.item, display, default_duration, describe(reading), hidden=hidden)
     parts = reading.when.parts if isinstance(reading.when, Several) else (reading.when,)
     entries: list[Entry] = []
     for part in parts:
@@ -100,8 +150,18 @@ def _with_key(entry: Entry, key: str) -> Entry:
 
 class _Builder:
     def __init__(
-        self, plan: Plan, item: Item, display: DisplaySettings, duration: timedelta, reading_text: str
+        self,
+        plan: Plan,
+        item: Item,
+        display: DisplaySettings,
+        duration: timedelta,
+        reading_text: str,
+        *,
+        hidden: bool = False,
     ) -> None:
+        self.keep_hidden = hidden
+        self.part_read: When | None = None
+        self.period_read: Span | None = None
         self.plan = plan
         self.item = item
         self.display = display
@@ -114,6 +174,7 @@ class _Builder:
 
     # ------------------------------------------------------------------ dispatch
     def part(self, when: When, *, keyed: bool) -> list[Entry]:
+        self.part_read, self.period_read = when, None
         match when:
             case Day():
                 return [self.day(when, keyed)]
@@ -160,7 +221,9 @@ class _Builder:
     def period(self, span: Span, key: str, policy: Display, label: str) -> list[Entry]:
         title = self.item.title
         if policy is Display.HIDDEN:
-            return []
+            if not self.keep_hidden:
+                return []
+            return [replace(self.entry(key, title, span.start, span.start + _ONE_DAY), hidden=True)]
         if policy is Display.SPAN:
             return [self.entry(key, title, span.start, span.end + _ONE_DAY)]
         if policy is Display.MONTHLY:
@@ -192,7 +255,9 @@ class _Builder:
                 edge = rec.times == 1 and (period.label or "").split(" ", 1)[0] in ("начало", "середина", "конец")
                 named = edge or rec.each is Each.HOLIDAYS  # «осенние каникулы» says it all
                 text = _period_label(period) if named else f"{label}: {_period_label(period)}"
+                self.period_read = period
                 out.extend(self.period(period, _key(period.start), policy, text))
+            self.period_read = None
             return out
         key = _key(rec.within.start) if keyed else ""
         first = rec.rule_start()
@@ -245,6 +310,8 @@ class _Builder:
             rrule=rrule,
             until=until,
             exdates=exdates,
+            part=self.part_read,
+            period=self.period_read,
         )
 
     def describe(self, note: str | None) -> str:

@@ -376,6 +376,8 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
     event["SUMMARY"] = vText(summary)
     event["DTSTART"] = vDDDTypes(entry.start)
     event["DTEND"] = vDDDTypes(entry.end)
+    if entry.recurrence_id is not None:  # one occurrence of a repeating event, as sent in a reminder
+        event["RECURRENCE-ID"] = vDDDTypes(entry.recurrence_id)
     if entry.rrule is not None:
         rule = vRecur.from_ical(entry.rrule)
         if entry.until is not None:
@@ -428,6 +430,7 @@ def _digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalA
         entry.rrule,
         entry.until.isoformat() if entry.until else None,
         *((tuple(d.isoformat() for d in entry.exdates),) if entry.exdates else ()),
+        *((entry.recurrence_id.isoformat(),) if entry.recurrence_id is not None else ()),
         entry.description,
         entry.item.location,
         entry.categories,
@@ -663,9 +666,14 @@ def _write_feeds(
     changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
     links = [_link(f, config) for f in feeds]
     page_path = out / "index.html"
-    digest = page_digest(schedules, links, changed_at, config.templates, report.kept)
+    # The page marks the days of the feeds' own entries: the same display settings and duration.
+    display, duration = config.display, config.calendar.default_duration
+    kept = report.kept
+    digest = page_digest(schedules, links, changed_at, config.templates, kept, display=display, duration=duration)
     if not _page_has_digest(page_path, digest):
-        page = render_page(schedules, links, changed_at, config.templates, report.kept)
+        page = render_page(
+            schedules, links, changed_at, config.templates, report.kept, display=display, duration=duration
+        )
         report.page_written = write_atomic(page_path, page.encode("utf-8"))
 
 

@@ -10,24 +10,25 @@ from __future__ import annotations
 import calendar
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 
+from plan_calendar.config import CalendarSettings, DisplaySettings
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import KIND_NAMES
 from plan_calendar.errors import Source
-from plan_calendar.expand import is_campaign
+from plan_calendar.expand import Entry, expand_item
 from plan_calendar.schedule import Schedule
-from plan_calendar.when import Deadline, Ongoing, Recurring, Span, SpanShape, Undated
+from plan_calendar.when import Deadline, Ongoing, Recurring, Undated
 
 __all__ = ["DIGEST_MARK", "FeedLink", "page_digest", "render_page"]
 
-PAGE_VERSION = 3  # raise when the template or the page model changes, so pages are rendered anew
-_PERIODS = frozenset({SpanShape.MONTH, SpanShape.MONTHS, SpanShape.MONTH_PART, SpanShape.TERM})
+PAGE_VERSION = 4  # raise when the template or the page model changes, so pages are rendered anew
+_DEFAULT_DURATION = CalendarSettings().default_duration
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Segment:
 
 @dataclass
 class Row:
+    item: str  # the item's id (data-item: tests compare the page's days with the feed's)
     title: str
     wording: str
     reading: str
@@ -80,8 +82,9 @@ class PlanView:
     warnings: list[str]
 
 
-def _months(schedule: Schedule) -> list[Month]:
-    """September to August; each item's occurrences are computed once and placed in the months they touch."""
+def _months(schedule: Schedule, display: DisplaySettings, duration: timedelta) -> list[Month]:
+    """September to August; each item is marked on the days its calendar entries fall on in the feed (the same
+    entries, and each occurrence of a repetition as a calendar expands it), in the months they touch."""
     year = schedule.plan.academic_year
     months: dict[tuple[int, int], Month] = {}
     for offset in range(12):
@@ -90,33 +93,43 @@ def _months(schedule: Schedule) -> list[Month]:
         first = date(y, m, 1)
         label = format_date(first, "LLLL y", locale="ru").capitalize()
         months[(y, m)] = Month(f"{y}-{m:02d}", label, calendar.monthrange(y, m)[1])
-    for entry in schedule.entries:
-        if entry.reading is None or isinstance(entry.reading.when, Undated):
+    for scheduled in schedule.entries:
+        if scheduled.reading is None or isinstance(scheduled.reading.when, Undated):
             continue
-        when = entry.reading.when
-        tentative = not is_campaign(entry.item)
         by_month: dict[tuple[int, int], list[Segment]] = {}
-        for a, b in when.occurrences():
-            y, m = a.year, a.month
-            while (y, m) <= (b.year, b.month):
-                if (y, m) in months:
-                    first = date(y, m, 1)
-                    last = date(y, m, months[(y, m)].days)
-                    by_month.setdefault((y, m), []).append(
-                        _segment(when, max(a, first), min(b, last), a == b, tentative)
-                    )
-                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        for entry in expand_item(schedule.plan, scheduled, display, duration):
+            for a, b in entry_days(entry):
+                y, m = a.year, a.month
+                while (y, m) <= (b.year, b.month):
+                    if (y, m) in months:
+                        first = date(y, m, 1)
+                        last = date(y, m, months[(y, m)].days)
+                        by_month.setdefault((y, m), []).append(_segment(entry, max(a, first), min(b, last), a == b))
+                    y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         if not by_month:
             continue
-        item = entry.item
+        item = scheduled.item
         kind = KIND_NAMES[item.kind.value] if item.kind is not None else ""
-        reading_text = describe(entry.reading)
+        reading_text = describe(scheduled.reading)
         wording = " ".join(item.when.split())
         for key, segments in by_month.items():
-            months[key].rows.append(Row(item.title, wording, reading_text, kind, segments))
+            segments.sort(key=lambda seg: (seg.start, seg.end))
+            months[key].rows.append(Row(item.id, item.title, wording, reading_text, kind, segments))
     for month in months.values():
         month.rows.sort(key=lambda r: (r.segments[0].start, r.title))
     return list(months.values())
+
+
+def entry_days(entry: Entry) -> list[tuple[date, date]]:
+    """The days each occurrence of ``entry`` covers, first and last inclusive, as a calendar shows them."""
+    length = entry.end - entry.start  # type: ignore[operator]
+    out = []
+    for start in entry.occurrences():
+        end = start + length
+        first = start.date() if isinstance(start, datetime) else start
+        last = (end - timedelta(microseconds=1)).date() if isinstance(end, datetime) else end - timedelta(days=1)
+        out.append((first, max(first, last)))
+    return out
 
 
 @lru_cache(maxsize=1024)
@@ -125,20 +138,18 @@ def _short(d: date) -> str:
     return format_date(d, "d MMMM", locale="ru")
 
 
-def _segment(when: object, start: date, end: date, single_day: bool, tentative: bool) -> Segment:
-    if isinstance(when, Deadline) or (isinstance(when, Recurring) and when.deadline):
+def _segment(entry: Entry, start: date, end: date, single_day: bool) -> Segment:
+    part = entry.part
+    if isinstance(part, Deadline) or (isinstance(part, Recurring) and part.deadline):
         return Segment(start.day, end.day, "deadline", f"срок: {_short(start)}")
-    if single_day:
-        return Segment(start.day, end.day, "pattern" if isinstance(when, Recurring) else "day", _short(start))
-    label = f"с {_short(start)} по {_short(end)}"
-    if isinstance(when, Ongoing):
+    label = _short(start) if single_day else f"с {_short(start)} по {_short(end)}"
+    if isinstance(part, Ongoing):
         return Segment(start.day, end.day, "ongoing", label)
-    if isinstance(when, Recurring):
-        return Segment(start.day, end.day, "pattern", label)
-    if tentative and isinstance(when, Span) and when.shape in _PERIODS:
-        # a seminar "in October": some day of the period, as in the feeds
+    if entry.tentative:  # a seminar "in October": the feed's marker on the first day, the day not known yet
         return Segment(start.day, end.day, "tentative", f"{label}, дата уточняется")
-    return Segment(start.day, end.day, "span", label)
+    if entry.rrule is not None or isinstance(part, Recurring):
+        return Segment(start.day, end.day, "pattern", label)
+    return Segment(start.day, end.day, "day" if single_day else "span", label)
 
 
 def _errors(schedule: Schedule, kept: set[str]) -> list[str]:
@@ -177,7 +188,9 @@ def _where(source: Source | None) -> str:
     return f"строка {source.line}: " if source.line else ""
 
 
-def _view(schedule: Schedule, updated: datetime, kept: set[str]) -> PlanView:
+def _view(
+    schedule: Schedule, updated: datetime, kept: set[str], display: DisplaySettings, duration: timedelta
+) -> PlanView:
     plan = schedule.plan
     undated = [
         (e.item.title, " ".join(e.item.when.split()))
@@ -190,7 +203,7 @@ def _view(schedule: Schedule, updated: datetime, kept: set[str]) -> PlanView:
         updated_iso=updated.isoformat(timespec="seconds"),
         description=plan.description,
         year=plan.academic_year.name,
-        months=_months(schedule),
+        months=_months(schedule, display, duration),
         undated=undated,
         errors=_errors(schedule, kept),
         warnings=_warnings(schedule),
@@ -206,9 +219,13 @@ def page_digest(
     updated: dict[str, datetime],
     templates: Path | None = None,
     kept: dict[str, set[str]] | None = None,
+    *,
+    display: DisplaySettings | None = None,
+    duration: timedelta = _DEFAULT_DURATION,
 ) -> str:
     """A hash of everything the page shows, so an unchanged page need not be rendered again."""
     content = [repr(feeds), repr(sorted(updated.items())), str(PAGE_VERSION)]
+    content.append(repr((display or DisplaySettings(), duration)))
     content.append(repr(sorted((plan, sorted(items)) for plan, items in (kept or {}).items())))
     for schedule in schedules:
         content.append(repr(schedule.plan.summary()))
@@ -226,12 +243,17 @@ def render_page(
     updated: dict[str, datetime],
     templates: Path | None = None,
     kept: dict[str, set[str]] | None = None,
+    *,
+    display: DisplaySettings | None = None,
+    duration: timedelta = _DEFAULT_DURATION,
 ) -> str:
     """The page's HTML (autoescaped: nothing from a plan can add markup or scripts).
 
     ``updated`` maps each plan's id to its last change (the plan file's modification time); ``kept`` names the
-    items whose entries the feeds show as they were before their error."""
+    items whose entries the feeds show as they were before their error; ``display`` and ``duration`` are the
+    feeds' (the page marks the days of the feeds' entries)."""
     kept = kept or {}
+    display = display or DisplaySettings()
     loaders: list[object] = [PackageLoader("plan_calendar", "templates")]
     if templates is not None:
         loaders.insert(0, FileSystemLoader(templates))
@@ -243,6 +265,7 @@ def render_page(
     )
     env.globals["plural"] = plural
     template = env.get_template("site/index.html")
-    views = [_view(s, updated[s.plan.id], kept.get(s.plan.id, set())) for s in schedules]
+    views = [_view(s, updated[s.plan.id], kept.get(s.plan.id, set()), display, duration) for s in schedules]
     html = template.render(plans=views, feeds=feeds)
-    return f"{html}{DIGEST_MARK}{page_digest(schedules, feeds, updated, templates, kept)} -->\n"
+    digest = page_digest(schedules, feeds, updated, templates, kept, display=display, duration=duration)
+    return f"{html}{DIGEST_MARK}{digest} -->\n"

@@ -9,16 +9,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import smtplib
+import socket
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from jinja2 import (
@@ -35,15 +37,21 @@ from jinja2 import (
 from plan_calendar.config import Config, Security, SmtpSettings
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import lexicon, prepositional
-from plan_calendar.errors import ConfigError, ServiceError, Source
-from plan_calendar.expand import expand_item
+from plan_calendar.errors import ConfigError, PlanError, ServiceError, Source
 from plan_calendar.feeds import Feed, render
 from plan_calendar.reminders.addresses import needs_smtputf8, wire_address
 from plan_calendar.reminders.rules import Reminder, TargetKind
-from plan_calendar.schedule import Scheduled
-from plan_calendar.when import Day, Reading, Recurring, Span, SpanShape
+from plan_calendar.when import Span, SpanShape
 
-__all__ = ["Message", "PermanentFailure", "SetupFailure", "SmtpSender", "TemporaryFailure", "compose"]
+__all__ = [
+    "Message",
+    "PermanentFailure",
+    "SetupFailure",
+    "SmtpSender",
+    "TemporaryFailure",
+    "compose",
+    "send_test_letter",
+]
 
 _LATE_AFTER = timedelta(hours=1)  # sent this much after its time, a reminder says it is late
 
@@ -118,6 +126,7 @@ def _long_date(d: date) -> str:
 
 
 def _countdown(days: int) -> str | None:
+    """How far off an event or a deadline is, counted from the day the letter goes out."""
     if days < 0:
         return None
     if days == 0:
@@ -127,31 +136,43 @@ def _countdown(days: int) -> str | None:
     return f"через {days} {plural(days, 'день', 'дня', 'дней')}"
 
 
+def _deadline_countdown(days: int) -> str:
+    """A deadline reminded late may have passed: say so, with how long ago."""
+    if days >= 0:
+        return _countdown(days) or ""
+    if days == -1:
+        return "срок прошёл вчера"
+    ago = -days
+    return f"срок прошёл {ago} {plural(ago, 'день', 'дня', 'дней')} назад"
+
+
 def _view(reminder: Reminder, now: datetime) -> dict[str, Any]:
     target = reminder.target
     item = target.item
-    send_day = reminder.send_at.date()
+    entry = target.entry
+    # Counted from the moment the letter actually goes out (a catch-up run too), on the plan's calendar.
+    today = now.astimezone(ZoneInfo(target.plan.timezone)).date()
+    at = entry.start.strftime("%H:%M") if isinstance(entry.start, datetime) else None
     if target.kind is TargetKind.DEADLINE:
         heading, when_text = "Срок", f"срок — {_long_date(target.day)}"
-        countdown = _countdown((target.day - send_day).days)
+        countdown: str | None = _deadline_countdown((target.day - today).days)
     elif target.kind is TargetKind.EVENT:
         heading = "Скоро по плану"
         when_text = _long_date(target.day)
         if target.day != target.end:
             when_text = f"{when_text} – {_long_date(target.end)}"
-        at = target.when.time if isinstance(target.when, Day) else None
-        if at is not None:
-            when_text = f"{when_text}, {at:%H:%M}"
-        countdown = _countdown((target.day - send_day).days)
+        countdown = _countdown((target.day - today).days)
+        if countdown is None:  # a day range under way
+            countdown = "уже идёт"
     else:
         when = target.when
-        if isinstance(when, Recurring):  # «в конце четверти»: the one term this reminder is about, not all four
-            when = next((p for p in when.periods if p.start == target.day), when)
         if isinstance(when, Span) and when.shape is SpanShape.MONTH:
             heading = f"В {prepositional(lexicon().month_names[target.day.month])} по плану"
         else:
             heading = f"С {format_date(target.day, 'd MMMM', locale='ru')} по плану"
         when_text, countdown = describe(when), None
+    if at is not None:
+        when_text = f"{when_text}, {at}"
     late = now - reminder.send_at > _LATE_AFTER
     return {
         "heading": heading,
@@ -196,6 +217,10 @@ def compose(reminders: Iterable[Reminder], config: Config, now: datetime) -> lis
 
 def _message(env: Environment, group: list[Reminder], config: Config, now: datetime) -> Message:
     recipient, send_at = group[0].recipient, max(r.send_at for r in group)
+    # Date is the scheduled time (resends are the same bytes); a letter that goes out on a later day (a catch-up
+    # run) is dated when it goes out, as its «завтра» and «через N дней» are counted from then.
+    if now.astimezone(send_at.tzinfo).date() != send_at.date():
+        send_at = now.astimezone(send_at.tzinfo).replace(second=0, microsecond=0)
     # An item shows once even when two of its lead times fall on the same send time (3d and a shifted 1d).
     shown = {(r.target.plan.id, r.target.item.id, r.target.day): r for r in reversed(group)}
     views = [_view(r, now) for r in sorted(shown.values(), key=lambda r: (r.target.day, r.key))]
@@ -243,33 +268,32 @@ def _feed_url(config: Config, group: list[Reminder]) -> str | None:
 
 
 def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes]]:
-    """One .ics per item and day: METHOD:PUBLISH, the one event, no alarms (docs/client-rules.md)."""
+    """One .ics per calendar event: the feed's own event, rendered by the feed's renderer (the same UID; for one
+    occurrence of a repetition, that occurrence with RECURRENCE-ID), METHOD:PUBLISH, no alarms
+    (docs/client-rules.md). An item that `display: hidden` keeps out of the calendar has none."""
     name, address = parseaddr(config.smtp.sender)
-    settings = replace(config.calendar, alarms=False, organizer_email=address or None, organizer_name=name or None)
     out: list[tuple[str, bytes]] = []
-    seen: set[tuple[str, str, date]] = set()
+    seen: set[tuple[str, str]] = set()
     for reminder in group:
         target = reminder.target
-        key = (target.plan.id, target.item.id, target.day)
-        if key in seen:
+        entry = target.entry
+        key = (entry.uid_stem, entry.recurrence_id.isoformat() if entry.recurrence_id is not None else "")
+        if entry.hidden or key in seen:
             continue
         seen.add(key)
-        scheduled = Scheduled(target.item, Reading(target.item.when, target.when))
-        entries = [
-            e
-            for e in expand_item(target.plan, scheduled, config.display, config.calendar.default_duration)
-            if (e.start.date() if isinstance(e.start, datetime) else e.start) == target.day
-        ]
-        if not entries:
-            continue
+        settings = replace(config.calendar, alarms=False)
+        plan = target.plan
+        if settings.organizer_email is None and (plan.organizer is None or not plan.organizer.email):
+            # PUBLISH needs an ORGANIZER (the feed omits METHOD instead): the sender of the letter.
+            settings = replace(settings, organizer_email=address or None, organizer_name=name or None)
         feed = Feed(
-            name=target.item.id,
-            title=target.plan.title,
-            description=target.plan.title,
-            timezone=target.plan.timezone,
-            entries=(entries[0],),
-            first_year=target.plan.academic_year.first,
-            last_year=target.plan.academic_year.second,
+            name=plan.id,
+            title=plan.title,
+            description=plan.title,
+            timezone=plan.timezone,
+            entries=(entry,),
+            first_year=plan.academic_year.first,
+            last_year=plan.academic_year.second,
             stamp=reminder.send_at.astimezone(UTC),
         )
         data, _ = render(feed, settings)
@@ -286,27 +310,54 @@ class SmtpSender:
         self.connection: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpSender:
+        self.settings.password()  # a missing password is a set-up error before any connection
+        self.connect()
+        self.login()
+        return self
+
+    def connect(self) -> None:
+        """Connect, and switch to TLS (``security``); errors as in :meth:`_failures`."""
         s = self.settings
-        password = s.password()
-        context = ssl.create_default_context()
-        logging_in = False  # which step a "not supported" answer is about: STARTTLS or AUTH
-        try:
+        with self._failures(logging_in=False):
             if s.security is Security.TLS:
-                self.connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+                self.connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
             else:
                 self.connection = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
                 if s.security is Security.STARTTLS:
-                    self.connection.starttls(context=context)
-            if s.username is not None and password is not None:
-                logging_in = True
-                try:
-                    self.connection.login(s.username, password)
-                except UnicodeEncodeError:
-                    raise ConfigError(
-                        "пароль или имя пользователя SMTP содержат не латинские символы, а вход на сервер по "
-                        "протоколу SMTP поддерживает только латиницу",
-                        hint="Задайте для почтового ящика пароль из латинских букв, цифр и знаков.",
-                    ) from None
+                    self.connection.starttls(context=self._context())
+
+    def login(self) -> None:
+        """Log in when [smtp] names a username (the password from the environment)."""
+        s = self.settings
+        if s.username is None or self.connection is None:
+            return
+        with self._failures(logging_in=True):
+            password = s.password()
+            if password is None:
+                return
+            try:
+                self.connection.login(s.username, password)
+            except UnicodeEncodeError:
+                raise ConfigError(
+                    "пароль или имя пользователя SMTP содержат не латинские символы, а вход на сервер по "
+                    "протоколу SMTP поддерживает только латиницу",
+                    hint="Задайте для почтового ящика пароль из латинских букв, цифр и знаков.",
+                ) from None
+
+    @staticmethod
+    def _context() -> ssl.SSLContext:
+        return ssl.create_default_context()
+
+    @contextlib.contextmanager
+    def _failures(self, *, logging_in: bool) -> Iterator[None]:
+        """What a failed connection, TLS or login means (``logging_in``: which step a "not supported" answer is
+        about, STARTTLS or AUTH); the connection is closed on any failure."""
+        s = self.settings
+        try:
+            yield
+        except PlanError:
+            self.close()
+            raise
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
             raise ConfigError(
@@ -331,7 +382,6 @@ class SmtpSender:
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise TemporaryFailure(f"SMTP-сервер {s.host}:{s.port} недоступен: {exc}", connection_lost=True) from None
-        return self
 
     def __exit__(self, *_: object) -> None:
         if self.connection is not None:
@@ -427,3 +477,104 @@ class SmtpSender:
 def _answer(code: int, text: bytes | str) -> str:
     detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     return f"{code} {detail}".strip()
+
+
+# ----------------------------------------------------------------------------- the test letter
+def send_test_letter(config: Config, address: str, now: datetime, say: Callable[[str], None]) -> str:
+    """Send one letter to ``address`` with the current [smtp] settings, step by step, and say how each step went.
+
+    The first step that fails raises a PlanError that names it: the server's name does not resolve, no
+    connection, TLS, the login, the sender refused, the recipient refused, the letter refused. What the
+    school's IT person runs first; the reminders' ledger is not touched. Returns the server's final answer."""
+    s = config.smtp
+    try:
+        found = socket.getaddrinfo(s.host, s.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ServiceError(
+            f"имя сервера {s.host} не найдено (DNS): {getattr(exc, 'strerror', None) or exc}",
+            hint="Проверьте host в [smtp] (нет ли опечатки) и доступ этого компьютера к DNS.",
+        ) from None
+    addresses = ", ".join(dict.fromkeys(str(info[4][0]) for info in found))
+    say(f"1. Имя сервера {s.host} найдено: {addresses}.")
+    security = {Security.TLS: "TLS с первого байта", Security.STARTTLS: "STARTTLS", Security.NONE: "без шифрования"}
+    sender = SmtpSender(s)
+    s.password()  # a missing password is a set-up error before any connection
+    try:
+        sender.connect()
+    except TemporaryFailure:
+        raise ServiceError(
+            f"не удалось подключиться к {s.host}:{s.port}: {_connect_reason(s.host, s.port, s.timeout)}",
+            hint="Проверьте port в [smtp] (587 — STARTTLS, 465 — TLS, 25 — без шифрования) и что межсетевой "
+            "экран выпускает соединения на этот порт.",
+        ) from None
+    try:
+        say(f"2. Соединение с {s.host}:{s.port} установлено, защита: {security[s.security]}.")
+        try:
+            sender.login()
+        except TemporaryFailure as exc:
+            raise ServiceError(f"соединение прервано при входе: {exc.detail}") from None
+        say(f"3. Вход: {'выполнен как ' + s.username if s.username else 'не нужен (username в [smtp] не указан)'}.")
+        answer = _test_transaction(sender, config, address, now)
+    finally:
+        sender.__exit__(None, None, None)
+    say(f"4. Пробное письмо отправлено на {address}: сервер ответил {answer}.")
+    return answer
+
+
+def _connect_reason(host: str, port: int, timeout: float) -> str:
+    """Why a connection failed, in Russian (the errno of a fresh attempt)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return "сервер закрыл соединение, не ответив по протоколу SMTP"
+    except TimeoutError:
+        return f"сервер не ответил за {timeout:g} с"
+    except ConnectionRefusedError:
+        return "соединение отклонено (на этом порту сервер не принимает соединений)"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+
+
+def _test_transaction(sender: SmtpSender, config: Config, address: str, now: datetime) -> str:
+    connection = sender.connection
+    assert connection is not None
+    s = config.smtp
+    _, from_address = parseaddr(s.sender)
+    wire_from, wire_to = wire_address(from_address), wire_address(address)
+    msg = EmailMessage(policy=SMTP_POLICY)
+    msg["From"] = s.sender if wire_from == from_address else wire_from
+    msg["To"] = wire_to
+    msg["Date"] = format_datetime(now)
+    msg["Subject"] = "plan-cal: пробное письмо"
+    msg["Message-ID"] = make_msgid("plan-cal-test", domain=wire_from.rpartition("@")[2] or "plan-cal.local")
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(
+        "Это пробное письмо plan-cal: настройки почты работают, и напоминания будут приходить с этого адреса.\n\n"
+        f"Сервер: {s.host}:{s.port}, отправитель: {s.sender}.\n"
+    )
+    try:
+        connection.ehlo_or_helo_if_needed()
+        if not connection.has_extn("smtputf8"):
+            sender._check_ascii(wire_from, wire_to)
+        code, text = connection.mail(wire_from)
+        if code != 250:
+            raise sender._sender_refused(code, text, wire_from)
+        code, text = connection.rcpt(wire_to)
+        if code not in (250, 251):
+            raise _refused(s.host, code, text, f"не принял получателя «{address}»", "Проверьте адрес.")
+        code, text = connection.data(msg.as_bytes(policy=SMTP_POLICY))
+        if code != 250:
+            raise _refused(s.host, code, text, "не принял письмо", "Ответ сервера объясняет причину.")
+    except SetupFailure as exc:
+        raise exc.error from None
+    except PermanentFailure as exc:
+        raise ConfigError(exc.detail) from None
+    except TemporaryFailure as exc:
+        raise ServiceError(exc.detail) from None
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise ServiceError(f"соединение с SMTP-сервером {s.host} прервано: {exc}") from None
+    return _answer(code, text)
+
+
+def _refused(host: str, code: int, text: bytes | str, what: str, hint: str) -> PlanError:
+    error = ServiceError if 400 <= code < 500 else ConfigError
+    return error(f"SMTP-сервер {host} {what}: {_answer(code, text)}", hint=hint)

@@ -13,18 +13,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import holidays
 
-from plan_calendar.config import ReminderSettings, holiday_calendar
+from plan_calendar.config import Config, ReminderSettings, holiday_calendar
 from plan_calendar.durations import format_duration
 from plan_calendar.errors import ConfigError, PlanFormatError
+from plan_calendar.expand import Entry, expand_item
 from plan_calendar.plan import Item, Plan
 from plan_calendar.schedule import Schedule
-from plan_calendar.when import Day, Deadline, Each, Recurring, Several, Span, SpanShape, When
+from plan_calendar.when import Day, Deadline, Each, Recurring, Span, SpanShape, When
 
-__all__ = ["Reminder", "Target", "TargetKind", "due", "next_send_time", "reminders_between", "targets"]
+__all__ = ["Due", "Reminder", "Target", "TargetKind", "due", "next_send_time", "reminders_between", "targets"]
 
 _MAX_WORKDAY_SEARCH = 31
 
@@ -39,15 +41,27 @@ class TargetKind(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A day the plan cares about, with the lead times of its reminders."""
+    """A day the plan cares about, with the lead times of its reminders, and the calendar entry it is.
+
+    ``entry`` is the very entry the feed shows (its UID is the feed's); for one occurrence of a repeating entry it
+    is that occurrence (RECURRENCE-ID, no rule)."""
 
     plan: Plan
     item: Item
     kind: TargetKind
     day: date  # the deadline's due day, the event's day, the period's first day
-    end: date  # the last day (= day except for periods)
+    end: date  # the last day (= day except for periods and day ranges)
     leads: tuple[timedelta, ...]
-    when: When
+    when: When  # the part of the reading (for a repetition per school period: the period)
+    entry: Entry
+
+    def over(self, now: datetime) -> bool:
+        """Whether the event or period has ended by ``now`` (a deadline is never over: it has passed)."""
+        if self.kind is TargetKind.DEADLINE:
+            return False
+        if isinstance(self.entry.end, datetime):
+            return self.entry.end <= now
+        return self.end < now.astimezone(ZoneInfo(self.plan.timezone)).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,55 +84,57 @@ def _lead_name(lead: timedelta, kind: TargetKind) -> str:
 
 
 # ----------------------------------------------------------------------------- targets
-def targets(schedule: Schedule, settings: ReminderSettings) -> list[Target]:
-    """Every reminder target of a plan's dated items."""
+def targets(schedule: Schedule, config: Config) -> list[Target]:
+    """Every reminder target of a plan's dated items, built from the calendar entries the feed is built from
+    (the same display settings and duration), so a reminder and its attachment are the feed's event."""
+    settings = config.reminders
     out: list[Target] = []
-    for entry in schedule.entries:
-        if entry.reading is None:
+    for scheduled in schedule.entries:
+        if scheduled.reading is None:
             continue
-        leads = entry.item.remind
+        leads = scheduled.item.remind
         if leads == ():
             continue  # remind: false
-        out.extend(_targets_of(schedule.plan, entry.item, entry.reading.when, settings, leads))
+        entries = expand_item(schedule.plan, scheduled, config.display, config.calendar.default_duration, hidden=True)
+        for entry in entries:
+            out.extend(_targets_of(entry, settings, leads))
     return out
 
 
-def _targets_of(
-    plan: Plan, item: Item, when: When, settings: ReminderSettings, leads: tuple[timedelta, ...] | None
-) -> Iterable[Target]:
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _targets_of(entry: Entry, settings: ReminderSettings, leads: tuple[timedelta, ...] | None) -> Iterable[Target]:
+    plan, item, part = entry.plan, entry.item, entry.part
     event_leads = leads if leads is not None else settings.before_event
-    match when:
+    deadline_leads = leads if leads is not None else settings.before_deadline
+    periods_wanted = settings.month_start or leads is not None
+    start = (timedelta(0),)
+    match part:
         case Deadline(due=due):
-            yield Target(
-                plan,
-                item,
-                TargetKind.DEADLINE,
-                due,
-                due,
-                leads if leads is not None else settings.before_deadline,
-                when,
-            )
+            yield Target(plan, item, TargetKind.DEADLINE, due, due, deadline_leads, part, entry)
         case Day(date=day):
-            yield Target(plan, item, TargetKind.EVENT, day, day, event_leads, when)
-        case Several(parts=parts):
-            for part in parts:
-                yield from _targets_of(plan, item, part, settings, leads)
-        case Span(shape=SpanShape.DAYS | SpanShape.OPEN, start=start, end=end):
-            yield Target(plan, item, TargetKind.EVENT, start, end, event_leads, when)
-        case Span(start=start, end=end, shape=shape) if shape is not SpanShape.YEAR:
-            if settings.month_start or leads is not None:
-                yield Target(plan, item, TargetKind.PERIOD_START, start, end, (timedelta(0),), when)
-        case Recurring(rule=None, periods=periods):
-            if settings.month_start or leads is not None:
-                for period in periods:
-                    yield Target(plan, item, TargetKind.PERIOD_START, period.start, period.end, (timedelta(0),), when)
+            yield Target(plan, item, TargetKind.EVENT, day, day, event_leads, part, entry)
+        case Span(shape=SpanShape.DAYS | SpanShape.OPEN, start=first, end=last):
+            yield Target(plan, item, TargetKind.EVENT, first, last, event_leads, part, entry)
+        case Span(start=first, end=last, shape=shape) if shape is not SpanShape.YEAR:
+            if periods_wanted:
+                first_entry = entry.occurrence(entry.start)
+                yield Target(plan, item, TargetKind.PERIOD_START, first, last, start, part, first_entry)
+        case Recurring(rule=None):
+            if periods_wanted and entry.period is not None:
+                period = entry.period
+                first_entry = entry.occurrence(entry.start)
+                yield Target(plan, item, TargetKind.PERIOD_START, period.start, period.end, start, period, first_entry)
         case Recurring(each=Each.DAY, deadline=True):  # «до 5 числа каждого месяца»
-            deadline_leads = leads if leads is not None else settings.before_deadline
-            for start, _ in when.occurrences():
-                yield Target(plan, item, TargetKind.DEADLINE, start, start, deadline_leads, when)
+            for moment in entry.occurrences():
+                day = _day(moment)
+                yield Target(plan, item, TargetKind.DEADLINE, day, day, deadline_leads, part, entry.occurrence(moment))
         case Recurring(each=Each.DAY):
-            for start, _ in when.occurrences():
-                yield Target(plan, item, TargetKind.EVENT, start, start, event_leads, when)
+            for moment in entry.occurrences():
+                day = _day(moment)
+                yield Target(plan, item, TargetKind.EVENT, day, day, event_leads, part, entry.occurrence(moment))
         case _:
             return  # Ongoing, weekly/monthly repetitions without a day: nothing to count down to
 
@@ -192,58 +208,77 @@ def recipients_of(item: Item, settings: ReminderSettings) -> tuple[str, ...]:
 # ----------------------------------------------------------------------------- what is due
 def reminders_between(
     schedules: list[Schedule],
-    settings: ReminderSettings,
+    config: Config,
     start: datetime,
     end: datetime,
     recipients: Callable[[Item, ReminderSettings], tuple[str, ...]] = recipients_of,
 ) -> list[Reminder]:
     """Every reminder whose send time is in ``(start, end]``, ordered by send time and key."""
+    every = [t for schedule in schedules for t in targets(schedule, config)]
+    return _between(every, config.reminders, start, end, recipients)
+
+
+def _between(
+    every: list[Target],
+    settings: ReminderSettings,
+    start: datetime,
+    end: datetime,
+    recipients: Callable[[Item, ReminderSettings], tuple[str, ...]],
+) -> list[Reminder]:
     out: list[Reminder] = []
     # Cheap pre-filter before the working-day arithmetic: a send day is never after its nominal day (lead before
     # the target) and a holiday shift moves it back by at most _MAX_WORKDAY_SEARCH days.
     first_day, last_day = start.date() - timedelta(days=1), end.date() + timedelta(days=_MAX_WORKDAY_SEARCH)
-    for schedule in schedules:
-        for target in targets(schedule, settings):
-            for lead in target.leads:
-                nominal = target.day - timedelta(days=lead.days)
-                if target.kind is not TargetKind.PERIOD_START and not first_day <= nominal <= last_day:
-                    continue
-                at = send_time(target, lead, settings)
-                if start < at <= end:
-                    out.extend(Reminder(target, lead, who, at) for who in recipients(target.item, settings))
+    for target in every:
+        for lead in target.leads:
+            nominal = target.day - timedelta(days=lead.days)
+            if target.kind is not TargetKind.PERIOD_START and not first_day <= nominal <= last_day:
+                continue
+            at = send_time(target, lead, settings)
+            if start < at <= end:
+                out.extend(Reminder(target, lead, who, at) for who in recipients(target.item, settings))
     out.sort(key=lambda r: (r.send_at, r.key))
     return out
 
 
-def next_send_time(schedules: list[Schedule], settings: ReminderSettings, now: datetime) -> datetime | None:
+def next_send_time(schedules: list[Schedule], config: Config, now: datetime) -> datetime | None:
     """The earliest send time after ``now`` (within a year), or None when nothing is left to remind."""
     horizon = now + timedelta(days=366)
     best: datetime | None = None
     for schedule in schedules:
-        for target in targets(schedule, settings):
+        for target in targets(schedule, config):
             for lead in target.leads:
-                at = send_time(target, lead, settings)
+                at = send_time(target, lead, config.reminders)
                 if now < at <= horizon and (best is None or at < best):
                     best = at
     return best
 
 
+class Due(NamedTuple):
+    """What a run at one moment has to do."""
+
+    send: list[Reminder]  # due, within the catch-up window, about what is still ahead
+    missed: list[Reminder]  # fell out of the catch-up window since the previous run
+    past: list[Reminder]  # due, but the event or period is already over: not sent (recorded as missed)
+
+
 def due(
     schedules: list[Schedule],
-    settings: ReminderSettings,
+    config: Config,
     now: datetime,
     since: datetime | None = None,
     recipients: Callable[[Item, ReminderSettings], tuple[str, ...]] = recipients_of,
-) -> tuple[list[Reminder], list[Reminder]]:
-    """Reminders to send at ``now`` (within the catch-up window), and those that fell out of the window since
-    the previous run at ``since`` (missed: logged, not sent). Without ``since``, a month back is examined."""
+) -> Due:
+    """Reminders to send at ``now`` (within the catch-up window), those that fell out of the window since
+    the previous run at ``since`` (missed: logged, not sent), and those due whose event is already over at
+    ``now`` (a catch-up run does not announce yesterday's meeting). Without ``since``, a month back is examined."""
+    settings = config.reminders
+    every = [t for schedule in schedules for t in targets(schedule, config)]
     window_start = now - settings.catch_up
-    to_send = reminders_between(schedules, settings, window_start, now, recipients)
+    in_window = _between(every, settings, window_start, now, recipients)
     oldest = window_start - timedelta(days=31)
     missed_from = max(oldest, since - settings.catch_up) if since is not None else oldest
-    missed = (
-        reminders_between(schedules, settings, missed_from, window_start, recipients)
-        if missed_from < window_start
-        else []
-    )
-    return to_send, missed
+    missed = _between(every, settings, missed_from, window_start, recipients) if missed_from < window_start else []
+    send = [r for r in in_window if not r.target.over(now)]
+    past = [r for r in in_window if r.target.over(now)]
+    return Due(send, missed, past)

@@ -23,7 +23,7 @@ from plan_calendar.reminders.mail import (
 from plan_calendar.reminders.rules import Reminder, due, recipients_of
 from plan_calendar.schedule import Schedule, interpret
 
-__all__ = ["RemindReport", "remind"]
+__all__ = ["RemindReport", "check_setup", "remind"]
 
 
 @dataclass
@@ -35,6 +35,7 @@ class RemindReport:
     failed: list[tuple[Message, str]] = field(default_factory=list)  # refused for good
     deferred: list[tuple[Message, str]] = field(default_factory=list)  # left for the next run
     missed: list[Reminder] = field(default_factory=list)  # older than the catch-up window
+    past: list[Reminder] = field(default_factory=list)  # due late, about an event already over: not sent
     already: int = 0  # reminders due but sent before
     refused_before: int = 0  # reminders due that the server refused for good in an earlier run (not retried)
     stopped: ConfigError | None = None  # the server refused the run itself (sender, login): all left unsent
@@ -71,6 +72,33 @@ def load_schedules(
     return schedules, errors
 
 
+def check_setup(config: Config, schedules: list[Schedule], *, sending: bool = True) -> None:
+    """Stop with a set-up error when reminders could never go out, rather than report «0 letters sent»: no
+    [smtp] section (when ``sending``), nobody to send to (no recipients, groups or `notify:` anywhere)."""
+    if sending and "smtp" not in config.raw:
+        if config.source is None:
+            raise ConfigError(
+                "файл настроек не найден, а без него напоминаниям некуда и не через что уходить: в нём задают "
+                "почтовый сервер ([smtp]) и получателей ([reminders] recipients)",
+                hint="Укажите --config ФАЙЛ или положите plan-cal.toml в текущую папку (образец — "
+                "config.example.toml).",
+            )
+        raise ConfigError(
+            f"в файле настроек «{config.source}» нет раздела [smtp]: напоминаниям не через что уходить",
+            hint="Добавьте [smtp] с host, port, security и sender (образец — config.example.toml) и проверьте его "
+            "командой plan-cal remind --test ваш@адрес.",
+        )
+    settings = config.reminders
+    anyone = bool(settings.recipients) or any(settings.groups.values())
+    if not anyone and not any(item.notify for s in schedules for item in s.plan.items):
+        where = f"в файле настроек «{config.source}»" if config.source is not None else "без файла настроек"
+        raise ConfigError(
+            f"напоминания некому отправлять: {where} нет получателей (recipients в [reminders]), а у пунктов "
+            "плана нет notify",
+            hint='Укажите recipients = ["…@…"] в [reminders] (образец — config.example.toml).',
+        )
+
+
 def remind(
     config: Config,
     plan_paths: list[Path],
@@ -82,27 +110,31 @@ def remind(
     """Send every reminder due at ``now`` that the ledger has not seen sent; record each step."""
     ids = IdStore.load(config.out)  # the ids `build` gave a document plan's rows (plan_calendar.identity)
     schedules, plan_errors = load_schedules(plan_paths, config.reminders.country, ids)
+    check_setup(config, schedules, sending=not dry_run)
     report = RemindReport(dry_run=dry_run, errors=plan_errors)
     recipients = _recipients_or_error(report)
     if dry_run:  # reads the ledger if there is one, and writes nothing
-        to_send, _ = due(schedules, config.reminders, now, since=now, recipients=recipients)
+        to_send, _, past = due(schedules, config, now, since=now, recipients=recipients)
         statuses: dict[Key, str] = {}
         if config.reminders.state.exists():
             with Ledger(config.reminders.state) as ledger:
-                statuses = ledger.statuses([r.key for r in to_send])
+                statuses = ledger.statuses([r.key for r in [*to_send, *past]])
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
         _count_earlier(report, to_send, statuses)
+        report.past = [r for r in past if statuses.get(r.key, "pending") in UNSENT]
         report.planned = compose(pending, config, now)
         return report
     with Ledger(config.reminders.state) as ledger, ledger.sending():
-        to_send, missed = due(schedules, config.reminders, now, since=ledger.last_run(), recipients=recipients)
-        statuses = ledger.statuses([r.key for r in [*to_send, *missed]])
+        to_send, missed, past = due(schedules, config, now, since=ledger.last_run(), recipients=recipients)
+        statuses = ledger.statuses([r.key for r in [*to_send, *missed, *past]])
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
         _count_earlier(report, to_send, statuses)
         # Never sent (no row, or deferred / pending when the window closed): missed, as docs/reminders.md says.
         report.missed = [r for r in missed if statuses.get(r.key, "pending") in UNSENT]
-        if report.missed:
-            ledger.missed([r.key for r in report.missed], now)
+        # A late run does not announce what is already over (yesterday's meeting): recorded as missed too.
+        report.past = [r for r in past if statuses.get(r.key, "pending") in UNSENT]
+        if report.missed or report.past:
+            ledger.missed([r.key for r in [*report.missed, *report.past]], now)
         report.planned = compose(pending, config, now)
         if report.planned:
             _send_all(report, ledger, config, now, sender)

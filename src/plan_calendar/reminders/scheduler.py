@@ -32,12 +32,24 @@ from plan_calendar.identity import IdStore
 from plan_calendar.reminders.rules import next_send_time
 from plan_calendar.reminders.run import load_schedules, remind
 
-__all__ = ["ReminderService"]
+__all__ = ["ReminderService", "ZoneFormatter"]
 
 log = logging.getLogger("plan_calendar.scheduler")
 SEND_JOB = "send-reminders"
 WATCH_JOB = "watch-files"
 MAX_RETRY = 15 * 60.0  # seconds: the longest wait between retries of a failing run (unless retry is longer)
+
+
+class ZoneFormatter(logging.Formatter):
+    """Log lines stamped in the reminders' time zone (``[reminders] timezone``), with its UTC offset, whatever
+    the machine's own zone: «2019-11-06 09:00:00+03:00 INFO отправлено: …»."""
+
+    def __init__(self, zone: str) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(message)s")
+        self.zone = ZoneInfo(zone)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, self.zone).isoformat(sep=" ", timespec="seconds")
 
 
 class ReminderService:
@@ -125,8 +137,8 @@ class ReminderService:
         ended = max(now, self.clock(self.tz))  # waiting for a locked ledger alone takes 30 seconds
         at = ended + timedelta(seconds=delay)
         try:
-            schedules, _ = load_schedules(self.plans)
-            upcoming = next_send_time(schedules, self.config.reminders, now)
+            schedules, _ = load_schedules(self.plans, self.config.reminders.country)
+            upcoming = next_send_time(schedules, self.config, now)
         except Exception:  # the retry is scheduled whatever the plans say
             upcoming = None
         if upcoming is not None and upcoming < at:
@@ -139,7 +151,7 @@ class ReminderService:
         schedules, errors = load_schedules(self.plans, self.config.reminders.country, IdStore.load(self.config.out))
         for error in errors:
             log.error("план не прочитан, следующая проверка при изменении файлов: %s", error)
-        at = next_send_time(schedules, self.config.reminders, now)
+        at = next_send_time(schedules, self.config, now)
         if at is None:
             log.info("больше напоминаний нет")
             if self.scheduler.get_job(SEND_JOB):

@@ -569,3 +569,26 @@ def test_a_read_only_folder_is_named(
     assert result.code == 1, result.err
     assert f"«{out}»" in result.err and "только для чтения" in result.err
     assert "внутренняя ошибка" not in result.err and "Traceback" not in result.err
+
+
+def test_every_event_of_a_broken_item_is_kept_and_no_live_one_twice(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """Two parts on one day (UIDs …-20190905 and …-20190905-2), an id that ends in digits like a day key, and a
+    live item whose id starts like a broken one's: all kept events are the broken items' own, each once."""
+    text = (
+        HEAD + "items:\n"
+        "  - {id: b, title: Двойное, when: '5 сентября, 5 сентября 14:00'}\n"
+        "  - {id: olymp-20191010, title: Олимпиада, when: '10 октября'}\n"
+        "  - {id: b-20191010, title: Живое, when: '11 октября'}\n"
+    )
+    plan = _plan(tmp_path, text)
+    out = tmp_path / "out"
+    assert cli("build", plan, "--out", out).code == 0
+    before = (out / "test.ics").read_text(encoding="utf-8")
+    assert "UID:test-b-20190905-2@" in before
+    broken = text.replace("'5 сентября, 5 сентября 14:00'", "'31 сентября'").replace("'10 октября'", "'32 октября'")
+    _plan(tmp_path, broken, mtime=FIXED + 60)
+    assert cli("build", plan, "--out", out).code == 1
+    after = (out / "test.ics").read_text(encoding="utf-8")
+    uids = [line for line in after.splitlines() if line.startswith("UID:")]
+    assert sorted(uids) == sorted(line for line in before.splitlines() if line.startswith("UID:"))
+    assert len(uids) == len(set(uids)) == 4

@@ -602,18 +602,29 @@ def _with_kept(feed: Feed, schedules: list[Schedule], path: Path, kept: dict[str
     }
     if not stems:
         return feed
-    blocks = previous_events(path)
+    live = {f"{feed.uid_prefix}{entry.uid_stem}" for entry in feed.entries}
     chosen = []
-    for uid, block in sorted(blocks.items()):
-        m = _UID_STEM.match(uid)
-        owner = stems.get(m.group(1)) if m else None
+    for uid, block in sorted(previous_events(path).items()):
+        stem = uid.rsplit("@", 1)[0]
+        if stem in live:
+            continue  # an item that is read now has this UID: its event is the new one
+        owner = _owner(stem, stems)
         if owner is not None:
             chosen.append(block)
             kept.setdefault(owner[0], set()).add(owner[1])
     return replace(feed, kept=tuple(chosen)) if chosen else feed
 
 
-_UID_STEM = re.compile(r"^(.*?)(?:-\d{8})?@")
+# What expand.py puts after plan and item in a UID: a part's day, and a number for a second part on the same day.
+_KEY_SUFFIX = re.compile(r"-\d{8}(?:-\d+)?")
+
+
+def _owner(stem: str, stems: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """The (plan, item) whose UIDs this stem is one of: the item's own, or with a part's key after it."""
+    for prefix, owner in stems.items():
+        if stem == prefix or (stem.startswith(prefix) and _KEY_SUFFIX.fullmatch(stem[len(prefix) :])):
+            return owner
+    return None
 
 
 def previous_events(path: Path) -> dict[str, bytes]:

@@ -602,7 +602,11 @@ class _PlanReader:
             try:
                 item = self.read_item(entry, defaults, ids)
             except PlanError as exc:
-                self.broken.append((self._id_of(entry), exc))
+                item_id = self._id_of(entry)
+                # The item's own unknown keys («titel») go with it: they are not problems of the plan.
+                self.broken.extend((item_id, error) for error in self.errors[said:])
+                del self.errors[said:]
+                self.broken.append((item_id, exc))
                 continue
             if len(self.errors) > said:  # an unknown key in the item: the item is left out with it
                 for error in self.errors[said:]:

@@ -72,7 +72,8 @@ def _with_place(out: dict[str, Any], source: Source | None) -> dict[str, Any]:
 def check_json(schedule: Schedule) -> dict[str, Any]:
     """``check --json`` for one plan."""
     items = []
-    errors = []
+    # Items the plan reader left out (a missing title, an unknown key) have no reading: only their errors.
+    errors = [error_json(error, item_id) for item_id, error in schedule.plan.broken]
     for entry in schedule.entries:
         data = entry.item.fields_as_written()
         if entry.reading is not None:
@@ -84,7 +85,7 @@ def check_json(schedule: Schedule) -> dict[str, Any]:
     return {
         "plan": schedule.plan.summary(),
         "items": items,
-        "errors": errors,
+        "errors": sorted(errors, key=lambda e: (e["line"] or 0, e["column"] or 0)),
         "warnings": [warning_json(w) for w in schedule.warnings],
     }
 

@@ -13,6 +13,7 @@ from plan_calendar.dates.clock import ClockReader
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, plural
 from plan_calendar.dates.lexicon import PART_WORDS, Lexicon, Word, prepositional
+from plan_calendar.dates.named_days import BEFORE_DAYS, named_day_on
 from plan_calendar.dates.periods import NUMBER_KINDS
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.dates.tokens import NoMatch, Tok, TokStream
@@ -26,7 +27,7 @@ from plan_calendar.when import (
     When,
 )
 
-__all__ = ["DaysReader", "Point", "next_is", "next_is_month"]
+__all__ = ["DaysReader", "Point", "bounds", "next_is", "next_is_month"]
 
 _SUMMER = frozenset({6, 7, 8})
 
@@ -91,7 +92,9 @@ class DaysReader(ClockReader):
         return Span(span.start, span.end, SpanShape.MONTHS, label)
 
     # ----------------------------------------------------------------- deadlines
-    def _deadline(self, s: TokStream, *, inclusive: bool) -> Deadline | Recurring:
+    def _deadline(self, s: TokStream, *, inclusive: bool, by: bool = False) -> Deadline | Recurring | Span:
+        """After «до», «к» (``by``) or «не позднее»: the due day. «к 8 Марта», «к 23 февраля» name a holiday:
+        the days just before it, as «к Международному женскому дню» (docs/dates.md)."""
         s.skip(_FILLER)
         monthly = self._monthly_due(s, self._school_year(), inclusive=inclusive, monthly=False)
         if monthly is not None:  # «до 5 числа каждого месяца»
@@ -99,7 +102,7 @@ class DaysReader(ClockReader):
         if s.peek_word(Word.END) or s.peek_word(Word.START):
             edge = s.next().value
             period = self._period(s, during=False)
-            first, last = _bounds(period)
+            first, last = bounds(period)
             due = last if edge is Word.END else first - timedelta(days=1)
             return Deadline(due)
         term = self._term(s)
@@ -110,8 +113,16 @@ class DaysReader(ClockReader):
         point = self._point(s)
         if point is None:
             raise NoMatch("после «до» ожидается дата, например «до 1 октября» или «до конца сентября»")
-        self._day_tail(s, point)
+        day = self._day_tail(s, point)
         s.expect_done()
+        holiday = named_day_on(point.first, self.year.month_years()) if by and not point.is_month else None
+        if holiday is not None and day.time is None:
+            first, last = point.first - timedelta(days=BEFORE_DAYS), point.first - timedelta(days=1)
+            taken = day_range(first, last)
+            self.warnings.append(
+                f"«к {_ru_date(point.first)}» — {holiday.name}: взяты дни перед ним: {taken} — проверьте"
+            )
+            return Span(first, last, SpanShape.DAYS)
         due = point.last if inclusive else point.first - timedelta(days=1)
         return Deadline(due)
 
@@ -142,10 +153,15 @@ class DaysReader(ClockReader):
         end = self._point(s)
         if end is None:
             raise NoMatch("не указан конец периода")
-        if not end.is_month:
+        weekdays = _weekdays_of_ends(s)
+        if not end.is_month and weekdays is None:
             self._day_tail(s, end)
         s.expect_done()
-        return self._span(start, end)
+        span = self._span(start, end)
+        if weekdays is not None:  # «17-18 октября (чт-пт)»: the weekdays of the first and the last day
+            self._check_weekday(span.start, weekdays[0].value, weekdays[0].text)
+            self._check_weekday(span.end, weekdays[1].value, weekdays[1].text)
+        return span
 
     # ----------------------------------------------------------------- periods
     def _period(self, s: TokStream, *, during: bool) -> When:
@@ -360,17 +376,17 @@ class DaysReader(ClockReader):
                 hint="Исправьте число.",
             )
         if not inherited:
-            self._check_year(y, explicit, m)
+            self._check_year(y, explicit, m, d)
         return Point(date(y, m, d), date(y, m, d), False, explicit, m)
 
-    def _check_year(self, y: int, explicit: bool, month: int | None = None) -> None:
+    def _check_year(self, y: int, explicit: bool, month: int | None = None, day: int | None = None) -> None:
         if not explicit:
             return
         if y not in (self.year.first, self.year.second):
             self.warnings.append(f"год {y} не входит в учебный год {self.year.name}")
         elif month is not None and (
-            (y == self.year.first and month < 9) or (y == self.year.second and month > 9)
-        ):  # «19.01.2014» in a plan for 2014-2015 (September after it is allowed: «до 1 сентября 2020»)
+            (y == self.year.first and month < 9) or (y == self.year.second and month >= 9 and (month, day) != (9, 1))
+        ):  # «19.01.2014» in a plan for 2014-2015; 1 September after it is the next year's start («до 1 сентября»)
             self.warnings.append(
                 f"{self.lex.month_names[month]} {y} года — вне учебного года {self.year.name} "
                 f"(сентябрь {self.year.first} – август {self.year.second}): проверьте год"
@@ -392,6 +408,18 @@ class DaysReader(ClockReader):
         return Day(point.first, times[0], times[1])
 
 
+def _weekdays_of_ends(s: TokStream) -> tuple[Tok, Tok] | None:
+    """«чт-пт», «(чт, пт)» after a range of days: the weekdays of its first and last day (taken from ``s``)."""
+    rest = s.tokens[s.pos :]
+    days = [t for t in rest if t.kind in ("WDAY", "WCHECK")]
+    if len(days) != 2 or any(t.kind == "PUNCT" and t.value not in "-," for t in rest if t not in days):
+        return None
+    if not all(t.kind in ("WDAY", "WCHECK", "PUNCT") for t in rest):
+        return None
+    s.pos = len(s.tokens)
+    return days[0], days[1]
+
+
 def next_is_month(s: TokStream) -> bool:
     return next_is(s, "MONTH")
 
@@ -401,7 +429,7 @@ def next_is(s: TokStream, kind: str) -> bool:
     return t is not None and t.kind == kind
 
 
-def _bounds(when: When) -> tuple[date, date]:
+def bounds(when: When) -> tuple[date, date]:
     occ = when.occurrences()
     return min(a for a, _ in occ), max(b for _, b in occ)
 

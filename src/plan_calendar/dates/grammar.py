@@ -32,7 +32,7 @@ from plan_calendar.dates.days import next_is, next_is_month
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range
 from plan_calendar.dates.lenient import LenientReader, describe_parts, leftover_is_safe, temporal
-from plan_calendar.dates.lexicon import Lexicon, Word, lexicon
+from plan_calendar.dates.lexicon import Cls, Lexicon, Word, lexicon
 from plan_calendar.dates.named_days import EVE_DAYS
 from plan_calendar.dates.parts import HARD_KINDS, LEADING, except_holidays_at, split_parts
 from plan_calendar.dates.recurrence import RRULE_DAYS
@@ -56,7 +56,7 @@ from plan_calendar.when import (
 __all__ = ["read_when"]
 
 # «сен-\nтября», «те- чение»: a word broken by hyphenation at a line end (PDF exports), joined before reading.
-_HYPHENATION = re.compile(r"([а-яё])- *\n\s*([а-яё])")
+_HYPHENATION = re.compile(r"([а-яё]+)- *\n\s*([а-яё]+)", re.IGNORECASE)
 
 _ABBREVIATED_DURING = re.compile(r"(?<![а-яё])теч(?:-е|\.)", re.IGNORECASE)
 
@@ -85,10 +85,18 @@ class _Reader(LenientReader):
         self.rest: list[Tok] = []  # tokens that are not part of the date (quoted in a warning)
 
     # ----------------------------------------------------------------- top level
+    def _dehyphenate(self, m: re.Match[str]) -> str:
+        """Join «сен-\nтября», but not «сентябрь-\nоктябрь» (a range whose halves are words of their own)."""
+        left, right = m.group(1), m.group(2)
+        joined, alone = self.lex.lookup((left + right).lower()), self.lex.lookup(left.lower())
+        if joined[0].cls is Cls.UNKNOWN and alone[0].cls is not Cls.UNKNOWN and alone[1] is None:
+            return m.group(0)  # «сентябрь-» is a word: a range goes on below; «сен-» + «тября» is one word
+        return left + right
+
     def read(self) -> When:
         text = self.text
         if "-" in text and "\n" in text:
-            text = _HYPHENATION.sub(r"\1\2", text)  # «сен-\nтября»: a word broken by PDF hyphenation
+            text = _HYPHENATION.sub(self._dehyphenate, text)  # «сен-\nтября»: a word broken by PDF hyphenation
         if "теч" in text:
             text = _ABBREVIATED_DURING.sub("течение", text)  # «в теч-е года», «в теч. года»
         self.source = text
@@ -248,16 +256,50 @@ class _Reader(LenientReader):
             if times is not None and tail.done() and previous.time is None:
                 whens[-1] = replace(previous, time=times[0], end_time=times[1])
                 return
-        if len(part) == 1 and part[0].kind in ("WDAY", "WCHECK"):
-            if isinstance(previous, Day):
-                self._check_weekday(previous.date, part[0].value, part[0].text)
+        if len(part) == 1 and part[0].kind in ("WDAY", "WCHECK") and previous is not None:
+            completed = self._weekday_of(previous, part[0])
+            if completed is not None:
+                whens[-1] = completed
                 return
-            if isinstance(previous, Recurring) and previous.rule and "BYDAY=" in previous.rule:
-                code = RRULE_DAYS[part[0].value]
-                if previous.rule.count(";") == 1 and "BYDAY=" in previous.rule and previous.each is Each.DAY:
-                    whens[-1] = replace(previous, rule=f"{previous.rule},{code}")
+        when = self._part(TokStream(part))
+        if isinstance(when, Recurring) and when.each is Each.DAY and when.rule and not when.deadline:
+            match previous:
+                case Ongoing():  # «в течение года, по средам»: the year is what the repetition fills anyway
+                    whens[-1] = when
                     return
-        whens.append(self._part(TokStream(part)))
+                case Span(shape=SpanShape.MONTH | SpanShape.MONTHS, start=start, end=end):
+                    # «октябрь, по средам»: the repetition within the month
+                    self.warnings.append("повторение после месяца прочитано как повторение в этом месяце — проверьте")
+                    whens[-1] = replace(when, within=Span(start, end, SpanShape.MONTH))
+                    return
+        whens.append(when)
+
+    def _weekday_of(self, previous: When, wday: Tok) -> When | None:
+        """A weekday alone after a day checks it; after a range of days it is one of them; after a month it is
+        every such weekday of that month; after a weekday schedule it is one more day of it."""
+        match previous:
+            case Day(date=day):
+                self._check_weekday(day, wday.value, wday.text)
+                return previous
+            case Span(shape=SpanShape.DAYS, start=start, end=end):  # «17-18 октября, чт, пт»
+                days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+                if not any(d.weekday() == wday.value for d in days):
+                    self.warnings.append(
+                        f"в {day_range(start, end)} нет дня «{wday.text}»: проверьте числа или дни недели"
+                    )
+                return previous
+            case Span(shape=SpanShape.MONTH, start=start, end=end):  # «октябрь, среда»: every Wednesday of it
+                rule = f"FREQ=WEEKLY;BYDAY={RRULE_DAYS[wday.value]}"
+                self.warnings.append(
+                    f"«{wday.text}» после месяца прочитано как каждый такой день этого месяца — проверьте"
+                )
+                return Recurring(rule, Span(start, end, SpanShape.MONTH), Each.DAY)
+            case Recurring(rule=str(rule), each=Each.DAY) if rule.startswith("FREQ=WEEKLY;BYDAY="):
+                if rule.count(";") == 1:
+                    return replace(previous, rule=f"{rule},{RRULE_DAYS[wday.value]}")
+            case Recurring(rule="FREQ=WEEKLY;BYDAY=MO", each=Each.WEEK):  # «еженедельно, пятница»
+                return replace(previous, rule=f"FREQ=WEEKLY;BYDAY={RRULE_DAYS[wday.value]}", each=Each.DAY)
+        return None
 
     # ----------------------------------------------------------------- one part
     def _part(self, s: TokStream) -> When:
@@ -307,7 +349,7 @@ class _Reader(LenientReader):
             return self._eve(s)
         if word is Word.UNTIL or word is Word.BY:
             s.next()
-            return self._deadline(s, inclusive=self.until_inclusive)
+            return self._deadline(s, inclusive=self.until_inclusive, by=word is Word.BY)
         if word is Word.NOT and s.peek_word(Word.LATER, 1):
             s.pos += 2
             return self._deadline(s, inclusive=True)

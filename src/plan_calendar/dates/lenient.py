@@ -6,19 +6,22 @@ A mixin of the grammar's reader, like :mod:`~plan_calendar.dates.recurrence`."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
-from plan_calendar.dates.days import DaysReader
+from plan_calendar.dates.days import DaysReader, bounds
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, describe
 from plan_calendar.dates.lexicon import Lexicon, Word
-from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, find_named_day
+from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, QUIET_WORDS, Found, find_named_days
 from plan_calendar.dates.parts import HARD_KINDS, LEADING, PERIOD_WORDS, QUANTIFIERS, RELATIVE, TEMPORAL_WORDS
 from plan_calendar.dates.periods import NUMBER_KINDS
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.dates.tokens import Tok
 from plan_calendar.when import (
     Day,
+    Deadline,
+    Several,
     Span,
     SpanShape,
     Undated,
@@ -34,6 +37,10 @@ _QUOTES = frozenset('«»"“”„')
 # «летом», «осенью»: the months of the season (summer after the school year).
 _SEASON_MONTHS = {"осенью": (9, 11), "зимой": (12, 2), "весной": (3, 5), "летом": (6, 8)}
 
+# Adjectives that begin the names of days («Международный женский день», «Всемирный день книги»).
+_NAME_PREFIXES = ("международн", "всемирн", "общероссийск", "всероссийск", "российск")
+# Words that move a date somewhere the cell does not say («после Дня Победы», «за неделю до …»).
+_SHIFTING_WORDS = frozenset({"после", "через", "за", "кроме", "спустя", "ранее", "раньше", "позже", "позднее"})
 _RANGE_WORDS = frozenset({Word.FROM, Word.TO, Word.UNTIL, Word.BY, Word.NOT, Word.LATER})
 
 
@@ -109,24 +116,53 @@ class LenientReader(DaysReader):
         return Undated(reason)
 
     def _named_day(self) -> When | None:
-        """«ко Дню учителя», «День матери», «к Новому году»: the day, or the days just before it."""
-        found = find_named_day(self.source.lower().replace("ё", "е"))
-        if found is None:
+        """«ко Дню учителя», «День матери», «к Новому году», «с Дня учителя до Дня матери»: named days as the
+        day, the days just before it, a deadline or a range; always with a warning saying which days were taken.
+        «после Дня Победы», «через неделю после …» name no day: undated, with a warning."""
+        text = self.source.lower().replace("ё", "е")
+        found = find_named_days(text)
+        if not found:
             return None
+        leftover = text
+        for f in found:
+            leftover = leftover[: f.start] + " " * (f.end - f.start) + leftover[f.end :]
+        words = [
+            w
+            for w in re.findall(r"[а-яa-z0-9]+", leftover)
+            if w not in QUIET_WORDS and not w.startswith(_NAME_PREFIXES)
+        ]
+        cell = " ".join(self.text.split())
+        if any(f.before == "после" for f in found) or any(w in _SHIFTING_WORDS for w in words):
+            self.warnings.append(f"«{cell}»: день по названию праздника не определить — напишите дату")
+            return Undated(cell)
+        if words:
+            self.warnings.append(f"не часть даты: «{' '.join(words)}» (текст ячейки сохранён в описании)")
+        if len(found) == 2 and found[0].before == "с" and found[1].before in ("до", "по"):
+            first = self._named_when(found[0], "")
+            last = self._named_when(found[1], "" if found[1].before == "по" else "до")
+            a, b = bounds(first)[0], bounds(last)[1]
+            return Span(a, b, SpanShape.DAYS) if a <= b else None
+        whens = [self._named_when(f, f.before) for f in found]
+        return whens[0] if len(whens) == 1 else Several(tuple(whens))
+
+    def _named_when(self, found: Found, before: str) -> Day | Span | Deadline:
         day = found.day
         first = day.start(self.year.month_years())
         last = first + timedelta(days=day.days - 1)
-        if found.before:
-            length = BEFORE_DAYS if found.before == "к" else EVE_DAYS
+        when: Day | Span | Deadline
+        if before == "до":
+            due = first if self.until_inclusive else first - timedelta(days=1)
+            when, taken = Deadline(due), f"срок — {_ru_date(due)}"
+        elif before in ("к", "накануне", "канун"):
+            length = {"к": BEFORE_DAYS, "накануне": EVE_DAYS, "канун": 1}[before]
             first, last = first - timedelta(days=length), first - timedelta(days=1)
-            taken = f"взяты дни перед ним: {day_range(first, last)}"
+            when = Span(first, last, SpanShape.DAYS) if first != last else Day(first)
+            taken = f"взяты дни перед ним: {day_range(first, last)}" if first != last else f"взят {_ru_date(first)}"
         else:
+            when = Span(first, last, SpanShape.DAYS) if first != last else Day(first)
             taken = f"взят {day_range(first, last)}" if day.days > 1 else f"взят этот день: {_ru_date(first)}"
         self.warnings.append(f"дата по названию праздника «{day.name}»: {taken} — проверьте")
-        self._check_year(first.year, explicit=False)
-        if first == last:
-            return Day(first)
-        return Span(first, last, SpanShape.DAYS)
+        return when
 
     def _season(self, tokens: list[Tok]) -> Span | None:
         """«летом», «осенью», «зимой», «весной»: the season's months in the school year, with a warning."""
@@ -247,22 +283,11 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
         if kind in ("DOT", "MONTH", "WDAY", "WCHECK"):
             return False
         if kind in ("NUM", "ORD", "ORDW"):
-            if years and kind == "NUM" and 1900 <= t.value <= 2200:
-                continue
-            if _after_words(part, read, i):
-                continue  # «Бай-Хаакская, 2», «школа N 5», «(при приеме в 1, 10 класс)»: a number of the words
-            j = i + 1
-            while j < n and not read[j] and part[j].kind in ("NUM", "ORD", "PUNCT"):
-                j += 1  # «5-7 классы», «1-9, 11 кл.»
-            if j >= n or read[j]:
+            if not _number_is_safe(part, read, i, dated=dated, years=years):
                 return False
-            counted = part[j]
-            if not (
-                counted.kind == "UNK"
-                or (counted.kind == "WORD" and counted.value in (Word.DAYS, Word.HOUR))  # «(7 дней)»
-                or (dated and counted.kind == "WORD" and _is_period_word(counted))  # «I четверть: 01.09–28.10»
-            ):
-                return False
+        elif (kind == "UNK" and t.text in _SHIFTING_WORDS) or (kind == "WORD" and t.value is Word.EXCEPT):
+            if any(read):
+                return False  # «после 1 ноября», «кроме 10 ноября», «не ранее 10 ноября»: not that day
         elif kind == "WORD":
             if t.value in _RANGE_WORDS and i + 1 < n and read[i + 1]:
                 return False
@@ -271,6 +296,26 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
         elif kind == "PUNCT" and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
             return False
     return True
+
+
+def _number_is_safe(part: list[Tok], read: list[bool], i: int, *, dated: bool, years: bool) -> bool:
+    """A number left over is a year, a number of the words before it, or a count of what follows it."""
+    t = part[i]
+    if years and t.kind == "NUM" and 1900 <= t.value <= 2200:
+        return True
+    if _after_words(part, read, i):
+        return True  # «Бай-Хаакская, 2», «школа N 5», «(при приеме в 1, 10 класс)»: a number of the words
+    j, n = i + 1, len(part)
+    while j < n and not read[j] and part[j].kind in ("NUM", "ORD", "PUNCT"):
+        j += 1  # «5-7 классы», «1-9, 11 кл.»
+    if j >= n or read[j]:
+        return False
+    counted = part[j]
+    return (
+        counted.kind == "UNK"
+        or (counted.kind == "WORD" and counted.value in (Word.DAYS, Word.HOUR))  # «(7 дней)»
+        or (dated and counted.kind == "WORD" and _is_period_word(counted))  # «I четверть: 01.09–28.10»
+    )
 
 
 def describe_parts(whens: list[When]) -> str:

@@ -132,7 +132,7 @@ _WORDS: dict[Word, tuple[str, ...]] = {
     Word.TRIMESTER: ("триместр", "триместра", "триместре", "трим"),
     Word.HOLIDAYS: ("каникулы", "каникул", "каникулах", "каникулам"),
     Word.AUTUMN: ("осенние", "осенних", "осенний", "осенняя"),
-    Word.WINTER: ("зимние", "зимних", "зимний"),
+    Word.WINTER: ("зимние", "зимних", "зимний", "новогодние", "новогодних"),
     Word.SPRING: ("весенние", "весенних", "весенний"),
     Word.SUMMER: ("летние", "летних", "летний"),
     Word.HOUR: ("ч", "час", "часа", "часов"),
@@ -261,6 +261,8 @@ class Lexicon:
             return unknown, None
         form = found[0]
         entry = self._table[form]
+        if entry.cls is Cls.MONTH and len(form) < len(entry.form) and entry.form.startswith(form):
+            form = entry.form  # an abbreviation matched («октябь» ~ «октяб»): name the month itself
         # Report the form the author meant in the case they wrote it ("девраль" -> "февраль").
         return entry, f"«{word}» прочитано как «{form}»"
 

@@ -19,11 +19,13 @@ from importlib import resources
 
 from dateutil.easter import EASTER_ORTHODOX, easter
 
-__all__ = ["NamedDay", "find_named_day", "named_days"]
+__all__ = ["NamedDay", "find_named_days", "named_day_on", "named_days"]
 
 # «к», «ко», «накануне» before the name: the days just before it (docs/dates.md).
 BEFORE_DAYS = 7  # «ко Дню учителя»: the week before the day
 EVE_DAYS = 3  # «накануне Дня Победы»: the three days before it
+# Words of a cell around a name that carry no date («концерт ко Дню учителя»: «концерт» is quoted, these are not).
+QUIET_WORDS = frozenset({"и", "в", "во", "на", "честь", "праздник", "праздника", "празднику", "празднование"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class NamedDay:
     public: str | None = None  # the official holiday's name in the `holidays` package
     easter: int | None = None  # days from Orthodox Easter
     days: int = 1
+    by_date: bool = False  # «к 8 Марта»: the date names the holiday
 
     def start(self, year_of: dict[int, int]) -> _dt.date:
         """The first day in the school year; ``year_of`` maps a month to its calendar year."""
@@ -87,6 +90,7 @@ def named_days() -> tuple[NamedDay, ...]:
                 public=raw.get("public"),
                 easter=raw.get("easter"),
                 days=raw.get("days", 1),
+                by_date=raw.get("by_date", False),
             )
         )
     return tuple(out)
@@ -94,32 +98,46 @@ def named_days() -> tuple[NamedDay, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A named day found in a cell: the day, what stands before it, and where."""
+    """A named day found in a cell: the day, the word before it, and where (with that word) it stands."""
 
     day: NamedDay
-    before: str  # "" (the day itself), "к" or "накануне"
+    before: str  # "" (the day itself), "к", "накануне", "канун", "до", "с", "по", "после"
     start: int
     end: int
 
 
-# «к Международному дню школьных библиотек»: up to two words between the preposition and the name.
-_BEFORE = re.compile(r"(?:^|\s)(к|ко|накануне|в\s+преддверии)(?:\s+[а-я]+){0,2}\s*$")
+# The word before a name: «ко Дню учителя», «накануне Дня Победы», «в канун Нового года», «до Дня знаний»,
+# «с Дня учителя до Дня матери», «после Дня Победы»; up to two words between («к Международному дню …»).
+_BEFORE = re.compile(r"(?:^|(?<=\s))(к|ко|накануне|в\s+преддверии|в\s+канун|до|с|со|по|после)(?:\s+[а-я]+){0,2}\s*$")
+_BEFORE_WORDS = {"ко": "к", "в преддверии": "к", "в канун": "канун", "со": "с"}
 
 
-def find_named_day(text: str) -> Found | None:
-    """The first named day in ``text`` (lower case, «ё» as «е»), with the preposition before it.
+def find_named_days(text: str) -> list[Found]:
+    """Every named day in ``text`` (lower case, «ё» as «е»), in the order they stand, with the word before each.
 
-    >>> found = find_named_day("концерт ко дню учителя")
-    >>> found.day.name, found.before
-    ('День учителя', 'к')
+    >>> [(f.day.name, f.before) for f in find_named_days("концерт ко дню учителя и дню пожилых людей")]
+    [('День учителя', 'к'), ('Международный день пожилых людей', '')]
     """
+    found: list[Found] = []
     for day in named_days():
-        m = day.pattern.search(text)
-        if m is None:
-            continue
-        head = _BEFORE.search(text[: m.start()])
-        before = ""
-        if head is not None:
-            before = "накануне" if head.group(1) == "накануне" else "к"
-        return Found(day, before, m.start(), m.end())
+        for m in day.pattern.finditer(text):
+            if any(m.start() < f.end and f.start < m.end() for f in found):
+                continue  # a longer name already covers it («день детской книги» before «день книги»)
+            end = m.end()
+            while end < len(text) and text[end].isalpha():
+                end += 1  # to the end of the word the pattern stops in («учител» → «учителя»)
+            head = _BEFORE.search(text, 0, m.start())
+            before, start = "", m.start()
+            if head is not None:
+                word = " ".join(head.group(1).split())
+                before, start = _BEFORE_WORDS.get(word, word), head.start(1)
+            found.append(Found(day, before, start, end))
+    return sorted(found, key=lambda f: f.start)
+
+
+def named_day_on(day: date, year_of: dict[int, int]) -> NamedDay | None:
+    """The holiday whose date names it and falls on ``day`` («к 8 Марта» is Международный женский день)."""
+    for named in named_days():
+        if named.by_date and named.start(year_of) == day:
+            return named
     return None

@@ -3,7 +3,7 @@ parts and join those that only make sense with their neighbour («12, 13 ноя�
 
 from __future__ import annotations
 
-from plan_calendar.dates.lexicon import Word
+from plan_calendar.dates.lexicon import Word, lexicon
 from plan_calendar.dates.periods import NUMBER_KINDS
 from plan_calendar.dates.tokens import Tok
 
@@ -243,6 +243,24 @@ def _number_borrows_unit(parts: Parts) -> Parts:
     return parts
 
 
+def _month_after_month_part(parts: Parts) -> Parts:
+    """«1-я неделя октября, ноября»: a month in the genitive alone after a week, decade or half of a month is
+    that part of it."""
+    genitives = lexicon().month_genitives
+    for i in range(1, len(parts)):
+        before, month = parts[i - 1], parts[i]
+        if not (len(month) == 1 and month[0].kind == "MONTH" and month[0].text == genitives[month[0].value]):
+            continue
+        if (
+            len(before) >= 3
+            and before[-1].kind == "MONTH"
+            and before[-2].kind == "WORD"
+            and before[-2].value in (Word.WEEK, Word.DECADE, Word.HALF)
+        ):
+            parts[i] = [*before[:-1], month[0]]
+    return parts
+
+
 _JOINS = (
     _repetition_and_its_when,
     _year_to_part_before,
@@ -251,4 +269,5 @@ _JOINS = (
     _weekday_to_its_day,
     _unit_takes_month,
     _number_borrows_unit,
+    _month_after_month_part,
 )

@@ -592,3 +592,22 @@ def test_every_event_of_a_broken_item_is_kept_and_no_live_one_twice(cli: Callabl
     uids = [line for line in after.splitlines() if line.startswith("UID:")]
     assert sorted(uids) == sorted(line for line in before.splitlines() if line.startswith("UID:"))
     assert len(uids) == len(set(uids)) == 4
+
+
+def test_a_plan_that_cannot_be_read_does_not_stop_the_others(cli: Callable[..., Result], tmp_path: Path) -> None:
+    good = _plan(tmp_path, HEAD + "items:\n  - {id: a, title: A, when: май}\n", "good.yaml")
+    other = _plan(
+        tmp_path,
+        'plan: Б\nid: other\nacademic_year: "2019-2020"\nitems:\n  - {id: a, title: A, when: май}\n',
+        "other.yaml",
+    )
+    out = tmp_path / "out"
+    assert cli("build", good, other, "--out", out).code == 0
+    page = (out / "index.html").read_bytes()
+    before = (out / "other.ics").read_bytes()
+    _plan(tmp_path, HEAD + "items:\n  - {id: a, title: A, when: июнь}\n", "good.yaml", mtime=FIXED + 60)
+    _plan(tmp_path, "plan: Б\nid: other\nitems: [\n", "other.yaml", mtime=FIXED + 60)  # a YAML syntax error
+    result = cli("build", good, other, "--out", out)
+    assert result.code == 1 and "other.yaml:" in result.err and "не прочитано планов: 1" in result.err
+    assert "DTSTART;VALUE=DATE:20200601" in (out / "test.ics").read_text(encoding="utf-8"), "the good plan is built"
+    assert (out / "other.ics").read_bytes() == before and (out / "index.html").read_bytes() == page

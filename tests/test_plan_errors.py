@@ -239,9 +239,13 @@ def test_check_reports_every_error_of_a_plan_it_cannot_use(
     result = cli("check", "--json", path)
     assert result.code == 1
     data = json.loads(result.out)
-    assert data["plan"] == {"file": str(path)}
+    assert data["plan"]["file"] == str(path), "the plan as far as it reads, with every error"
     assert [e["line"] for e in data["errors"]] == [3, 5]
     assert "неизвестный ключ «colour»" in data["errors"][0]["message"]
+    # A plan that does not read at all (YAML syntax) is a document with its file and its error.
+    path.write_text(GOOD_HEAD + "items: [\n", encoding="utf-8")
+    data = json.loads(cli("check", "--json", path).out)
+    assert data["plan"] == {"file": str(path)} and data["items"] == [] and len(data["errors"]) == 1
 
 
 def test_repeats_without_school_holidays_are_noted_once(
@@ -285,3 +289,17 @@ def test_raw_control_bytes(cli: Callable[..., Result], write_plan: Callable[[str
     assert data["items"][0]["title"] == "Сем[31mинар"
     [warning] = data["warnings"]
     assert warning["line"] == 5 and "в строке 5 удалены управляющие символы" in warning["message"]
+
+
+def test_a_bad_setting_of_the_plan_does_not_hide_the_items_errors(
+    cli: Callable[..., Result], write_plan: Callable[[str], Path]
+) -> None:
+    path = write_plan(
+        GOOD_HEAD + "timezone: Europe/Moskva\nitems:\n  - {id: a, title: A, when: 31 февраля}\n"
+        "  - {id: b, titel: B, when: 5 октября}\n"
+    )
+    result = cli("check", path)
+    assert result.code == 1
+    lines = [line for line in result.out.splitlines() if ": ошибка: " in line]
+    assert [line.split(":")[1] for line in lines] == ["3", "5", "6", "6"]
+    assert "часовой пояс «Europe/Moskva»" in lines[0] and "31 февраля" in lines[1] and "titel" in " ".join(lines)

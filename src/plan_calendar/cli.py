@@ -27,7 +27,7 @@ from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import ExitCode, PlanError, PlanErrors
-from plan_calendar.plan import load_plan
+from plan_calendar.plan import Plan, load_plan
 from plan_calendar.report import check_json, reading_json, unusable_json
 from plan_calendar.schedule import Schedule, interpret
 
@@ -244,6 +244,10 @@ def check(
         except PlanError as exc:
             if _state["debug"]:
                 traceback.print_exc()
+            if isinstance(exc, PlanErrors) and isinstance(exc.plan, Plan):
+                # Readable but unusable (an unknown key of the plan): its readings with every error.
+                schedules.append(_with_address_warnings(interpret(exc.plan, country)))
+                continue
             unusable.append((path, exc.errors if isinstance(exc, PlanErrors) else [exc]))
     if config_file is not None:
         from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
@@ -458,7 +462,13 @@ def build(
     # exit code is 1 so that cron mails it.
     for error in report.errors:
         typer.echo(_safe(f"{error.source}: ошибка: {error.advice}" if error.source else f"ошибка: {error}"), err=True)
-    if report.errors:
+    if report.unusable:
+        typer.echo(
+            f"ошибка: не прочитано планов: {report.unusable} — их календари, общие календари ([[feeds]]) и "
+            "страница остались прежними; календари остальных планов записаны. Исправьте план (plan-cal check).",
+            err=True,
+        )
+    elif report.errors:
         kept = sum(len(items) for items in report.kept.values())
         shown = f"; показаны, как были до ошибки: {kept}" if kept else ""
         typer.echo(

@@ -91,10 +91,13 @@ class PlanFormatError(PlanError):
 class PlanErrors(PlanFormatError):
     """A plan that cannot be used at all, with every problem found on the way (``check`` prints them all)."""
 
-    def __init__(self, errors: list[PlanError]) -> None:
+    def __init__(self, errors: list[PlanError], plan: object | None = None) -> None:
         first = errors[0]
         super().__init__(first.message, source=first.source, expression=first.expression, hint=first.hint)
         self.errors = errors
+        # The plan as far as it could be read (its items and dates), when the problems left it readable: `check`
+        # shows its readings with the errors; `build` and `remind` still refuse it.
+        self.plan = plan
 
 
 class ConfigError(PlanError):

@@ -40,7 +40,7 @@ from icalendar import (
 
 from plan_calendar.cleantext import clean_text
 from plan_calendar.config import CalendarSettings, Config, FeedSpec
-from plan_calendar.errors import PlanError, file_error
+from plan_calendar.errors import PlanError, PlanErrors, file_error
 from plan_calendar.expand import Entry, expand
 from plan_calendar.identity import IdStore
 from plan_calendar.locking import exclusive
@@ -115,7 +115,8 @@ class BuildReport:
     undated: list[tuple[str, str, str, str]] = field(default_factory=list)  # plan id, item id, when, title
     warnings: int = 0
     page_written: bool = False
-    errors: list[PlanError] = field(default_factory=list)  # items left out of this build, with why
+    errors: list[PlanError] = field(default_factory=list)  # items (and plans) left out of this build, with why
+    unusable: int = 0  # plans that could not be read at all: their files, [[feeds]] and the page are left as they were
     kept: dict[str, set[str]] = field(default_factory=dict)  # plan id → items shown as before their error
 
     @property
@@ -563,13 +564,25 @@ def build(
     callback that is called once per rendered event.
     """
     ids = IdStore.load(out)  # document plans' ids from the builds before (plan_calendar.identity)
-    schedules = [interpret(load_plan(p, ids), config.reminders.country) for p in plan_paths]
+    schedules: list[Schedule] = []
+    unusable: list[PlanError] = []
+    for path in plan_paths:
+        try:
+            schedules.append(interpret(load_plan(path, ids), config.reminders.country))
+        except PlanError as exc:  # this plan writes nothing; the other plans' calendars are still built
+            unusable.extend(exc.errors if isinstance(exc, PlanErrors) else [exc])
+    if not schedules:
+        raise PlanErrors(unusable)
     _check_names(schedules, config)
     stamp = _sources_time([*plan_paths, *([config.source] if config.source else [])])
     feeds = _feeds(schedules, config, stamp)
-    report = BuildReport(warnings=sum(len(s.warnings) for s in schedules))
+    report = BuildReport(warnings=sum(len(s.warnings) for s in schedules), unusable=len(unusable))
+    report.errors.extend(unusable)
     for s in schedules:
         report.errors.extend(s.errors)
+    if unusable:
+        # A calendar of several plans and the page would lose the plan that cannot be read: they stay as they are.
+        feeds = [f for f in feeds if not f.uid_prefix]
     for s in schedules:
         report.undated.extend(
             (s.plan.id, e.item.id, " ".join(e.item.when.split()), e.item.title)
@@ -585,7 +598,7 @@ def build(
         _remove_leftovers(out)
         feeds = [_with_kept(feed, schedules, out / feed.filename, report.kept) for feed in feeds]
         try:
-            _write_feeds(out, schedules, feeds, config, report=report, tick=tick)
+            _write_feeds(out, schedules, feeds, config, report=report, tick=tick, with_page=not unusable)
         except OSError as exc:  # a read-only folder, a full disk: what to fix, not «внутренняя ошибка»
             raise file_error(exc, f"не удалось записать календари в папку «{out}»") from None
         ids.save()
@@ -656,8 +669,9 @@ def _write_feeds(
     *,
     report: BuildReport,
     tick: Callable[[int], None] | None,
+    with_page: bool = True,
 ) -> None:
-    """Render what changed and replace those files (under the build lock)."""
+    """Render what changed and replace those files (under the build lock); the page too, unless told not to."""
     rendered = []
     for feed in feeds:
         path = out / feed.filename
@@ -674,6 +688,8 @@ def _write_feeds(
     for feed, path, data, changed in rendered:
         written = write_atomic(path, data)
         report.feeds.append(FeedResult(feed.name, path, feed.events, written, changed))
+    if not with_page:
+        return
     changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
     links = [_link(f, config) for f in feeds]
     page_path = out / "index.html"

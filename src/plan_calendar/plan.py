@@ -7,7 +7,7 @@ the ``when`` texts mean is the grammar's business (:mod:`plan_calendar.schedule`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from enum import Enum
 from pathlib import Path
@@ -408,7 +408,8 @@ class _PlanReader:
         except PlanError as exc:
             raise PlanErrors(self._all_errors(exc)) from None
         if self.errors:  # problems outside the items (an unknown key of the plan): the plan is unusable
-            raise PlanErrors(self._all_errors())
+            readable = replace(plan, broken=(*plan.broken, *((None, error) for error in self.errors)))
+            raise PlanErrors(self._all_errors(), plan=readable)
         return plan
 
     def _all_errors(self, *more: PlanError) -> list[PlanError]:
@@ -454,18 +455,27 @@ class _PlanReader:
                 data.value_source("id"),
                 f"Например: {slugify(plan_id) or 'rmo-2019-2020'}.",
             )
+        # Settings of the plan with an error are reported and read as their defaults, so the items are still
+        # checked (the plan stays unusable for build and remind).
         timezone = self.text_of(data, "timezone") or "Europe/Moscow"
-        self.check_timezone(timezone, data)
+        try:
+            self.check_timezone(timezone, data)
+        except PlanError as exc:
+            self.errors.append(exc)
+            timezone = "Europe/Moscow"
         locale = self.text_of(data, "locale") or "ru"
         if locale.split("_")[0].split("-")[0] != "ru":
-            raise self.fail(
-                f"язык «{locale}» пока не поддерживается", data.value_source("locale"), "Укажите locale: ru."
+            self.errors.append(
+                self.fail(f"язык «{locale}» пока не поддерживается", data.value_source("locale"), "Укажите locale: ru.")
             )
+            locale = "ru"
         until_inclusive = False
         if "until_inclusive" in data:
             flag = (self.text_of(data, "until_inclusive") or "").lower()
             if flag not in ("true", "false"):
-                raise self.fail("until_inclusive должен быть true или false", data.value_source("until_inclusive"))
+                self.errors.append(
+                    self.fail("until_inclusive должен быть true или false", data.value_source("until_inclusive"))
+                )
             until_inclusive = flag == "true"
         terms = self.read_terms(data, year)
         year = AcademicYear(year.first, terms)

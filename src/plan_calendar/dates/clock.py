@@ -12,7 +12,7 @@ from plan_calendar.dates.periods import PeriodReader
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.dates.tokens import NoMatch, TokStream
 
-__all__ = ["ClockReader", "clock_text"]
+__all__ = ["ClockReader", "clock_text", "next_is_month_at"]
 
 
 class ClockReader(PeriodReader):
@@ -90,7 +90,7 @@ class ClockReader(PeriodReader):
             elif had_in and nxt is not None and nxt.kind == "PUNCT" and nxt.value == "-":
                 after = s.peek(2)
                 minutes = after is not None and after.kind == "NUM" and len(after.text) == 2 and after.value < 60
-                if minutes and after is not None and t.value <= 23 and not _next_is_month_at(s, 3):
+                if minutes and after is not None and t.value <= 23 and not next_is_month_at(s, 3):
                     hm = (t.value, after.value)
                     s.pos += 3
         if hm is None:
@@ -115,7 +115,7 @@ def clock_text(times: tuple[time, time | None]) -> str:
     return f"{start:%H:%M}–{end:%H:%M}" if end is not None else f"{start:%H:%M}"
 
 
-def _next_is_month_at(s: TokStream, ahead: int) -> bool:
+def next_is_month_at(s: TokStream, ahead: int) -> bool:
     t = s.peek(ahead)
     return t is not None and t.kind == "MONTH"
 
@@ -133,5 +133,5 @@ def _hours_range(s: TokStream) -> bool:
         and b is not None
         and b.kind == "NUM"
         and a.value < b.value <= 23
-        and not _next_is_month_at(s, 3)
+        and not next_is_month_at(s, 3)
     )

@@ -9,7 +9,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from plan_calendar.dates.clock import ClockReader
+from plan_calendar.dates.clock import ClockReader, next_is_month_at
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, plural
 from plan_calendar.dates.lexicon import PART_WORDS, Lexicon, Word, prepositional
@@ -281,6 +281,8 @@ class DaysReader(ClockReader):
             else:
                 s.word(Word.YEAR)  # «01.09.2024 г.»
             return self._make_day(d, m, y if y is not None else self.year.year_of(m), y is not None)
+        if t.kind == "ORD" and next_is_month_at(s, 1):  # «11-го ноября»
+            t = t._replace(kind="NUM")
         if t.kind == "NUM":
             nxt = s.peek(1)
             if nxt is not None and nxt.kind == "MONTH":

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from plan_calendar.dates.clock import clock_text
 from plan_calendar.dates.days import next_is, next_is_month
@@ -83,6 +83,7 @@ class _Reader(LenientReader):
         self.month_unnamed = False
         self.source = text  # the text as read (after joining words broken by hyphenation)
         self.rest: list[Tok] = []  # tokens that are not part of the date (quoted in a warning)
+        self.salvaging = False  # reading a cell piece by piece (docs/dates.md, «Что кроме даты»)
 
     # ----------------------------------------------------------------- top level
     def _dehyphenate(self, m: re.Match[str]) -> str:
@@ -98,7 +99,7 @@ class _Reader(LenientReader):
         if "-" in text and "\n" in text:
             text = _HYPHENATION.sub(self._dehyphenate, text)  # «сен-\nтября»: a word broken by PDF hyphenation
         if "теч" in text:
-            text = _ABBREVIATED_DURING.sub("течение", text)  # «в теч-е года», «в теч. года»
+            text = _ABBREVIATED_DURING.sub("течение ", text)  # «в теч-е года», «в теч. года», «в теч.года»
         self.source = text
         tokens = self._unwrap_parentheses(tokenize(text, self.lex, self.warnings))
         if not self._names_a_time(tokens):
@@ -115,6 +116,7 @@ class _Reader(LenientReader):
             error = self._error(str(exc) or None)
             del self.warnings[said:]  # what the failed reading assumed does not stand
             del self.rest[remarks:]
+            self.salvaging = True
             whens = self._salvage(parts, error)
         self._warn_rest()
         if len(whens) == 1:
@@ -314,6 +316,9 @@ class _Reader(LenientReader):
         if holidays_at is not None and holidays_at > s.pos:  # «по средам, кроме каникул»
             s.tokens = s.tokens[:holidays_at]
             return self._except_holidays(self._part(s))
+        bounded = self._bounded_repetition(s)
+        if bounded is not None:
+            return bounded
         led = self._led_by_first(s, s.tokens[s.pos])
         if led is not None:
             return led
@@ -325,6 +330,52 @@ class _Reader(LenientReader):
             if found is not None:
                 return found
         return self._point_or_range(s)
+
+    def _bounded_repetition(self, s: TokStream) -> Recurring | None:
+        """«по средам с 10 ноября», «каждый вторник до 20 декабря», «по четвергам с 5 сентября по 19 декабря»:
+        a repetition within the days it names."""
+        tokens = s.tokens
+        at = next(
+            (
+                i
+                for i in range(s.pos + 1, len(tokens))
+                if tokens[i].kind == "WORD"
+                and tokens[i].value in (Word.FROM, Word.UNTIL, Word.TO)
+                and i + 1 < len(tokens)
+                and tokens[i + 1].kind in ("NUM", "DOT", "ORD")
+            ),
+            None,
+        )
+        if at is None:
+            return None
+        left = TokStream(tokens[:at])
+        left.pos = s.pos
+        said = len(self.warnings)
+        try:
+            repetition = self._recurrence(left)
+        except NoMatch:
+            repetition = None
+        if not isinstance(repetition, Recurring) or not left.done() or repetition.each is not Each.DAY:
+            del self.warnings[said:]
+            return None
+        bound = TokStream(tokens[at:])
+        start, end = repetition.within.start, repetition.within.end
+        if bound.word(Word.FROM):
+            first = self._point(bound)
+            if first is None:
+                raise NoMatch("после «с» ожидается дата")
+            start = first.first
+        through = bound.word(Word.TO)  # «по 19 декабря» includes the day; «до 20 декабря» as a deadline does
+        if through or bound.word(Word.UNTIL):
+            last = self._point(bound)
+            if last is None:
+                raise NoMatch("после «до» ожидается дата")
+            end = last.last if through or self.until_inclusive else last.first - timedelta(days=1)
+        bound.expect_done()
+        if start > end:
+            raise NoMatch(f"начало периода ({_ru_date(start)}) позже конца ({_ru_date(end)})")
+        s.pos = len(tokens)
+        return replace(repetition, within=Span(start, end, SpanShape.DAYS))
 
     def _led_by_first(self, s: TokStream, first: Tok) -> When | None:
         """Shapes their first token announces: a weekday or «накануне» before a day, a calendar quarter, a day or
@@ -339,6 +390,13 @@ class _Reader(LenientReader):
         quarter = self._calendar_quarter(s)
         if quarter is not None:
             return quarter
+        whole_part = not self.salvaging  # a year inside a cell read piece by piece is no year of events
+        if whole_part and first.kind == "NUM" and 1900 <= first.value <= 2200 and _only_years(s.tokens[s.pos + 1 :]):
+            s.pos = len(s.tokens)  # «2020 год», «2019г.»: a whole calendar year
+            start, end = date(first.value, 1, 1), date(first.value, 12, 31)
+            self._check_year(first.value, explicit=True)
+            self.warnings.append(f"«{first.text}» прочитано как весь {first.value} год — проверьте")
+            return Span(start, end, SpanShape.MONTHS, f"{first.value} год")
         if first.kind in ("DOT", "MONTH") or (first.kind == "NUM" and next_is_month(s)):
             return self._point_or_range(s)  # «19.09», «октябрь», «5 сентября»: no other shape starts so
         if first.kind != "WORD":
@@ -391,3 +449,8 @@ class _Reader(LenientReader):
             self._named_school_year(s)  # the plan's year, said again
             s.expect_done()
         return term
+
+
+def _only_years(tokens: list[Tok]) -> bool:
+    """«год», «г.»: nothing but the word for a year."""
+    return bool(tokens) and all(t.kind == "WORD" and t.value is Word.YEAR for t in tokens)

@@ -166,6 +166,8 @@ KIND_NAMES = {
     "consultation": "Консультация",
 }
 
+# Words a typo is never corrected to: common words of a cell that are not dates («уроки» is not «сроки»).
+_NOT_CORRECTED = frozenset({Word.DEADLINE, Word.FILLER, Word.DAYS})
 _SOFT_MONTH_ENDINGS = ("я", "е", "ю", "ем")
 _HARD_MONTH_ENDINGS = ("", "а", "е", "у", "ом")
 _WEEKDAY_ENDINGS = ("", "а", "у", "ы", "е", "и", "ам", "ом", "ой", "ям", "ей", "ами")
@@ -195,7 +197,11 @@ class Lexicon:
             for form in forms:
                 self._table.setdefault(form, Lexeme(Cls.WORD, word, form))
         # Fuzzy candidates: long enough that one edit cannot turn one real word into another.
-        self._fuzzy_choices = sorted(f for f in self._table if len(f) >= 4 and f.isalpha() and f.isascii() is False)
+        self._fuzzy_choices = sorted(
+            f
+            for f, lexeme in self._table.items()
+            if len(f) >= 4 and f.isalpha() and f.isascii() is False and lexeme.value not in _NOT_CORRECTED
+        )
 
     def _add_months(self, loc: Locale) -> None:
         nominative = loc.months["stand-alone"]["wide"]

@@ -25,7 +25,9 @@ __all__ = ["NamedDay", "find_named_days", "named_day_on", "named_days"]
 BEFORE_DAYS = 7  # «ко Дню учителя»: the week before the day
 EVE_DAYS = 3  # «накануне Дня Победы»: the three days before it
 # Words of a cell around a name that carry no date («концерт ко Дню учителя»: «концерт» is quoted, these are not).
-QUIET_WORDS = frozenset({"и", "в", "во", "на", "честь", "праздник", "праздника", "празднику", "празднование"})
+QUIET_WORDS = frozenset(
+    {"и", "в", "во", "на", "честь", "праздник", "праздника", "празднику", "празднование", "неделя", "недели", "неделю"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,9 @@ A mixin of the grammar's reader: it uses the reader's academic year and warnings
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from plan_calendar.dates.lexicon import PART_WORDS, Word
 from plan_calendar.dates.school import AcademicYear, TermKind
 from plan_calendar.dates.tokens import NoMatch, Tok, TokStream
@@ -70,6 +73,7 @@ class RecurrenceReader:
                 return None
             s.next()
             days = self._weekday_list(s, allow_to=False)
+            within = self._within_month(s, within)  # «по средам октября»
             s.expect_done()
             return Recurring(_weekly(days), within, Each.DAY)
         if word is Word.EVERY:
@@ -121,7 +125,10 @@ class RecurrenceReader:
         if nxt is not None and nxt.kind == "WDAY":
             s.pos += 2
             s.word(Word.EVERY)
-            if s.word(Word.MONTH):
+            said = s.word(Word.MONTH)
+            if said or (s.done() and t.kind == "ORDW"):
+                if not said:  # «последний четверг»: of each month, as «последний четверг месяца»
+                    self.warnings.append(f"«{t.text} {nxt.text}» прочитано как «{t.text} {nxt.text} каждого месяца»")
                 s.expect_done()
                 return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
         elif t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):
@@ -132,6 +139,16 @@ class RecurrenceReader:
                 return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
         s.pos = save
         return None
+
+    def _within_month(self, s: TokStream, within: Span) -> Span:
+        """«(каждую среду) октября»: a month after a weekday schedule bounds it; otherwise ``within``."""
+        t = s.peek()
+        if t is None or t.kind != "MONTH":
+            return within
+        s.next()
+        year = self.year.year_of(t.value)
+        last = calendar.monthrange(year, t.value)[1]
+        return Span(date(year, t.value, 1), date(year, t.value, last), SpanShape.MONTH)
 
     def _due_words(self, s: TokStream) -> bool | None:
         """«до», «к», «не позднее»: None when absent, else whether the named day itself is allowed."""
@@ -211,6 +228,7 @@ class RecurrenceReader:
         if t.kind == "WDAY":
             days = self._weekday_list(s, allow_to=False)
             s.word(Word.MONTH)  # «каждую пятницу месяца»
+            within = self._within_month(s, within)  # «каждую среду октября»
             s.expect_done()
             return Recurring(_weekly(days), within, Each.DAY)
         if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
@@ -348,6 +366,7 @@ class RecurrenceReader:
             s.pos = save
             return None
         s.word(Word.MONTH)  # «каждую пятницу месяца» is every Friday
+        within = self._within_month(s, within)  # «по средам октября»
         s.expect_done()
         return Recurring(_weekly(days), within, Each.DAY)
 

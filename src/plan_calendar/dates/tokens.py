@@ -24,10 +24,10 @@ TOKEN_RE = re.compile(
     (?P<nl>\n)
   | (?P<iso>(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d))
   | (?P<time>(?<![\d.])([01]?\d|2[0-3])(?::|-(?=00)|\.(?=00|1[3-9]|[2-5]\d))(\d{2})(?!\d)\.?)
-  | (?P<dot>(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2})(?!\d))?\.?)
+  | (?P<dot>(?<![\d./])(\d{1,2})(?P<sep>[./])(\d{1,2})(?:(?P=sep)(\d{4}|\d{2})(?!\d))?\.?(?![\d/]))
   | (?P<ord>(\d{1,2})-?(?:ая|ой|ий|ый|го|я|й|е|ю)(?![а-яa-z]))
   | (?P<num>\d+)
-  | (?P<word>[а-яa-z]+)\.?
+  | (?P<word>[а-я]+|[a-z]+)\.?
   | (?P<punct>[-,;()/+])
   | (?P<space>[ \t\r\f\v]+)
   | (?P<other>.)
@@ -36,7 +36,7 @@ TOKEN_RE = re.compile(
 )
 
 _G = TOKEN_RE.groupindex
-_DOT_D, _DOT_M, _DOT_Y = _G["dot"] + 1, _G["dot"] + 2, _G["dot"] + 3
+_DOT_D, _DOT_M, _DOT_Y = _G["dot"] + 1, _G["dot"] + 3, _G["dot"] + 4  # (+2 is the separator: «.» or «/»)
 _ISO_Y, _ISO_M, _ISO_D = _G["iso"] + 1, _G["iso"] + 2, _G["iso"] + 3
 _TIME_H, _TIME_M = _G["time"] + 1, _G["time"] + 2
 _ORD_N = _G["ord"] + 1

@@ -45,6 +45,7 @@ T = TypeVar("T")
 _LOCK_ID = 0x706C616E2D63616C  # "plan-cal": the advisory lock that makes hosts upgrade the schema in turns
 _CONNECT_TIMEOUT = 10  # seconds
 _MAX_RECONNECT = 60.0  # seconds: the longest a run waits for the database to come back
+_START_WAIT = 10.0  # seconds: how long a run starting waits for it
 
 # Version 2 is where PostgreSQL starts (version 1 was the SQLite-only ledger before claims).
 _PG_UPGRADES: dict[int, list[str]] = {
@@ -135,7 +136,8 @@ class PostgresLedger(Ledger):
         self.owner = owner or run_owner()
         self.reconnect_for = min(_MAX_RECONNECT, lease / 4)
         self.conn: psycopg.Connection[Any] | None = None
-        self._run(self._prepare)
+        # Before anything is claimed there is nothing to finish: a database that is down now is reported soon.
+        self._run(self._prepare, within=min(self.reconnect_for, _START_WAIT))
 
     # ---------------------------------------------------------------- plumbing
     def _connect(self) -> psycopg.Connection[Any]:
@@ -156,9 +158,10 @@ class PostgresLedger(Ledger):
             self.conn.close()
             self.conn = None
 
-    def _run(self, work: Callable[[psycopg.Connection[Any]], T], *, retry: bool = True) -> T:
-        """``work`` in one transaction; again on a new connection while the server is unreachable."""
-        deadline = time.monotonic() + (self.reconnect_for if retry else 0.0)
+    def _run(self, work: Callable[[psycopg.Connection[Any]], T], *, within: float | None = None) -> T:
+        """``work`` in one transaction; again on a new connection while the server is unreachable, for at most
+        ``within`` seconds (by default a quarter of the lease)."""
+        deadline = time.monotonic() + (self.reconnect_for if within is None else within)
         pause = 0.2
         while True:
             try:
@@ -388,7 +391,7 @@ class PostgresLedger(Ledger):
             return written
 
         # Not retried: the records may be read once only. A failure undoes the whole merge; run it again.
-        return self._run(work, retry=False)
+        return self._run(work, within=0.0)
 
 
 def _record(row: tuple[Any, ...]) -> Record:

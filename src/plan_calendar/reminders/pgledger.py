@@ -137,7 +137,9 @@ class PostgresLedger(Ledger):
         self.reconnect_for = min(_MAX_RECONNECT, lease / 4)
         self.conn: psycopg.Connection[Any] | None = None
         # Before anything is claimed there is nothing to finish: a database that is down now is reported soon.
-        self._run(self._prepare, within=min(self.reconnect_for, _START_WAIT))
+        # A current schema needs no DDL, nor the right to it (docs/deploy-two-hosts.md: the services' role).
+        if not self._run(self._current, within=min(self.reconnect_for, _START_WAIT)):
+            self._run(self._upgrade, transaction=False)
 
     # ---------------------------------------------------------------- plumbing
     def _connect(self) -> psycopg.Connection[Any]:
@@ -158,14 +160,18 @@ class PostgresLedger(Ledger):
             self.conn.close()
             self.conn = None
 
-    def _run(self, work: Callable[[psycopg.Connection[Any]], T], *, within: float | None = None) -> T:
-        """``work`` in one transaction; again on a new connection while the server is unreachable, for at most
-        ``within`` seconds (by default a quarter of the lease)."""
+    def _run(
+        self, work: Callable[[psycopg.Connection[Any]], T], *, within: float | None = None, transaction: bool = True
+    ) -> T:
+        """``work`` in one transaction (unless it makes its own); again on a new connection while the server is
+        unreachable, for at most ``within`` seconds (by default a quarter of the lease)."""
         deadline = time.monotonic() + (self.reconnect_for if within is None else within)
         pause = 0.2
         while True:
             try:
                 conn = self._connect()
+                if not transaction:
+                    return work(conn)
                 with conn.transaction():
                     return work(conn)
             except PlanError:
@@ -222,21 +228,30 @@ class PostgresLedger(Ledger):
         found = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
         return int(found[0] or 0) if found else 0
 
-    def _prepare(self, conn: psycopg.Connection[Any]) -> None:
-        """Create or upgrade the schema, one transaction, hosts in turns; nothing to do (and no right to DDL
-        needed) when it is current."""
-        if self._version(conn) == SCHEMA_VERSION:
-            return
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
-        version = self._version(conn)
-        if version > SCHEMA_VERSION:
-            raise newer_schema(self.where, version)
-        while version < SCHEMA_VERSION:
-            for statement in _PG_UPGRADES[version]:
-                conn.execute(statement)
-            version = _FIRST.get(version, version + 1)
-        conn.execute("DELETE FROM schema_version")
-        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+    def _current(self, conn: psycopg.Connection[Any]) -> bool:
+        return self._version(conn) == SCHEMA_VERSION
+
+    def _upgrade(self, conn: psycopg.Connection[Any]) -> None:
+        """Create or upgrade the schema in one transaction, hosts in turns. The lock is taken before the
+        transaction starts: a transaction that began before another host's upgrade was committed may not see its
+        tables (PostgreSQL reads its catalog caches anew when a transaction starts, not when a lock is granted)."""
+        conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_ID,))
+        try:
+            with conn.transaction():
+                version = self._version(conn)
+                if version > SCHEMA_VERSION:
+                    raise newer_schema(self.where, version)
+                if version == SCHEMA_VERSION:
+                    return  # another host was first
+                while version < SCHEMA_VERSION:
+                    for statement in _PG_UPGRADES[version]:
+                        conn.execute(statement)
+                    version = _FIRST.get(version, version + 1)
+                conn.execute("DELETE FROM schema_version")
+                conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+        finally:
+            if not conn.closed:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_ID,))
 
     # ---------------------------------------------------------------- reading
     def lookup(self, keys: Iterable[Key]) -> dict[Key, Entry]:

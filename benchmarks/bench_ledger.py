@@ -190,7 +190,7 @@ def main() -> None:
         if bindir is None:
             print("postgresql: skipped (PostgreSQL is not installed; apt-get install postgresql)")
             return
-        cluster = Cluster(bindir)
+        cluster = Cluster(bindir, durable=True)  # fsync on, as SQLite's synchronous=FULL
         try:
             cluster.start()
             os.environ["PGPASSWORD"] = cluster.password

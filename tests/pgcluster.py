@@ -42,8 +42,10 @@ def _free_port() -> int:
 class Cluster:
     """One PostgreSQL server; ``url(db)`` names a database on it (without the password: see ``password``)."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
+        """``durable``: fsync as a real server does (for benchmarks); tests go without it, for speed."""
         self.bindir = bindir
+        self.durable = durable
         self.password = secrets.token_urlsafe(16)
         self.port = _free_port()
         self.root = Path(tempfile.mkdtemp(prefix="plan-cal-pg-"))
@@ -90,10 +92,9 @@ class Cluster:
         return done
 
     def start(self) -> None:
-        options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off -c full_page_writes=off "
-            "-c max_connections=100"
-        )
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c max_connections=100"
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.log), "-o", options)
 
     def stop(self, mode: str = "fast") -> None:

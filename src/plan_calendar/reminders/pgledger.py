@@ -260,10 +260,15 @@ class PostgresLedger(Ledger):
             return {}
 
         def work(conn: psycopg.Connection[Any]) -> dict[Key, Entry]:
+            # One primary-key probe a key (LIMIT keeps the planner from turning the lateral join into a hash join
+            # over the whole table, which it prefers for thousands of keys: then a lookup would grow with the
+            # ledger).
             rows = conn.execute(
-                "SELECT r.plan, r.item, r.occurrence, r.lead, r.recipient, r.status, r.message_id FROM "
+                "SELECT w.plan, w.item, w.occurrence, w.lead, w.recipient, r.status, r.message_id FROM "
                 + _WANTED
-                + " JOIN reminders r USING (plan, item, occurrence, lead, recipient)",
+                + " CROSS JOIN LATERAL (SELECT status, message_id FROM reminders r WHERE r.plan = w.plan AND "
+                "r.item = w.item AND r.occurrence = w.occurrence AND r.lead = w.lead AND r.recipient = w.recipient "
+                "LIMIT 1) r",
                 _arrays(wanted),
             ).fetchall()
             return {(r[0], r[1], r[2], r[3], r[4]): Entry(r[5], r[6]) for r in rows}

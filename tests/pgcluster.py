@@ -22,7 +22,8 @@ SUPERUSER = "plan_cal_test"
 def find_bindir() -> Path | None:
     """Where initdb and pg_ctl are: $PG_BINDIR, the newest /usr/lib/postgresql/<ver>/bin (Debian), or PATH."""
     if os.environ.get("PG_BINDIR"):
-        return Path(os.environ["PG_BINDIR"])
+        given = Path(os.environ["PG_BINDIR"])
+        return given if (given / "initdb").exists() else None
     found = glob.glob("/usr/lib/postgresql/*/bin/initdb")
     if found:
         newest = max(found, key=lambda p: int(re.sub(r"\D", "", Path(p).parent.parent.name) or 0))

@@ -401,3 +401,35 @@ def test_a_claim_waits_for_nothing_when_the_database_is_gone(pg_cluster: Cluster
         ledger.close()
     with open_ledger(ReminderSettings(), pg_url) as again:
         assert again.statuses([K1]) == {}, "nothing claimed"
+
+
+def test_ci_installs_the_postgresql_server_the_tests_need() -> None:
+    from conftest import ROOT
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "/usr/lib/postgresql/*/bin/initdb" in ci and "need+=(postgresql)" in ci
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("", "1 skipped"), ("true", "1 error")])
+def test_without_postgresql_the_tests_skip_saying_why_but_fail_in_ci(ci: str, outcome: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "PG_BINDIR": str(tmp_path / "none"), "CI": ci}  # a server that is not installed
+    test = "tests/test_ledger.py::test_migrate_without_from_creates_the_schema"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", test],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert outcome in done.stdout, done.stdout
+    assert "PostgreSQL is not installed" in done.stdout and "install Debian's postgresql" in done.stdout
+    if ci:
+        assert "in CI they must run" in done.stdout

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import get_month_names
 
 from plan_calendar.config import Config, ReminderSettings
-from plan_calendar.reminders.ledger import Ledger
+from plan_calendar.reminders.ledger import Ledger, SqliteLedger
 from plan_calendar.reminders.rules import due
 from plan_calendar.reminders.run import load_schedules
 
@@ -67,7 +67,7 @@ def main() -> None:
         settings = replace(ReminderSettings(), recipients=tuple(f"r{n}@example.org" for n in range(50)))
         config = Config(reminders=settings)
         now = datetime(2019, 11, 14, 9, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-        ledger = Ledger(Path(tmp) / "state.sqlite3")
+        ledger = SqliteLedger(Path(tmp) / "state.sqlite3")
         filled = 0
         for size in (int(n) for n in options.ledger_sizes.split(",")):
             fill(ledger, size - filled)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pgcluster import Cluster, find_bindir
 from plan_calendar.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,3 +99,54 @@ def fill(folder: Path) -> Path:
     finally:
         os.close(fd)
     return filler
+
+
+# ----------------------------------------------------------------------------- the ledgers: SQLite and PostgreSQL
+STATES: dict[Path, str] = {}  # a test's folder -> its `state` (set by the `state` fixture; SQLite by default)
+_databases = itertools.count(1)
+
+
+def state_for(folder: Path) -> str:
+    """The `state` value a test's config in ``folder`` uses: its PostgreSQL database, or a SQLite file there."""
+    return STATES.get(folder, "state.sqlite3")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A PostgreSQL server of the tests' own (tests/pgcluster.py). Without PostgreSQL installed the tests that use
+    it are skipped, saying why; in CI (CI=true) they fail instead, since there they must run."""
+    bindir = find_bindir()
+    if bindir is None:
+        reason = (
+            "PostgreSQL is not installed (no initdb in /usr/lib/postgresql/*/bin, $PG_BINDIR or PATH): the tests "
+            "of the PostgreSQL ledger need a real server; install Debian's postgresql package to run them"
+        )
+        if in_ci():
+            pytest.fail(f"{reason}. CI=true: in CI they must run, not be skipped.", pytrace=False)
+        pytest.skip(reason)
+    cluster = Cluster(bindir)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A new, empty database on the test cluster; its password in PGPASSWORD, as libpq reads it."""
+    monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
+    return pg_cluster.create_database(f"test_{os.getpid()}_{next(_databases)}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Runs a test once with each ledger: the `state` of its config (see :func:`state_for`)."""
+    value = request.getfixturevalue("pg_url") if request.param == "postgresql" else "state.sqlite3"
+    STATES[tmp_path] = value
+    yield value
+    del STATES[tmp_path]

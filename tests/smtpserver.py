@@ -8,6 +8,7 @@ import email
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from email.policy import default as default_policy
@@ -33,6 +34,8 @@ class Behaviour:
     drop_data: int = 0  # close the connection during DATA this many times
     stall_data: float = 0.0  # seconds to wait before answering DATA (then 451)
     refuse_sender: str | None = None  # answer MAIL FROM with this ("553 ...") instead of 250
+    delay_data: float = 0.0  # seconds to take over each accepted message (a batch then takes a while)
+    on_accept: Callable[[], None] | None = None  # called once a message is kept, before the client hears 250
 
 
 class Recorder:
@@ -71,8 +74,12 @@ class Recorder:
         if b.temporary_failures:
             b.temporary_failures -= 1
             return "451 4.3.0 try again later"
+        if b.delay_data:
+            await asyncio.sleep(b.delay_data)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         self.received_at.append(time.time())
+        if b.on_accept is not None:
+            b.on_accept()
         return "250 2.0.0 accepted"
 
     def parsed(self) -> list[Message]:

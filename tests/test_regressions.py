@@ -50,11 +50,11 @@ def test_repair_leaves_good_feeds_untouched() -> None:
 
 
 def _open_ledger(path: str, barrier: Any) -> str | None:
-    from plan_calendar.reminders.ledger import Ledger
+    from plan_calendar.reminders.ledger import SqliteLedger
 
     barrier.wait()
     try:
-        with Ledger(Path(path)) as ledger:
+        with SqliteLedger(Path(path)) as ledger:
             ledger.last_run()
     except Exception as exc:
         return repr(exc)

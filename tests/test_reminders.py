@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import ssl
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from conftest import EXAMPLE, Result
+from conftest import EXAMPLE, STATES, Result, state_for
 from smtpserver import Server, make_certificate
 
 HEAD = 'plan: План\nid: p\nacademic_year: "2019-2020"\n'
@@ -39,7 +38,7 @@ def _config(
         f'[smtp]\nhost = "127.0.0.1"\nport = {port}\n{extra_smtp}\nsender = "РМО библиотекарей <rmo@example.org>"\n'
         f"timeout = 2\n"
         f"[reminders]\nrecipients = [{', '.join(repr(r).replace(chr(39), chr(34)) for r in recipients)}]\n"
-        f'state = "state.sqlite3"\n{extra}',
+        f'state = "{state_for(tmp_path)}"\n{extra}',
         encoding="utf-8",
     )
     return path
@@ -52,11 +51,28 @@ def _plan(tmp_path: Path, items: str, name: str = "plan.yaml") -> Path:
 
 
 def _ledger(tmp_path: Path) -> list[tuple[str, ...]]:
-    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
-        return list(db.execute("SELECT item, occurrence, lead, recipient, status FROM reminders ORDER BY 1, 2, 3, 4"))
+    """What the test's ledger (SQLite or PostgreSQL) holds: (item, occurrence, lead, recipient, status)."""
+    from plan_calendar.config import ReminderSettings
+    from plan_calendar.reminders.ledger import open_ledger
+
+    state = state_for(tmp_path)
+    where = state if "://" in state else tmp_path / state
+    with open_ledger(ReminderSettings(), where) as ledger:
+        return sorted((*r.key[1:], r.status) for r in ledger.rows())
 
 
-def test_the_example_plan_at_a_chosen_moment(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def _another_database(url: str) -> str:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1] + "_other"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def test_the_example_plan_at_a_chosen_moment(
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
     config = _config(tmp_path, server.port, [EXAMPLE])
     result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
     assert result.code == 0, result.err
@@ -77,7 +93,7 @@ def test_the_example_plan_at_a_chosen_moment(cli: Callable[..., Result], tmp_pat
     assert ("iniciativnaya-gruppa", "2019-09-05", "1d", "lib@example.org", "missed") in _ledger(tmp_path)
 
 
-def test_an_email_parsed_back(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_an_email_parsed_back(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     plan = _plan(
         tmp_path,
         "  - id: zased\n    title: Заседание РМО <b>важно</b>\n    when: 19.09 14:00\n"
@@ -109,7 +125,7 @@ def test_an_email_parsed_back(cli: Callable[..., Result], tmp_path: Path, server
     assert not event.walk("VALARM") and str(event["ORGANIZER"]) == "mailto:rmo@example.org"
 
 
-def test_headers_cannot_be_injected(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_headers_cannot_be_injected(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     plan = _plan(tmp_path, '  - id: a\n    title: "Отчёт\\nBcc: evil@example.com\\r\\nX-Evil: 1"\n    when: до 20.09\n')
     config = _config(tmp_path, server.port, [plan])
     assert cli("remind", "--config", config, "--at", "2019-09-18T09:00").code == 0
@@ -122,7 +138,9 @@ def test_headers_cannot_be_injected(cli: Callable[..., Result], tmp_path: Path, 
     assert message["Subject"] == "Срок: Отчёт Bcc: evil@example.com X-Evil: 1", "the text stays in the subject"
 
 
-def test_a_saturday_reminder_goes_out_on_friday(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_a_saturday_reminder_goes_out_on_friday(
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
     # Due Monday 30 September: "1d" falls on Sunday 29th and moves to Friday 27th, with "3d".
     config = _config(tmp_path, server.port, [EXAMPLE], extra='catch_up = "1h"\n')
     assert "отправлено писем 0" in cli("remind", "--config", config, "--at", "2019-09-26T09:00").out
@@ -135,7 +153,7 @@ def test_a_saturday_reminder_goes_out_on_friday(cli: Callable[..., Result], tmp_
     assert message.get_body(("plain",)).get_content().count("Сдача плана работы") == 1
 
 
-def test_a_holiday_moves_the_reminder(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_a_holiday_moves_the_reminder(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     # Due Tuesday 5 November 2019; the day before is Unity Day (a holiday), so "1d" goes out on Friday 1 November.
     plan = _plan(tmp_path, "  - {id: otchet, title: Отчёт, when: не позднее 5 ноября}\n")
     config = _config(tmp_path, server.port, [plan], extra='before_deadline = ["1d"]\ncatch_up = "1h"\n')
@@ -144,7 +162,7 @@ def test_a_holiday_moves_the_reminder(cli: Callable[..., Result], tmp_path: Path
     assert "отправлено писем 0" in cli("remind", "--config", config, "--at", "2019-11-04T09:00").out
 
 
-def test_the_digest(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_the_digest(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     plan = _plan(
         tmp_path,
         "  - {id: a, title: Первый отчёт, when: до 20.09}\n"
@@ -167,13 +185,13 @@ def test_the_digest(cli: Callable[..., Result], tmp_path: Path, server: Server) 
     assert len(list(messages[0].iter_attachments())) == 3
 
 
-def test_without_digest_one_email_each(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_without_digest_one_email_each(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     plan = _plan(tmp_path, "  - {id: a, title: А, when: до 20.09}\n  - {id: b, title: Б, when: до 20.09}\n")
     config = _config(tmp_path, server.port, [plan], extra='digest = false\nbefore_deadline = ["1d"]\n')
     assert "отправлено писем 2" in cli("remind", "--config", config, "--at", "2019-09-18T09:00").out
 
 
-def test_month_start_and_notify(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_month_start_and_notify(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     plan = _plan(tmp_path, "  - {id: m, title: Мониторинг фондов, when: ноябрь, notify: [metod]}\n")
     config = _config(tmp_path, server.port, [plan], extra='[reminders.groups]\nmetod = ["metod@example.org"]\n')
     result = cli("remind", "--config", config, "--at", "2019-11-01T09:00")
@@ -183,7 +201,9 @@ def test_month_start_and_notify(cli: Callable[..., Result], tmp_path: Path, serv
     assert message["Subject"] == "В ноябре по плану: Мониторинг фондов"
 
 
-def test_per_item_remind_overrides_the_lead_times(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_per_item_remind_overrides_the_lead_times(
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
     plan = _plan(
         tmp_path,
         "  - {id: a, title: Сдача отчёта, when: до 1 октября, remind: [7d]}\n"
@@ -200,7 +220,7 @@ def test_per_item_remind_overrides_the_lead_times(cli: Callable[..., Result], tm
 
 
 def test_a_monthly_deadline_reminds_before_each_due_day(
-    cli: Callable[..., Result], tmp_path: Path, server: Server
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
 ) -> None:
     plan = _plan(tmp_path, "  - {id: tabel, title: Табель посещаемости, when: до 5 числа каждого месяца}\n")
     config = _config(tmp_path, server.port, [plan], extra='before_deadline = ["3d"]\n')
@@ -216,7 +236,7 @@ def test_a_monthly_deadline_reminds_before_each_due_day(
 
 
 def test_notify_with_an_unknown_group_names_the_plan_line(
-    cli: Callable[..., Result], tmp_path: Path, server: Server
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
 ) -> None:
     plan = _plan(
         tmp_path,
@@ -237,7 +257,7 @@ def test_notify_with_an_unknown_group_names_the_plan_line(
 
 
 def test_a_reminder_for_every_term_names_its_own_term(
-    cli: Callable[..., Result], tmp_path: Path, server: Server
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
 ) -> None:
     plan = _plan(tmp_path, "  - {id: itogi, title: Итоги четверти, when: в конце четверти}\n")
     config = _config(tmp_path, server.port, [plan])
@@ -252,7 +272,7 @@ def test_a_reminder_for_every_term_names_its_own_term(
 
 
 def test_an_item_with_errors_holds_back_only_its_own_reminders(
-    cli: Callable[..., Result], tmp_path: Path, server: Server
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
 ) -> None:
     broken = _plan(
         tmp_path,
@@ -287,13 +307,15 @@ def test_check_with_the_config_warns_about_unknown_groups(
     assert line.startswith(f"{plan}:8:13: предупреждение: notify: группы «metod» нет в [reminders.groups]")
 
 
-def test_catch_up_window(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_catch_up_window(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     config = _config(tmp_path, server.port, [EXAMPLE], extra='catch_up = "3d"\n')
     late = cli("remind", "--config", config, "--at", "2019-09-18T10:00")  # the 14d reminder was due on the 16th
     assert "отправлено писем 1" in late.out
     assert "Это напоминание запоздало" in server.recorder.parsed()[0].get_body(("plain",)).get_content()
     tmp2 = tmp_path / "other"
     tmp2.mkdir()
+    if "://" in state:  # a second, empty ledger on the same server
+        STATES[tmp2] = _another_database(state)
     config2 = _config(tmp2, server.port, [EXAMPLE], extra='catch_up = "3d"\n')
     too_late = cli("remind", "--config", config2, "--at", "2019-09-21T10:00")  # five days late: skipped
     assert "отправлено писем 0" in too_late.out and "пропущено как слишком старые" in too_late.out
@@ -338,7 +360,7 @@ def test_starttls_with_auth(cli: Callable[..., Result], tmp_path: Path, monkeypa
         assert cyrillic.code == 1 and "только латиницу" in cyrillic.err and "Traceback" not in cyrillic.err
 
 
-def test_server_down_then_up(cli: Callable[..., Result], tmp_path: Path) -> None:
+def test_server_down_then_up(state: str, cli: Callable[..., Result], tmp_path: Path) -> None:
     from smtpserver import free_port
 
     port = free_port()
@@ -353,7 +375,7 @@ def test_server_down_then_up(cli: Callable[..., Result], tmp_path: Path) -> None
         assert len(server.recorder.messages) == 1
 
 
-def test_451_then_success(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_451_then_success(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     server.recorder.behaviour.temporary_failures = 1
     config = _config(tmp_path, server.port, [EXAMPLE])
     first = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
@@ -362,7 +384,7 @@ def test_451_then_success(cli: Callable[..., Result], tmp_path: Path, server: Se
     assert second.code == 0 and len(server.recorder.messages) == 1
 
 
-def test_550_for_one_recipient_of_two(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_550_for_one_recipient_of_two(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     server.recorder.behaviour.refuse["bad@example.org"] = "550 5.1.1 no such user"
     config = _config(tmp_path, server.port, [EXAMPLE], recipients=("good@example.org", "bad@example.org"))
     result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
@@ -374,7 +396,7 @@ def test_550_for_one_recipient_of_two(cli: Callable[..., Result], tmp_path: Path
     assert again.code == 0 and len(server.recorder.messages) == 1, "neither resent nor retried forever"
 
 
-def test_connection_dropped_in_data(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_connection_dropped_in_data(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     server.recorder.behaviour.drop_data = 1
     config = _config(tmp_path, server.port, [EXAMPLE])
     assert cli("remind", "--config", config, "--at", "2019-09-16T09:00").code == 3
@@ -383,7 +405,7 @@ def test_connection_dropped_in_data(cli: Callable[..., Result], tmp_path: Path, 
     assert len(server.recorder.messages) == 1
 
 
-def test_slow_server_past_the_timeout(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_slow_server_past_the_timeout(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     server.recorder.behaviour.stall_data = 4  # the client waits 2 s
     config = _config(tmp_path, server.port, [EXAMPLE])
     assert cli("remind", "--config", config, "--at", "2019-09-16T09:00").code == 3
@@ -434,7 +456,7 @@ def test_countdown_plurals(cli: Callable[..., Result], tmp_path: Path, moment: s
     assert f"срок — 2 декабря 2019 г., понедельник — {expected}" in result.out
 
 
-def test_two_runs_at_once_send_once(tmp_path: Path, server: Server) -> None:
+def test_two_runs_at_once_send_once(state: str, tmp_path: Path, server: Server) -> None:
     import os
     import subprocess
     import sys
@@ -454,7 +476,7 @@ def test_two_runs_at_once_send_once(tmp_path: Path, server: Server) -> None:
     assert recipients == sorted(f"r{n}@example.org" for n in range(20)), "each recipient exactly once"
 
 
-def test_templates_can_be_overridden(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_templates_can_be_overridden(state: str, cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
     folder = tmp_path / "my-templates" / "email"
     folder.mkdir(parents=True)
     (folder / "subject.txt").write_text("Не забудьте: {{ reminders[0].title }}", encoding="utf-8")
@@ -467,7 +489,7 @@ def test_templates_can_be_overridden(cli: Callable[..., Result], tmp_path: Path,
 
 
 def test_a_weekly_meeting_is_not_reminded_in_the_holidays(
-    cli: Callable[..., Result], tmp_path: Path, server: Server
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
 ) -> None:
     """«по четвергам» has no meeting on 31 October (autumn holidays of the plan's terms) nor on 2 January (a public
     holiday): no reminder for them, as the feed has no occurrence."""
@@ -492,7 +514,7 @@ def test_a_weekly_meeting_is_not_reminded_in_the_holidays(
 
 # ----------------------------------------------------------------------------- faults (issue 10)
 def test_a_refused_sender_stops_the_run_and_loses_nothing(
-    cli: Callable[..., Result], tmp_path: Path, server: Server
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
 ) -> None:
     server.recorder.behaviour.refuse_sender = "553 5.7.1 sender address rejected"
     config = _config(tmp_path, server.port, [EXAMPLE], recipients=("one@example.org", "two@example.org"))
@@ -507,7 +529,7 @@ def test_a_refused_sender_stops_the_run_and_loses_nothing(
     assert sorted(r for _, rcpt, _ in server.recorder.messages for r in rcpt) == ["one@example.org", "two@example.org"]
 
 
-def test_authentication_required_is_a_set_up_error(cli: Callable[..., Result], tmp_path: Path) -> None:
+def test_authentication_required_is_a_set_up_error(state: str, cli: Callable[..., Result], tmp_path: Path) -> None:
     with Server(users={"rmo@example.org": "Secret-123"}) as server:  # 530 to MAIL FROM without a login
         config = _config(tmp_path, server.port, [EXAMPLE])
         result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
@@ -518,7 +540,9 @@ def test_authentication_required_is_a_set_up_error(cli: Callable[..., Result], t
         assert not server.recorder.messages
 
 
-def test_failed_reminders_are_not_counted_as_sent(cli: Callable[..., Result], tmp_path: Path, server: Server) -> None:
+def test_failed_reminders_are_not_counted_as_sent(
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
     server.recorder.behaviour.refuse["bad@example.org"] = "550 5.1.1 no such user"
     config = _config(tmp_path, server.port, [EXAMPLE], recipients=("bad@example.org",))
     assert cli("remind", "--config", config, "--at", "2019-09-16T09:00").code == 1
@@ -526,7 +550,7 @@ def test_failed_reminders_are_not_counted_as_sent(cli: Callable[..., Result], tm
     assert "уже были отправлены раньше: 0" in again.out, again.out
 
 
-def test_deferred_reminders_that_age_out_are_missed(cli: Callable[..., Result], tmp_path: Path) -> None:
+def test_deferred_reminders_that_age_out_are_missed(state: str, cli: Callable[..., Result], tmp_path: Path) -> None:
     from smtpserver import free_port
 
     plan = _plan(tmp_path, "  - {id: otchet, title: Отчёт, when: до 20.09}\n")  # due 19 September
@@ -540,7 +564,7 @@ def test_deferred_reminders_that_age_out_are_missed(cli: Callable[..., Result], 
 
 
 def test_an_address_the_server_cannot_take_fails_alone(
-    cli: Callable[..., Result], tmp_path: Path, server: Server
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server
 ) -> None:
     # The server has no SMTPUTF8: a Cyrillic domain goes as IDNA; a Cyrillic local part cannot go at all.
     config = _config(
@@ -560,7 +584,7 @@ def test_an_address_the_server_cannot_take_fails_alone(
     assert again.code == 0 and len(server.recorder.messages) == 2, again.err
 
 
-def test_a_cyrillic_address_to_a_server_with_smtputf8(cli: Callable[..., Result], tmp_path: Path) -> None:
+def test_a_cyrillic_address_to_a_server_with_smtputf8(state: str, cli: Callable[..., Result], tmp_path: Path) -> None:
     with Server(smtputf8=True) as server:
         config = _config(tmp_path, server.port, [EXAMPLE], recipients=("иван@пример.рф",))
         result = cli("remind", "--config", config, "--at", "2019-09-16T09:00")
@@ -595,7 +619,7 @@ def test_no_password_in_clear_to_another_machine(cli: Callable[..., Result], tmp
 
 
 def test_a_server_without_auth_is_reported_as_such(
-    cli: Callable[..., Result], tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+    state: str, cli: Callable[..., Result], tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RMO_PW", "Secret-123")
     config = _config(

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, state_for
 from smtpserver import Server
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -37,7 +37,7 @@ def _write(tmp_path: Path, port: int, send: datetime, title: str = "Заседа
         'plans = ["plan.yaml"]\n'
         f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nsender = "РМО <rmo@example.org>"\ntimeout = 5\n'
         '[reminders]\nrecipients = ["lib@example.org"]\nbefore_event = ["1d"]\nworking_days_only = false\n'
-        f'send_at = "{send:%H:%M:%S}"\ncatch_up = "3d"\nstate = "state.sqlite3"\n{extra}',
+        f'send_at = "{send:%H:%M:%S}"\ncatch_up = "3d"\nstate = "{state_for(tmp_path)}"\n{extra}',
         encoding="utf-8",
     )
     return config
@@ -96,7 +96,7 @@ def _wait(condition: Callable[[], bool], seconds: float) -> bool:
     return condition()
 
 
-def test_sends_once_at_the_time_and_not_again_after_a_restart(tmp_path: Path, server: Server) -> None:
+def test_sends_once_at_the_time_and_not_again_after_a_restart(state: str, tmp_path: Path, server: Server) -> None:
     send = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(seconds=4)
     config = _write(tmp_path, server.port, send)
     service = Service(config)
@@ -118,7 +118,7 @@ def test_sends_once_at_the_time_and_not_again_after_a_restart(tmp_path: Path, se
     assert len(server.recorder.messages) == 1, "a restart does not resend"
 
 
-def test_after_downtime_the_late_reminder_goes_out(tmp_path: Path, server: Server) -> None:
+def test_after_downtime_the_late_reminder_goes_out(state: str, tmp_path: Path, server: Server) -> None:
     send = datetime.now(MOSCOW).replace(microsecond=0) - timedelta(hours=2)  # due while the service was down
     config = _write(tmp_path, server.port, send)
     service = Service(config)
@@ -187,7 +187,7 @@ def test_reloads_a_changed_plan(tmp_path: Path, server: Server) -> None:
     assert "Перенесённое заседание" in server.recorder.parsed()[0]["Subject"]
 
 
-def test_an_edit_that_makes_a_reminder_already_due_sends_it(tmp_path: Path, server: Server) -> None:
+def test_an_edit_that_makes_a_reminder_already_due_sends_it(state: str, tmp_path: Path, server: Server) -> None:
     later = datetime.now(MOSCOW).replace(microsecond=0) + timedelta(days=30)
     config = _write(tmp_path, server.port, later)
     service = Service(config)
@@ -244,7 +244,7 @@ def test_a_broken_template_at_send_time_is_retried(tmp_path: Path, server: Serve
     assert server.recorder.parsed()[0]["Subject"] == "Напоминание: Заседание РМО"
 
 
-def test_a_server_down_at_send_time_is_retried_soon(tmp_path: Path) -> None:
+def test_a_server_down_at_send_time_is_retried_soon(state: str, tmp_path: Path) -> None:
     from smtpserver import free_port
 
     port = free_port()

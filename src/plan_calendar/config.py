@@ -19,6 +19,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -120,10 +121,16 @@ class ReminderSettings:
     timezone: str = "Europe/Moscow"
     working_days_only: bool = True
     country: str = "RU"
-    state: Path = Path("plan-cal-state.sqlite3")
+    state: Path | str = Path("plan-cal-state.sqlite3")  # a SQLite file, or a "postgresql://…" URL (no password)
     digest: bool = True
     catch_up: timedelta = timedelta(days=3)
     retry: float = 60.0  # seconds before the scheduler tries a failed run again (doubling up to 15 minutes)
+    lease: float = 300.0  # seconds a run's claim on a reminder lasts: after that, another run may send it
+
+    @property
+    def shared(self) -> bool:
+        """Whether the ledger is a PostgreSQL database (shared by hosts) rather than a SQLite file."""
+        return isinstance(self.state, str)
 
     def addresses(self, name: str) -> tuple[str, ...] | None:
         """What a `notify:` name stands for: a group's addresses, all recipients (``all``) or the address itself;
@@ -236,7 +243,10 @@ _REMINDER_KEYS = (
     "digest",
     "catch_up",
     "retry",
+    "lease",
 )
+_PG_SCHEMES = ("postgresql", "postgres")
+_LEASE_PER_TIMEOUT = 6  # a claim outlasts one letter's SMTP exchange: a handful of replies, each within timeout
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 _FEED_KEYS = ("name", "title", "kinds", "tags", "responsible", "plans", "description")
 
@@ -368,6 +378,17 @@ class _ConfigReader:
         base = self.path.parent
         plans = tuple(base / p for p in self.str_list(data, "plans", None))
         out = base / self.string(data, "out", None, "public")
+        smtp = self.smtp(self.table(data, "smtp"))
+        reminders = self.reminders(self.table(data, "reminders"), base)
+        if reminders.lease < _LEASE_PER_TIMEOUT * smtp.timeout:
+            raise self.fail(
+                f"«lease» ({reminders.lease:g} с) короче, чем может длиться отправка одного письма "
+                f"({_LEASE_PER_TIMEOUT} × timeout из [smtp] = {_LEASE_PER_TIMEOUT * smtp.timeout:g} с)",
+                "reminders",
+                "lease",
+                "Увеличьте lease или уменьшите timeout: иначе другой запуск мог бы взять письмо, которое ещё "
+                "отправляется.",
+            )
         return Config(
             source=self.path,
             plans=plans,
@@ -375,8 +396,8 @@ class _ConfigReader:
             calendar=self.calendar(self.table(data, "calendar")),
             display=self.display(self.table(data, "display")),
             feeds=self.feeds(data.get("feeds", [])),
-            smtp=self.smtp(self.table(data, "smtp")),
-            reminders=self.reminders(self.table(data, "reminders"), base),
+            smtp=smtp,
+            reminders=reminders,
             templates=base / self.string(data, "templates", None) if "templates" in data else None,
             raw=data,
         )
@@ -561,11 +582,39 @@ class _ConfigReader:
             timezone=zone,
             working_days_only=self.boolean(data, "working_days_only", "reminders", d.working_days_only),
             country=country,
-            state=base / self.string(data, "state", "reminders", str(d.state)),
+            state=self.state(self.string(data, "state", "reminders", str(d.state)), base),
             digest=self.boolean(data, "digest", "reminders", d.digest),
             catch_up=self.duration(data, "catch_up", "reminders", d.catch_up),
             retry=self.seconds(data, "retry", "reminders", d.retry),
+            lease=self.seconds(data, "lease", "reminders", d.lease),
         )
+
+    def state(self, value: str, base: Path) -> Path | str:
+        """A SQLite file (relative to the config's folder) or a PostgreSQL URL, which must carry no password: libpq
+        reads it from PGPASSWORD, a service file or ~/.pgpass. The URL is never repeated in an error here, since
+        the mistake may be the password itself."""
+        scheme, colon, _ = value.partition(":")
+        if not colon or scheme.lower() not in _PG_SCHEMES:
+            return base / value
+        try:
+            parts = urlsplit(value)
+            _ = parts.port  # raises on a port that is not a number
+        except ValueError:
+            raise self.fail(
+                "адрес базы PostgreSQL в state записан неправильно",
+                "reminders",
+                "state",
+                "Пишите postgresql://пользователь@сервер:5432/база.",
+            ) from None
+        if parts.password is not None or any(k.lower() == "password" for k, _ in parse_qsl(parts.query)):
+            raise self.fail(
+                "в адресе базы PostgreSQL (state) указан пароль: в файле настроек его быть не должно",
+                "reminders",
+                "state",
+                "Уберите пароль из адреса и задайте его в переменной окружения PGPASSWORD, в файле ~/.pgpass "
+                "(права 600) или в файле служб pg_service.conf (см. docs/deploy-two-hosts.md).",
+            )
+        return value
 
     def seconds(self, data: dict[str, Any], key: str, section: str, default: float) -> float:
         value = data.get(key, default)

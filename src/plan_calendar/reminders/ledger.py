@@ -1,49 +1,235 @@
-"""The ledger: one SQLite row per (plan, item, occurrence, lead, recipient), so no reminder is lost or sent twice.
+"""The ledger: one row per (plan, item, occurrence, lead, recipient), so no reminder is lost or sent twice.
 
-A row is ``pending`` before the SMTP transaction starts and ``sent`` after the server accepted the message,
-``failed`` when the server refused it for good (5xx), ``deferred`` after a temporary failure (sent again next
-run), ``missed`` when it was older than the catch-up window. The one window for a duplicate is a crash between
-the server's acceptance and the update to ``sent``: the row stays ``pending`` and is sent again, with the same
-Message-ID, so mail systems can drop the copy.
+A row is ``pending`` from the moment a run *claims* it (just before the SMTP transaction) and ``sent`` after the
+server accepted the message, ``failed`` when the server refused it for good (5xx), ``deferred`` after a temporary
+failure (sent again next run), ``missed`` when it was older than the catch-up window.
 
-WAL mode lets a reader (the scheduler) and a writer (cron's ``remind``) share the file; a lock file makes two
-sending runs take turns.
+Claims, not locks, keep runs apart, on one host or several: a claim is one transaction that turns every row of a
+message ``pending``, owned by this run, for ``lease`` seconds; it succeeds only if no row is sent, failed, missed
+or claimed by another run whose lease has not run out. So two runs never send the same reminder, and a run killed
+in the middle of a send leaves its claim to expire, after which any run takes it over. The one window for a
+duplicate is a run dying between the server's acceptance and the update to ``sent``: the row stays ``pending``
+and, after the lease, is sent again with the same Message-ID (kept in the row), so mail systems can drop the copy.
+
+Two implementations share this interface and its tests: :class:`SqliteLedger` (the embedded default, one host)
+and ``PostgresLedger`` (``state = "postgresql://…"``, several hosts; see ``pgledger.py``). Both create and upgrade
+their schema themselves: a ``schema_version`` table, each upgrade one transaction.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import socket
 import sqlite3
+import time
+import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
+from plan_calendar.config import ReminderSettings
 from plan_calendar.errors import ConfigError, PlanError, ServiceError, file_error
 from plan_calendar.locking import exclusive
 
-__all__ = ["Key", "Ledger"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "UNSENT",
+    "Entry",
+    "Key",
+    "Ledger",
+    "Record",
+    "SqliteLedger",
+    "Summary",
+    "describe_state",
+    "ledger_exists",
+    "open_ledger",
+]
 
 Key = tuple[str, str, str, str, str]  # plan, item, occurrence (ISO day), lead, recipient
+STATUSES = ("pending", "sent", "failed", "deferred", "missed")
 UNSENT = frozenset({"pending", "deferred"})
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reminders (
-    plan TEXT NOT NULL,
-    item TEXT NOT NULL,
-    occurrence TEXT NOT NULL,
-    lead TEXT NOT NULL,
-    recipient TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'deferred', 'missed')),
-    message_id TEXT,
-    send_at TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    detail TEXT,
-    updated TEXT NOT NULL,
-    PRIMARY KEY (plan, item, occurrence, lead, recipient)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY CHECK (id = 1), last TEXT NOT NULL);
-"""
+SCHEMA_VERSION = 2  # 1: the first SQLite ledger (no version table); 2: claims (owner, lease_until)
+# When two ledgers are merged (ledger migrate), the more settled status of a reminder wins.
+RANK = {"deferred": 0, "pending": 1, "missed": 2, "failed": 3, "sent": 4}
+RECENT = 20  # rows of each unsettled status that `ledger status` shows
 
+
+class Entry(NamedTuple):
+    """What the ledger knows of a reminder that has a row."""
+
+    status: str
+    message_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One row, in the form both ledgers read and write (``ledger migrate``, ``ledger status``). Claims do not
+    travel: a ``pending`` record is one whose run may have died, to be taken over (with its Message-ID)."""
+
+    key: Key
+    status: str
+    message_id: str | None
+    send_at: datetime | None
+    attempts: int
+    detail: str | None
+    updated: datetime
+
+
+@dataclass
+class Summary:
+    """What `plan-cal ledger status` shows."""
+
+    where: str
+    counts: dict[str, int]
+    last_run: datetime | None
+    recent: dict[str, list[Record]] = field(default_factory=dict)  # the latest rows of each status but sent
+
+
+def run_owner() -> str:
+    """Who holds a claim: this host, this process and this run (two runs in one process are two owners)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+class Ledger(ABC):
+    """The interface `remind`, the scheduler and `plan-cal ledger` use. Every failure comes out as a PlanError:
+    ServiceError (exit 3, try later) when the store is busy or unreachable, ConfigError when it needs a human."""
+
+    where: str  # the ledger for messages: a file, or a URL without a password
+    owner: str  # this run's claims
+    lease: float  # seconds a claim lasts
+
+    # ---------------------------------------------------------------- reading
+    @abstractmethod
+    def lookup(self, keys: Iterable[Key]) -> dict[Key, Entry]:
+        """The status and Message-ID of each key that has a row, flat as the ledger grows (primary-key lookups)."""
+
+    def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
+        return {key: entry.status for key, entry in self.lookup(keys).items()}
+
+    @abstractmethod
+    def last_run(self) -> datetime | None:
+        """When the latest sending run happened (to tell which reminders slipped out of the window since)."""
+
+    @abstractmethod
+    def summary(self, recent: int = RECENT) -> Summary: ...
+
+    @abstractmethod
+    def records(self) -> Iterator[Record]:
+        """Every row, in key order."""
+
+    def rows(self) -> list[Record]:
+        """Everything, for tests and inspection."""
+        return list(self.records())
+
+    # ---------------------------------------------------------------- writing
+    @abstractmethod
+    def record_run(self, now: datetime) -> None:
+        """Note a sending run at ``now`` (the latest of all runs is kept)."""
+
+    @abstractmethod
+    def claim(self, keys: Iterable[Key], message_id: str, send_at: datetime, now: datetime) -> set[Key]:
+        """Claim the reminders of one message before its SMTP transaction, all or none, in one transaction.
+
+        Returns the keys that cannot be claimed — sent, failed or missed already, or claimed by another run whose
+        lease has not run out — and then claims none; an empty set means every key is this run's for ``lease``
+        seconds. A key this run claimed already can be claimed again (a retry after a lost connection)."""
+
+    @abstractmethod
+    def sent(self, keys: Iterable[Key], now: datetime, detail: str | None = None) -> None:
+        """The server accepted the message: recorded whoever holds the claim now."""
+
+    @abstractmethod
+    def failed(self, keys: Iterable[Key], now: datetime, detail: str) -> None:
+        """Refused for good; like :meth:`deferred`, it changes only rows that are unclaimed, deferred or this
+        run's own claims: another run's outcome is never overwritten."""
+
+    @abstractmethod
+    def deferred(self, keys: Iterable[Key], now: datetime, detail: str) -> None: ...
+
+    @abstractmethod
+    def missed(self, keys: Iterable[Key], now: datetime) -> None:
+        """Older than the catch-up window: changes only rows not sent, not settled and not claimed by a live run."""
+
+    @abstractmethod
+    def merge(self, records: Iterable[Record], last_run: datetime | None) -> int:
+        """Add another ledger's history in one transaction (``ledger migrate``): for a reminder in both, the more
+        settled status wins (sent, failed, missed, pending, deferred). Returns the rows written."""
+
+    # ---------------------------------------------------------------- lifetime
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+MISSED_DETAIL = "старше окна догоняющей отправки (catch_up)"
+
+
+def _unique(keys: Iterable[Key]) -> list[Key]:
+    return sorted(set(keys))  # one order everywhere: two runs claiming overlapping keys lock rows alike
+
+
+# ----------------------------------------------------------------------------- choosing one
+def ledger_exists(state: Path | str) -> bool:
+    """Whether there is a ledger to read (a PostgreSQL ledger is a server: taken to exist)."""
+    return isinstance(state, str) or state.exists()
+
+
+def describe_state(state: Path | str) -> str:
+    """The ledger for messages: a file's path, or the URL (the config refuses URLs with a password)."""
+    return str(state)
+
+
+def open_ledger(settings: ReminderSettings, state: Path | str | None = None) -> Ledger:
+    """The ledger ``settings.state`` (or ``state``) names: a SQLite file, or a PostgreSQL database."""
+    where = settings.state if state is None else state
+    if isinstance(where, str):
+        try:
+            from plan_calendar.reminders.pgledger import PostgresLedger  # noqa: PLC0415 - psycopg only when used
+        except ImportError as exc:
+            raise ConfigError(
+                f"журнал в PostgreSQL указан, но модуль psycopg не установлен ({exc.name})",
+                hint="Установите plan-cal с поддержкой PostgreSQL: pip install 'plan-cal[postgresql]'.",
+            ) from None
+        return PostgresLedger(where, lease=settings.lease)
+    return SqliteLedger(where, lease=settings.lease)
+
+
+# ----------------------------------------------------------------------------- SQLite
+# The first schema (version 1, no version table), kept as it was so that older files upgrade step by step.
+_V1 = [
+    """CREATE TABLE IF NOT EXISTS reminders (
+        plan TEXT NOT NULL,
+        item TEXT NOT NULL,
+        occurrence TEXT NOT NULL,
+        lead TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'deferred', 'missed')),
+        message_id TEXT,
+        send_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        detail TEXT,
+        updated TEXT NOT NULL,
+        PRIMARY KEY (plan, item, occurrence, lead, recipient)
+    ) WITHOUT ROWID""",
+    "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY CHECK (id = 1), last TEXT NOT NULL)",
+]
+_V2 = [
+    "ALTER TABLE reminders ADD COLUMN owner TEXT",  # the run holding a pending row's claim
+    "ALTER TABLE reminders ADD COLUMN lease_until REAL",  # until when (Unix time); NULL: a claim of version 1
+    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+]
+_SQLITE_UPGRADES = {0: _V1, 1: _V2}  # from version n to n + 1
 
 # SQLite's primary result codes (the low byte of the extended one), by what they mean to a user.
 _CORRUPT = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
@@ -87,11 +273,46 @@ def state_error(path: Path, exc: sqlite3.Error) -> PlanError:
     )
 
 
-class Ledger:
-    """The reminders' state file. Every SQLite error comes out as a PlanError (see :func:`state_error`)."""
+def newer_schema(where: str, version: int) -> ConfigError:
+    return ConfigError(
+        f"журнал «{where}» записан более новой версией plan-cal (версия схемы {version}, эта версия знает "
+        f"до {SCHEMA_VERSION})",
+        hint="Обновите plan-cal на этом компьютере до той же версии, что и на остальных.",
+    )
 
-    def __init__(self, path: Path) -> None:
+
+_UPSERT = """INSERT INTO reminders (plan, item, occurrence, lead, recipient, status, message_id, send_at, attempts,
+                                    detail, updated, owner, lease_until)
+    VALUES (:plan, :item, :occurrence, :lead, :recipient, :status, :message_id, :send_at, :attempt, :detail,
+            :updated, :owner, :lease_until)
+    ON CONFLICT (plan, item, occurrence, lead, recipient) DO UPDATE SET
+        status = excluded.status,
+        message_id = COALESCE(excluded.message_id, reminders.message_id),
+        send_at = COALESCE(excluded.send_at, reminders.send_at),
+        attempts = reminders.attempts + excluded.attempts,
+        detail = excluded.detail,
+        updated = excluded.updated,
+        owner = excluded.owner,
+        lease_until = excluded.lease_until"""
+# Which existing rows a status may replace (SQLite's upsert skips the others).
+_OURS_OR_UNSETTLED = " WHERE reminders.status = 'deferred' OR (reminders.status = 'pending' AND reminders.owner = :me)"
+_NOT_LIVE = (
+    " WHERE reminders.status = 'deferred' OR (reminders.status = 'pending' AND "
+    "(reminders.lease_until IS NULL OR reminders.lease_until < :clock))"
+)
+_RANK_SQL = (
+    "CASE {0}.status WHEN 'sent' THEN 4 WHEN 'failed' THEN 3 WHEN 'missed' THEN 2 WHEN 'pending' THEN 1 ELSE 0 END"
+)
+
+
+class SqliteLedger(Ledger):
+    """The ledger in a SQLite file (WAL: the scheduler and cron's `remind` share it)."""
+
+    def __init__(self, path: Path, *, lease: float = 300.0, owner: str | None = None) -> None:
         self.path = path
+        self.where = str(path)
+        self.lease = lease
+        self.owner = owner or run_owner()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -110,96 +331,40 @@ class Ledger:
                 self.db.execute("PRAGMA synchronous=FULL")  # a 'sent' mark must survive a power cut
                 if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                     self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.executescript(_SCHEMA)
+                if self._version() != SCHEMA_VERSION:
+                    self._upgrade()
         except PlanError:
             self.db.close()
             raise
 
+    # ---------------------------------------------------------------- schema
+    def _version(self) -> int:
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "schema_version" in tables:
+            row = self.db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            return int(row[0] or 0)
+        return 1 if "reminders" in tables else 0
+
+    def _upgrade(self) -> None:
+        """From whatever version the file has to SCHEMA_VERSION, in one transaction."""
+        with self._transaction():
+            version = self._version()
+            if version > SCHEMA_VERSION:
+                raise newer_schema(self.where, version)
+            while version < SCHEMA_VERSION:
+                for statement in _SQLITE_UPGRADES[version]:
+                    self.db.execute(statement)
+                version += 1
+            self.db.execute("DELETE FROM schema_version")
+            self.db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+    # ---------------------------------------------------------------- plumbing
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
         try:
             yield
         except sqlite3.Error as exc:
             raise state_error(self.path, exc) from None
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    def sending(self, wait: float = 120.0) -> contextlib.AbstractContextManager[None]:
-        """Exclusive right to send: two runs (cron and the scheduler) take turns."""
-        return exclusive(self.path.with_name(self.path.name + ".lock"), wait, "другой запуск напоминаний не закончился")
-
-    def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:
-        """The status of each key that has a row: a join on the primary key, flat as the ledger grows."""
-        keys = list(dict.fromkeys(keys))
-        if not keys:
-            return {}
-        with self._errors():
-            return self._statuses(keys)
-
-    def _statuses(self, keys: list[Key]) -> dict[Key, str]:
-        self.db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS wanted (plan, item, occurrence, lead, recipient, "
-            "PRIMARY KEY (plan, item, occurrence, lead, recipient)) WITHOUT ROWID"
-        )
-        with self._transaction():
-            self.db.execute("DELETE FROM wanted")
-            self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?, ?, ?, ?, ?)", keys)
-        rows = self.db.execute(
-            "SELECT r.plan, r.item, r.occurrence, r.lead, r.recipient, r.status FROM wanted w "
-            "JOIN reminders r USING (plan, item, occurrence, lead, recipient)"
-        )
-        return {(row[0], row[1], row[2], row[3], row[4]): row[5] for row in rows}
-
-    def last_run(self) -> datetime | None:
-        """When the previous sending run happened (to tell which reminders slipped out of the window since)."""
-        with self._errors():
-            row = self.db.execute("SELECT last FROM runs WHERE id = 1").fetchone()
-        return datetime.fromisoformat(row[0]) if row else None
-
-    def record_run(self, now: datetime) -> None:
-        with self._transaction():
-            self.db.execute(
-                "INSERT INTO runs (id, last) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last = excluded.last "
-                "WHERE excluded.last > runs.last",
-                (now.isoformat(),),
-            )
-
-    def _set(
-        self,
-        keys: Iterable[Key],
-        status: str,
-        now: datetime,
-        *,
-        message_id: str | None = None,
-        send_at: datetime | None = None,
-        detail: str | None = None,
-        attempt: bool = False,
-    ) -> None:
-        rows = [
-            (*key, status, message_id, send_at.isoformat() if send_at else None, int(attempt), detail, now.isoformat())
-            for key in keys
-        ]
-        with self._transaction():
-            self.db.executemany(
-                """INSERT INTO reminders (plan, item, occurrence, lead, recipient, status, message_id, send_at,
-                                          attempts, detail, updated)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (plan, item, occurrence, lead, recipient) DO UPDATE SET
-                       status = excluded.status,
-                       message_id = COALESCE(excluded.message_id, message_id),
-                       send_at = COALESCE(excluded.send_at, send_at),
-                       attempts = attempts + excluded.attempts,
-                       detail = excluded.detail,
-                       updated = excluded.updated""",
-                rows,
-            )
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -215,24 +380,206 @@ class Ledger:
                         self.db.execute("ROLLBACK")
                 raise
 
-    def claim(self, keys: Iterable[Key], message_id: str, send_at: datetime, now: datetime) -> None:
-        """Before the SMTP transaction: these reminders are being sent."""
-        self._set(keys, "pending", now, message_id=message_id, send_at=send_at, attempt=True)
+    def close(self) -> None:
+        self.db.close()
+
+    # ---------------------------------------------------------------- reading
+    def lookup(self, keys: Iterable[Key]) -> dict[Key, Entry]:
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return {}
+        with self._errors():
+            self.db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS wanted (plan, item, occurrence, lead, recipient, "
+                "PRIMARY KEY (plan, item, occurrence, lead, recipient)) WITHOUT ROWID"
+            )
+        with self._transaction():
+            self.db.execute("DELETE FROM wanted")
+            self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?, ?, ?, ?, ?)", keys)
+        with self._errors():
+            rows = self.db.execute(
+                "SELECT r.plan, r.item, r.occurrence, r.lead, r.recipient, r.status, r.message_id FROM wanted w "
+                "JOIN reminders r USING (plan, item, occurrence, lead, recipient)"
+            ).fetchall()
+        return {(r[0], r[1], r[2], r[3], r[4]): Entry(r[5], r[6]) for r in rows}
+
+    def last_run(self) -> datetime | None:
+        with self._errors():
+            row = self.db.execute("SELECT last FROM runs WHERE id = 1").fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
+    def records(self) -> Iterator[Record]:
+        with self._errors():
+            cursor = self.db.execute(
+                "SELECT plan, item, occurrence, lead, recipient, status, message_id, send_at, attempts, detail, "
+                "updated FROM reminders ORDER BY plan, item, occurrence, lead, recipient"
+            )
+            for row in cursor:
+                yield _record(row)
+
+    def summary(self, recent: int = RECENT) -> Summary:
+        with self._errors():
+            counts = dict.fromkeys(STATUSES, 0)
+            counts.update(self.db.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status").fetchall())
+            latest = {
+                status: [
+                    _record(row)
+                    for row in self.db.execute(
+                        "SELECT plan, item, occurrence, lead, recipient, status, message_id, send_at, attempts, "
+                        "detail, updated FROM reminders WHERE status = ? ORDER BY updated DESC LIMIT ?",
+                        (status, recent),
+                    )
+                ]
+                for status in STATUSES
+                if status != "sent" and counts[status]
+            }
+        return Summary(self.where, counts, self.last_run(), latest)
+
+    # ---------------------------------------------------------------- writing
+    def record_run(self, now: datetime) -> None:
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO runs (id, last) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last = excluded.last "
+                "WHERE excluded.last > runs.last",
+                (now.isoformat(),),
+            )
+
+    def _write(
+        self,
+        keys: Iterable[Key],
+        status: str,
+        now: datetime,
+        *,
+        where: str = "",
+        message_id: str | None = None,
+        send_at: datetime | None = None,
+        detail: str | None = None,
+        attempt: bool = False,
+        lease_until: float | None = None,
+    ) -> None:
+        clock = time.time()
+        rows = [
+            {
+                "plan": key[0],
+                "item": key[1],
+                "occurrence": key[2],
+                "lead": key[3],
+                "recipient": key[4],
+                "status": status,
+                "message_id": message_id,
+                "send_at": send_at.isoformat() if send_at else None,
+                "attempt": int(attempt),
+                "detail": detail,
+                "updated": now.isoformat(),
+                "owner": self.owner if lease_until is not None else None,
+                "lease_until": lease_until,
+                "me": self.owner,
+                "clock": clock,
+            }
+            for key in _unique(keys)
+        ]
+        with self._transaction():
+            self.db.executemany(_UPSERT + where, rows)
+
+    def claim(self, keys: Iterable[Key], message_id: str, send_at: datetime, now: datetime) -> set[Key]:
+        wanted = _unique(keys)
+        with self._transaction():  # BEGIN IMMEDIATE: no other writer between the look and the claim
+            clock = time.time()
+            taken = set()
+            for key in wanted:
+                row = self.db.execute(
+                    "SELECT status, owner, lease_until FROM reminders "
+                    "WHERE plan = ? AND item = ? AND occurrence = ? AND lead = ? AND recipient = ?",
+                    key,
+                ).fetchone()
+                if row is not None and not _claimable(row[0], row[1], row[2], self.owner, clock):
+                    taken.add(key)
+            if taken:
+                return taken
+            self.db.executemany(
+                _UPSERT,
+                [
+                    {
+                        "plan": key[0],
+                        "item": key[1],
+                        "occurrence": key[2],
+                        "lead": key[3],
+                        "recipient": key[4],
+                        "status": "pending",
+                        "message_id": message_id,
+                        "send_at": send_at.isoformat(),
+                        "attempt": 1,
+                        "detail": None,
+                        "updated": now.isoformat(),
+                        "owner": self.owner,
+                        "lease_until": clock + self.lease,
+                    }
+                    for key in wanted
+                ],
+            )
+        return set()
 
     def sent(self, keys: Iterable[Key], now: datetime, detail: str | None = None) -> None:
-        self._set(keys, "sent", now, detail=detail)
+        self._write(keys, "sent", now, detail=detail)
 
     def failed(self, keys: Iterable[Key], now: datetime, detail: str) -> None:
-        self._set(keys, "failed", now, detail=detail)
+        self._write(keys, "failed", now, detail=detail, where=_OURS_OR_UNSETTLED)
 
     def deferred(self, keys: Iterable[Key], now: datetime, detail: str) -> None:
-        self._set(keys, "deferred", now, detail=detail)
+        self._write(keys, "deferred", now, detail=detail, where=_OURS_OR_UNSETTLED)
 
     def missed(self, keys: Iterable[Key], now: datetime) -> None:
-        self._set(keys, "missed", now, detail="старше окна догоняющей отправки (catch_up)")
+        self._write(keys, "missed", now, detail=MISSED_DETAIL, where=_NOT_LIVE)
 
-    def rows(self) -> list[dict[str, object]]:
-        """Everything, for tests and inspection."""
-        cursor = self.db.execute("SELECT * FROM reminders ORDER BY plan, item, occurrence, lead, recipient")
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+    def merge(self, records: Iterable[Record], last_run: datetime | None) -> int:
+        written = 0
+        rank = _RANK_SQL.format("excluded") + " > " + _RANK_SQL.format("reminders")
+        with self._transaction():
+            for record in records:
+                cursor = self.db.execute(
+                    """INSERT INTO reminders (plan, item, occurrence, lead, recipient, status, message_id, send_at,
+                                              attempts, detail, updated)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (plan, item, occurrence, lead, recipient) DO UPDATE SET
+                           status = excluded.status, message_id = excluded.message_id, send_at = excluded.send_at,
+                           attempts = excluded.attempts, detail = excluded.detail, updated = excluded.updated,
+                           owner = NULL, lease_until = NULL
+                       WHERE """
+                    + rank,
+                    (
+                        *record.key,
+                        record.status,
+                        record.message_id,
+                        record.send_at.isoformat() if record.send_at else None,
+                        record.attempts,
+                        record.detail,
+                        record.updated.isoformat(),
+                    ),
+                )
+                written += cursor.rowcount
+            if last_run is not None:
+                self.db.execute(
+                    "INSERT INTO runs (id, last) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last = excluded.last "
+                    "WHERE excluded.last > runs.last",
+                    (last_run.isoformat(),),
+                )
+        return written
+
+
+def _claimable(status: str, owner: str | None, lease_until: float | None, me: str, clock: float) -> bool:
+    if status == "deferred":
+        return True
+    return status == "pending" and (lease_until is None or lease_until < clock or owner == me)
+
+
+def _record(row: tuple[object, ...] | sqlite3.Row) -> Record:
+    plan, item, occurrence, lead, recipient, status, message_id, send_at, attempts, detail, updated = row
+    return Record(
+        key=(str(plan), str(item), str(occurrence), str(lead), str(recipient)),
+        status=str(status),
+        message_id=None if message_id is None else str(message_id),
+        send_at=datetime.fromisoformat(str(send_at)) if send_at else None,
+        attempts=int(str(attempts)),
+        detail=None if detail is None else str(detail),
+        updated=datetime.fromisoformat(str(updated)),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from plan_calendar.config import Config, ReminderSettings, SmtpSettings
 from plan_calendar.errors import ConfigError, PlanError
 from plan_calendar.identity import IdStore
 from plan_calendar.plan import Item, load_plan
-from plan_calendar.reminders.ledger import UNSENT, Key, Ledger
+from plan_calendar.reminders.ledger import UNSENT, Entry, Key, Ledger, ledger_exists, open_ledger
 from plan_calendar.reminders.mail import (
     Message,
     PermanentFailure,
@@ -38,6 +38,7 @@ class RemindReport:
     past: list[Reminder] = field(default_factory=list)  # due late, about an event already over: not sent
     already: int = 0  # reminders due but sent before
     refused_before: int = 0  # reminders due that the server refused for good in an earlier run (not retried)
+    elsewhere: int = 0  # reminders due that another run (this host or another) claimed first: it sends them
     stopped: ConfigError | None = None  # the server refused the run itself (sender, login): all left unsent
     dry_run: bool = False
     errors: list[PlanError] = field(default_factory=list)  # plans and items left out this run
@@ -116,26 +117,30 @@ def remind(
     if dry_run:  # reads the ledger if there is one, and writes nothing
         to_send, _, past = due(schedules, config, now, since=now, recipients=recipients)
         statuses: dict[Key, str] = {}
-        if config.reminders.state.exists():
-            with Ledger(config.reminders.state) as ledger:
+        if ledger_exists(config.reminders.state):
+            with open_ledger(config.reminders) as ledger:
                 statuses = ledger.statuses([r.key for r in [*to_send, *past]])
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
         _count_earlier(report, to_send, statuses)
         report.past = [r for r in past if statuses.get(r.key, "pending") in UNSENT]
         report.planned = compose(pending, config, now)
         return report
-    with Ledger(config.reminders.state) as ledger, ledger.sending():
+    # No lock: runs on this host and others go side by side, and each message is claimed in the ledger just before
+    # it is sent (see ledger.py), so a reminder another run has taken is left to it.
+    with open_ledger(config.reminders) as ledger:
         to_send, missed, past = due(schedules, config, now, since=ledger.last_run(), recipients=recipients)
-        statuses = ledger.statuses([r.key for r in [*to_send, *missed, *past]])
+        entries = ledger.lookup([r.key for r in [*to_send, *missed, *past]])
+        statuses = {key: entry.status for key, entry in entries.items()}
         pending = [r for r in to_send if statuses.get(r.key, "pending") in UNSENT]
         _count_earlier(report, to_send, statuses)
         # Never sent (no row, or deferred / pending when the window closed): missed, as docs/reminders.md says.
+        # The ledger leaves alone any of them another run has claimed meanwhile.
         report.missed = [r for r in missed if statuses.get(r.key, "pending") in UNSENT]
         # A late run does not announce what is already over (yesterday's meeting): recorded as missed too.
         report.past = [r for r in past if statuses.get(r.key, "pending") in UNSENT]
         if report.missed or report.past:
             ledger.missed([r.key for r in [*report.missed, *report.past]], now)
-        report.planned = compose(pending, config, now)
+        report.planned = _compose(pending, entries, config, now)
         if report.planned:
             _send_all(report, ledger, config, now, sender)
         ledger.record_run(now)
@@ -146,6 +151,33 @@ def remind(
         with build_lock(config.out):
             ids.save()
     return report
+
+
+def _compose(pending: list[Reminder], entries: dict[Key, Entry], config: Config, now: datetime) -> list[Message]:
+    """The messages to send. Reminders left ``pending`` by a run that died mid-send may have reached the server:
+    they go again as the same letter, with the Message-ID the ledger kept, so that mail systems drop the copy."""
+    again: dict[str, list[Reminder]] = {}
+    fresh: list[Reminder] = []
+    for reminder in pending:
+        entry = entries.get(reminder.key)
+        if entry is not None and entry.status == "pending" and entry.message_id:
+            again.setdefault(entry.message_id, []).append(reminder)
+        else:
+            fresh.append(reminder)
+    messages = [
+        _with_message_id(message, message_id)
+        for message_id, group in again.items()
+        for message in compose(group, config, now)
+    ]
+    return messages + compose(fresh, config, now)
+
+
+def _with_message_id(message: Message, message_id: str) -> Message:
+    """``message`` under a Message-ID given before (the same reminders give the same one; fewer would not)."""
+    if message.message_id == message_id:
+        return message
+    message.email.replace_header("Message-ID", message_id)
+    return replace(message, message_id=message_id)
 
 
 def _count_earlier(report: RemindReport, to_send: list[Reminder], statuses: dict[Key, str]) -> None:
@@ -185,9 +217,11 @@ def _send_all(
     try:
         with sender(config.smtp) as smtp:
             while messages:
-                message = messages.pop(0)
+                claimed = _claim(ledger, messages.pop(0), report, config, now)  # before the SMTP transaction
+                if claimed is None:
+                    continue
+                message = claimed
                 keys = [r.key for r in message.reminders]
-                ledger.claim(keys, message.message_id, message.send_at, now)  # marked before the transaction
                 try:
                     answer = smtp.send(message)
                 except PermanentFailure as exc:
@@ -206,9 +240,23 @@ def _send_all(
                     report.sent.append(message)
     except (TemporaryFailure, SetupFailure) as exc:
         # The server is unreachable, or refused the sender or the login: everything not yet sent waits for the
-        # next run (after a set-up error, for the fix).
+        # next run (after a set-up error, for the fix). Rows another run has claimed or sent meanwhile stay its.
         if isinstance(exc, SetupFailure):
             report.stopped = exc.error
         for message in messages:
             ledger.deferred([r.key for r in message.reminders], now, exc.detail)
             report.deferred.append((message, exc.detail))
+
+
+def _claim(ledger: Ledger, message: Message, report: RemindReport, config: Config, now: datetime) -> Message | None:
+    """``message`` claimed for this run; if another run took some of its reminders first, the letter with the rest
+    (None when nothing is left). Those are the other run's to send: counted in ``report.elsewhere``."""
+    while True:
+        taken = ledger.claim([r.key for r in message.reminders], message.message_id, message.send_at, now)
+        if not taken:
+            return message
+        report.elsewhere += sum(r.key in taken for r in message.reminders)
+        rest = [r for r in message.reminders if r.key not in taken]
+        if not rest:
+            return None
+        [message] = compose(rest, config, now)  # one recipient: one letter

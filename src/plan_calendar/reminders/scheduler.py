@@ -5,6 +5,8 @@ It runs the same code as `plan-cal remind`, so the ledger keeps cron and the ser
 - then one job at the next send time computed from the plans; after each run, the next one is scheduled;
 - a watch job reloads the plans and the config when their files change, sends what the change made due, and
   reschedules;
+- a run that finds reminders claimed by another run (cron's `remind`, the scheduler of another host) looks again
+  once their lease has run out, in case that run died before it sent them;
 - a run that fails in any way (the server is down or refuses the login, the ledger is locked, the disk is full,
   a template is broken, a bug) is logged and tried again after ``retry`` seconds, doubling up to 15 minutes:
   the service never stops scheduling;
@@ -121,7 +123,7 @@ class ReminderService:
                 return
         self._failures = 0
         try:
-            self.schedule_next()
+            self.schedule_next(recheck=report.elsewhere > 0)
         except Exception as exc:  # without a next run the service would send nothing ever again
             log.error("следующая отправка не запланирована: %s: %s", type(exc).__name__, exc)
             log.debug("трассировка", exc_info=True)
@@ -146,12 +148,18 @@ class ReminderService:
         log.warning("повтор через %d с", max(1, round((at - ended).total_seconds())))
         self._schedule(at)
 
-    def schedule_next(self) -> None:
+    def schedule_next(self, *, recheck: bool = False) -> None:
+        """Schedule the next send time; with ``recheck``, no later than when the claims of another run expire
+        (if that run died, its reminders are then this service's to send)."""
         now = self.clock(self.tz)
         schedules, errors = load_schedules(self.plans, self.config.reminders.country, IdStore.load(self.config.out))
         for error in errors:
             log.error("план не прочитан, следующая проверка при изменении файлов: %s", error)
         at = next_send_time(schedules, self.config, now)
+        if recheck:
+            expiry = now + timedelta(seconds=self.config.reminders.lease + 1)
+            log.info("часть напоминаний отправляет другой запуск: проверка после окончания его аренды")
+            at = expiry if at is None else min(at, expiry)
         if at is None:
             log.info("больше напоминаний нет")
             if self.scheduler.get_job(SEND_JOB):
@@ -171,7 +179,7 @@ class ReminderService:
             coalesce=True,
             # The run that schedules this one is still an instance of the job until it returns: with one
             # instance allowed, a retry due sooner than that would be skipped, and a skipped date job is gone.
-            # Runs may overlap safely: the ledger's lock makes them take turns.
+            # Runs may overlap safely: each message is claimed in the ledger before it is sent.
             max_instances=2,
         )
         log.info("следующая отправка: %s", at.isoformat(timespec="seconds"))

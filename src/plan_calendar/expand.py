@@ -19,7 +19,20 @@ from plan_calendar.dates.describe import day_range, describe, every, month, plur
 from plan_calendar.dates.lexicon import CAMPAIGN_STEMS, KIND_NAMES
 from plan_calendar.plan import Display, Item, Kind, Plan
 from plan_calendar.schedule import Schedule, Scheduled
-from plan_calendar.when import Day, Deadline, Each, Ongoing, Recurring, Several, Span, SpanShape, Undated, When
+from plan_calendar.when import (
+    Day,
+    Deadline,
+    Each,
+    Freq,
+    Ongoing,
+    Recurring,
+    Rule,
+    Several,
+    Span,
+    SpanShape,
+    Undated,
+    When,
+)
 
 __all__ = ["Entry", "expand", "expand_item", "is_campaign"]
 
@@ -229,7 +242,9 @@ class _Builder:
         if policy is Display.MONTHLY:
             first = span.start
             return [
-                self.entry(key, f"{title} ({label})", first, first + _ONE_DAY, rrule="FREQ=MONTHLY", until=span.end)
+                self.entry(
+                    key, f"{title} ({label})", first, first + _ONE_DAY, rrule=Rule(Freq.MONTHLY).ical(), until=span.end
+                )
             ]
         # START: a marker on the first day that says the day is not known yet
         if self.item.kind in _SINGLE_ACTIVITY and not self.campaign:
@@ -272,9 +287,15 @@ class _Builder:
             end = self._end(start, rec.end_time if rec.time is not None else None)
             exdates = tuple(datetime.combine(d, at, self.tz) for d in skipped)
             return [
-                self.entry(key, summary, start, end, transparent=False, rrule=rec.rule, until=until, exdates=exdates)
+                self.entry(
+                    key, summary, start, end, transparent=False, rrule=rec.rule.ical(), until=until, exdates=exdates
+                )
             ]
-        return [self.entry(key, summary, first, first + _ONE_DAY, rrule=rec.rule, until=until, exdates=tuple(skipped))]
+        return [
+            self.entry(
+                key, summary, first, first + _ONE_DAY, rrule=rec.rule.ical(), until=until, exdates=tuple(skipped)
+            )
+        ]
 
     def ongoing(self, ongoing: Ongoing, keyed: bool) -> list[Entry]:
         key = _key(ongoing.span.start) if keyed else ""

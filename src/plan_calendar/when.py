@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from functools import lru_cache
@@ -31,6 +32,72 @@ class SpanShape(Enum):
     MONTH_PART = "month-part"  # начало октября, 1-я неделя ноября
     TERM = "term"  # I четверть, осенние каникулы
     YEAR = "year"  # the school year (throughout)
+
+
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # RFC 5545 weekday codes, Monday first (as date.weekday())
+
+
+class Freq(Enum):
+    """How often a :class:`Rule` repeats."""
+
+    DAILY = "DAILY"
+    WEEKLY = "WEEKLY"
+    MONTHLY = "MONTHLY"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A calendar repetition, typed: its RFC 5545 RRULE text (without DTSTART/UNTIL) is made only where a feed is
+    written (:meth:`ical`).
+
+    >>> Rule(Freq.WEEKLY, weekdays=(0, 2)).ical(), Rule(Freq.MONTHLY, weekdays=(2,), nth=2).ical()
+    ('FREQ=WEEKLY;BYDAY=MO,WE', 'FREQ=MONTHLY;BYDAY=+2WE')
+    """
+
+    freq: Freq
+    interval: int = 1
+    weekdays: tuple[int, ...] = ()  # 0 Monday … 6 Sunday: every such day (BYDAY=MO,WE)
+    nth: int | None = None  # with one weekday: the n-th of the month, −1 the last (BYDAY=+2WE, BYDAY=-1FR)
+    monthday: int | None = None  # BYMONTHDAY; −1 is the last day of the month
+
+    def ical(self) -> str:
+        parts = [f"FREQ={self.freq.value}"]
+        if self.interval != 1:
+            parts.append(f"INTERVAL={self.interval}")
+        if self.weekdays and self.nth is not None:
+            parts.append(f"BYDAY={self.nth:+d}{RRULE_DAYS[self.weekdays[0]]}")
+        elif self.weekdays:
+            parts.append("BYDAY=" + ",".join(RRULE_DAYS[d] for d in self.weekdays))
+        if self.monthday is not None:
+            parts.append(f"BYMONTHDAY={self.monthday}")
+        return ";".join(parts)
+
+    def __str__(self) -> str:
+        return self.ical()
+
+    def with_weekday(self, weekday: int) -> Rule:
+        """A weekly rule with one more day («вторник, четверг»)."""
+        return replace(self, weekdays=tuple(sorted({*self.weekdays, weekday})))
+
+
+def weekly(days: Iterable[int], interval: int = 1) -> Rule:
+    """Every such weekday (0 Monday … 6 Sunday)."""
+    return Rule(Freq.WEEKLY, interval, tuple(sorted(set(days))))
+
+
+def monthly_weekday(nth: int, weekday: int) -> Rule:
+    """The n-th (−1: the last) such weekday of each month."""
+    return Rule(Freq.MONTHLY, weekdays=(weekday,), nth=nth)
+
+
+def monthly_day(day: int, interval: int = 1) -> Rule:
+    """This day of each month (−1: the last)."""
+    return Rule(Freq.MONTHLY, interval, monthday=day)
+
+
+DAILY = Rule(Freq.DAILY)
+EACH_WEEK = weekly([0])  # a marker on each week's Monday
+EACH_MONTH = monthly_day(1)  # a marker on each month's 1st
 
 
 class Each(Enum):
@@ -94,7 +161,7 @@ class Recurring:
     times within each occurrence ("2 раза в месяц").
     """
 
-    rule: str | None
+    rule: Rule | None
     within: Span
     each: Each
     times: int = 1
@@ -110,7 +177,7 @@ class Recurring:
 
     def _rule_days(self) -> tuple[date, ...]:
         assert self.rule is not None
-        return _rule_days(self.rule, self.first_start(), self.within.end)
+        return _rule_days(self.rule.ical(), self.first_start(), self.within.end)
 
     def occurrences(self) -> list[tuple[date, date]]:
         if self.rule is None:
@@ -142,11 +209,8 @@ class Recurring:
 
     @property
     def interval(self) -> int:
-        """Every how many weeks or months the rule repeats (INTERVAL, 1 when not given)."""
-        for part in (self.rule or "").split(";"):
-            if part.startswith("INTERVAL="):
-                return int(part[len("INTERVAL=") :])
-        return 1
+        """Every how many weeks or months the rule repeats (1 when not given)."""
+        return self.rule.interval if self.rule is not None else 1
 
     def first_start(self) -> _dt.date:
         """DTSTART for the rule: a week or month repetition starts on the Monday or 1st on or before the year."""

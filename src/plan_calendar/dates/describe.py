@@ -17,9 +17,11 @@ from plan_calendar.when import (
     Day,
     Deadline,
     Each,
+    Freq,
     Ongoing,
     Reading,
     Recurring,
+    Rule,
     Several,
     Span,
     SpanShape,
@@ -28,7 +30,6 @@ from plan_calendar.when import (
 )
 
 _LOCALE = Locale.parse("ru")
-_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
@@ -123,8 +124,8 @@ def _span(span: Span) -> str:
     return day_range(a, b)
 
 
-def _weekday_plural(code: str) -> str:
-    name = lexicon().weekday_names[_RRULE_DAYS.index(code)]
+def _weekday_plural(weekday: int) -> str:
+    name = lexicon().weekday_names[weekday]
     if name.endswith("е"):
         return name[:-1] + "ям"
     if name.endswith("а"):
@@ -178,28 +179,24 @@ def _recurring(rec: Recurring) -> str:
     return f"{head}{at}, {bounds}: {total}"
 
 
-def _rule_head(rec: Recurring, rule: str) -> str:
+def _rule_head(rec: Recurring, rule: Rule) -> str:
     """What a calendar rule repeats on: «по средам», «2-я среда каждого месяца», «срок — 4-го числа …»."""
-    parts = dict(p.split("=", 1) for p in rule.split(";"))
-    freq = parts["FREQ"]
     if rec.label:
         return rec.label
     if rec.each in (Each.WEEK, Each.MONTH):
         return f"{_times(rec.times)} {every(rec)}"
-    if freq == "DAILY":
+    if rule.freq is Freq.DAILY:
         return "ежедневно"
-    if freq == "WEEKLY":
-        if parts["BYDAY"] == "MO,TU,WE,TH,FR":
+    if rule.freq is Freq.WEEKLY:
+        if rule.weekdays == (0, 1, 2, 3, 4):
             return "по будням (понедельник – пятница)"
-        days = [_weekday_plural(c) for c in parts["BYDAY"].split(",")]
+        days = [_weekday_plural(d) for d in rule.weekdays]
         return "по " + (", ".join(days[:-1]) + " и " + days[-1] if len(days) > 1 else days[0])
-    if "BYMONTHDAY" in parts:
-        day = int(parts["BYMONTHDAY"])
+    if rule.monthday is not None:
+        day = rule.monthday
         head = "последний день каждого месяца" if day == -1 else f"{day}-го числа каждого месяца"
         return f"срок — {head}" if rec.deadline else head
-    code = parts["BYDAY"]
-    n, wd = int(code[:-2]), code[-2:]
-    name = lexicon().weekday_names[_RRULE_DAYS.index(wd)]
+    n, name = rule.nth or 1, lexicon().weekday_names[rule.weekdays[0]]
     # Weekday names are masculine (понедельник), feminine (среда) or neuter (воскресенье).
     gender = "f" if name.endswith("а") else "n" if name.endswith("е") else "m"
     if n == -1:

@@ -35,7 +35,6 @@ from plan_calendar.dates.lenient import LenientReader, describe_parts, leftover_
 from plan_calendar.dates.lexicon import Cls, Lexicon, Word, lexicon
 from plan_calendar.dates.named_days import EVE_DAYS
 from plan_calendar.dates.parts import HARD_KINDS, LEADING, except_holidays_at, split_parts
-from plan_calendar.dates.recurrence import RRULE_DAYS
 from plan_calendar.dates.school import AcademicYear, TermKind
 from plan_calendar.dates.tokens import NoMatch, Tok, TokStream, tokenize
 from plan_calendar.errors import DateError
@@ -43,14 +42,17 @@ from plan_calendar.when import (
     Day,
     Deadline,
     Each,
+    Freq,
     Ongoing,
     Reading,
     Recurring,
+    Rule,
     Several,
     Span,
     SpanShape,
     Undated,
     When,
+    weekly,
 )
 
 __all__ = ["read_when"]
@@ -291,16 +293,14 @@ class _Reader(LenientReader):
                     )
                 return previous
             case Span(shape=SpanShape.MONTH, start=start, end=end):  # «октябрь, среда»: every Wednesday of it
-                rule = f"FREQ=WEEKLY;BYDAY={RRULE_DAYS[wday.value]}"
                 self.warnings.append(
                     f"«{wday.text}» после месяца прочитано как каждый такой день этого месяца — проверьте"
                 )
-                return Recurring(rule, Span(start, end, SpanShape.MONTH), Each.DAY)
-            case Recurring(rule=str(rule), each=Each.DAY) if rule.startswith("FREQ=WEEKLY;BYDAY="):
-                if rule.count(";") == 1:
-                    return replace(previous, rule=f"{rule},{RRULE_DAYS[wday.value]}")
-            case Recurring(rule="FREQ=WEEKLY;BYDAY=MO", each=Each.WEEK):  # «еженедельно, пятница»
-                return replace(previous, rule=f"FREQ=WEEKLY;BYDAY={RRULE_DAYS[wday.value]}", each=Each.DAY)
+                return Recurring(weekly([wday.value]), Span(start, end, SpanShape.MONTH), Each.DAY)
+            case Recurring(rule=Rule(freq=Freq.WEEKLY, interval=1, nth=None) as rule, each=Each.DAY):
+                return replace(previous, rule=rule.with_weekday(wday.value))  # «вторник, четверг»
+            case Recurring(rule=Rule(freq=Freq.WEEKLY, interval=1), each=Each.WEEK):  # «еженедельно, пятница»
+                return replace(previous, rule=weekly([wday.value]), each=Each.DAY)
         return None
 
     # ----------------------------------------------------------------- one part

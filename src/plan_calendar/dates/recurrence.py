@@ -11,11 +11,21 @@ from datetime import date
 from plan_calendar.dates.lexicon import PART_WORDS, Word
 from plan_calendar.dates.school import AcademicYear, TermKind
 from plan_calendar.dates.tokens import NoMatch, Tok, TokStream
-from plan_calendar.when import Each, Recurring, Span, SpanShape
+from plan_calendar.when import (
+    DAILY,
+    EACH_MONTH,
+    EACH_WEEK,
+    Each,
+    Recurring,
+    Rule,
+    Span,
+    SpanShape,
+    monthly_day,
+    monthly_weekday,
+    weekly,
+)
 
-__all__ = ["RRULE_DAYS", "RecurrenceReader"]
-
-RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+__all__ = ["RecurrenceReader"]
 
 
 class RecurrenceReader:
@@ -59,7 +69,7 @@ class RecurrenceReader:
             s.expect_done()
             if days:
                 return Recurring(_weekly(days), within, Each.DAY)
-            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
+            return Recurring(EACH_WEEK, within, Each.WEEK)
         if word is Word.MONTHLY:
             s.next()
             return self._monthly(s, within)
@@ -92,7 +102,7 @@ class RecurrenceReader:
             s.expect_done()
             return Recurring(_weekly([0, 1, 2, 3, 4]), within, Each.DAY)
         s.expect_done()
-        return Recurring("FREQ=DAILY", within, Each.DAY)
+        return Recurring(DAILY, within, Each.DAY)
 
     def _monthly(self, s: TokStream, within: Span) -> Recurring:
         """After «ежемесячно»: a weekday of the month, a part of it, a due day, or nothing (some day of each)."""
@@ -102,7 +112,7 @@ class RecurrenceReader:
             s.pos += 2  # «ежемесячно, последняя пятница»
             s.word(Word.MONTH)
             s.expect_done()
-            return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(nth.value, wday.value)}", within, Each.DAY)
+            return Recurring(_ordinal_day(nth.value, wday.value), within, Each.DAY)
         part = self._part_of_each_month(s, within, monthly=True)  # «ежемесячно, в конце месяца»
         if part is not None:
             return part
@@ -113,7 +123,7 @@ class RecurrenceReader:
                 raise NoMatch("после «ежемесячно до» ожидается число месяца, например «до 5 числа»")
             return due
         s.expect_done()
-        return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
+        return Recurring(EACH_MONTH, within, Each.MONTH)
 
     def _repeating_number(self, s: TokStream, t: Tok, within: Span) -> Recurring | None:
         """«2 раза в месяц», «2-я среда каждого месяца», «2 пятница месяца», «15 числа каждого месяца»."""
@@ -130,13 +140,13 @@ class RecurrenceReader:
                 if not said:  # «последний четверг»: of each month, as «последний четверг месяца»
                     self.warnings.append(f"«{t.text} {nxt.text}» прочитано как «{t.text} {nxt.text} каждого месяца»")
                 s.expect_done()
-                return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
+                return Recurring(_ordinal_day(t.value, nxt.value), within, Each.DAY)
         elif t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):
             s.pos += 2
             s.word(Word.EVERY)
             if s.word(Word.MONTH):
                 s.expect_done()
-                return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
+                return Recurring(monthly_day(_month_day(t.value)), within, Each.DAY)
         s.pos = save
         return None
 
@@ -182,7 +192,7 @@ class RecurrenceReader:
         if day > 28:
             raise NoMatch(f"{day}-го числа бывает не в каждом месяце: напишите «до 28 числа» или «до 1 числа»")
         by = day if day >= 1 else -1  # «до 1 числа»: the last day of the month before
-        return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={by}", within, Each.DAY, deadline=True)
+        return Recurring(monthly_day(by), within, Each.DAY, deadline=True)
 
     def _part_of_each_month(self, s: TokStream, within: Span, *, monthly: bool) -> Recurring | None:
         """«в конце каждого месяца», «последняя неделя каждого месяца», «1 неделя каждого месяца», and after
@@ -219,7 +229,7 @@ class RecurrenceReader:
             label = f"{t.text} {unit.text} каждого месяца"
         else:
             label = f"{t.value}-я {unit.text} каждого месяца"
-        return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={first}", within, Each.MONTH, 1, length=length, label=label)
+        return Recurring(monthly_day(first), within, Each.MONTH, 1, length=length, label=label)
 
     def _every(self, s: TokStream, within: Span) -> Recurring:
         t = s.peek()
@@ -237,21 +247,21 @@ class RecurrenceReader:
                 s.pos += 2
                 s.word(Word.MONTH)
                 s.expect_done()
-                return Recurring(f"FREQ=MONTHLY;BYDAY={_ordinal_day(t.value, nxt.value)}", within, Each.DAY)
+                return Recurring(_ordinal_day(t.value, nxt.value), within, Each.DAY)
         if t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):  # "каждое 15 число"
             s.pos += 2
             s.word(Word.MONTH)
             s.expect_done()
-            return Recurring(f"FREQ=MONTHLY;BYMONTHDAY={_month_day(t.value)}", within, Each.DAY)
+            return Recurring(monthly_day(_month_day(t.value)), within, Each.DAY)
         every_other = self._interval(s, within, 1)  # «каждые 2 недели», «каждую вторую неделю»
         if every_other is not None:
             return every_other
         if s.word(Word.WEEK):
             s.expect_done()
-            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK)
+            return Recurring(EACH_WEEK, within, Each.WEEK)
         if s.word(Word.MONTH):
             s.expect_done()
-            return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH)
+            return Recurring(EACH_MONTH, within, Each.MONTH)
         if s.word(Word.QUARTER):
             s.expect_done()
             return self._per_period(within, Each.TERM, 1)
@@ -281,9 +291,9 @@ class RecurrenceReader:
         s.pos += 2
         s.expect_done()
         if unit.value is Word.WEEK:
-            rule = "FREQ=WEEKLY;BYDAY=MO" if n == 1 else f"FREQ=WEEKLY;INTERVAL={n};BYDAY=MO"
+            rule = weekly([0], interval=n)
             return Recurring(rule, within, Each.WEEK, times)
-        rule = "FREQ=MONTHLY;BYMONTHDAY=1" if n == 1 else f"FREQ=MONTHLY;INTERVAL={n};BYMONTHDAY=1"
+        rule = monthly_day(1, interval=n)
         return Recurring(rule, within, Each.MONTH, times)
 
     def _times(self, s: TokStream, within: Span, times: int) -> Recurring:
@@ -297,10 +307,10 @@ class RecurrenceReader:
             return every_other
         if s.word(Word.WEEK):
             s.expect_done()
-            return Recurring("FREQ=WEEKLY;BYDAY=MO", within, Each.WEEK, times)
+            return Recurring(EACH_WEEK, within, Each.WEEK, times)
         if s.word(Word.MONTH):
             s.expect_done()
-            return Recurring("FREQ=MONTHLY;BYMONTHDAY=1", within, Each.MONTH, times)
+            return Recurring(EACH_MONTH, within, Each.MONTH, times)
         if s.word(Word.QUARTER):
             s.expect_done()
             return self._per_period(within, Each.TERM, times)
@@ -384,15 +394,14 @@ def _throughout(s: TokStream) -> None:
     s.pos = save
 
 
-def _weekly(days: list[int]) -> str:
-    codes = ",".join(RRULE_DAYS[d] for d in sorted(set(days)))
-    return f"FREQ=WEEKLY;BYDAY={codes}"
+def _weekly(days: list[int]) -> Rule:
+    return weekly(days)
 
 
-def _ordinal_day(n: int, weekday: int) -> str:
+def _ordinal_day(n: int, weekday: int) -> Rule:
     if n not in (1, 2, 3, 4, 5, -1):
         raise NoMatch("в месяце не больше пяти одинаковых дней недели")
-    return f"{n:+d}{RRULE_DAYS[weekday]}" if n < 0 else f"+{n}{RRULE_DAYS[weekday]}"
+    return monthly_weekday(n, weekday)
 
 
 def _month_day(n: int) -> int:

@@ -10,7 +10,7 @@ from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.lexicon import Lexicon, Word
 from plan_calendar.dates.periods import PeriodReader
 from plan_calendar.dates.school import AcademicYear
-from plan_calendar.dates.tokens import NoMatch, TokStream
+from plan_calendar.dates.tokens import K, NoMatch, TokStream
 
 __all__ = ["ClockReader", "clock_text", "next_is_month_at"]
 
@@ -32,10 +32,10 @@ class ClockReader(PeriodReader):
             dash, nxt = s.peek(), s.peek(1)
             if (
                 dash is not None
-                and dash.kind == "PUNCT"
+                and dash.kind is K.PUNCT
                 and dash.value == "-"
                 and nxt is not None
-                and nxt.kind == "TIME"
+                and nxt.kind is K.TIME
             ):
                 s.next()
         since = s.word(Word.FROM)
@@ -72,24 +72,24 @@ class ClockReader(PeriodReader):
             s.pos = save
             return None
         hm: tuple[int, int] | None = None
-        if t.kind == "TIME":
+        if t.kind is K.TIME:
             hm = t.value
             s.next()
-        elif t.kind == "DOT" and t.value[2] is None:
+        elif t.kind is K.DOT and t.value[2] is None:
             h, m, _ = t.value
             nxt = s.peek(1)
-            hour_word = nxt is not None and nxt.kind == "WORD" and nxt.value is Word.HOUR
+            hour_word = nxt is not None and nxt.kind is K.WORD and nxt.value is Word.HOUR
             if (had_in and not context) or hour_word:
                 hm = (h, m)
                 s.next()
-        elif t.kind == "NUM":
+        elif t.kind is K.NUM:
             nxt = s.peek(1)
-            if nxt is not None and nxt.kind == "WORD" and nxt.value is Word.HOUR:
+            if nxt is not None and nxt.kind is K.WORD and nxt.value is Word.HOUR:
                 hm = (t.value, 0)
                 s.next()
-            elif had_in and nxt is not None and nxt.kind == "PUNCT" and nxt.value == "-":
+            elif had_in and nxt is not None and nxt.kind is K.PUNCT and nxt.value == "-":
                 after = s.peek(2)
-                minutes = after is not None and after.kind == "NUM" and len(after.text) == 2 and after.value < 60
+                minutes = after is not None and after.kind is K.NUM and len(after.text) == 2 and after.value < 60
                 if minutes and after is not None and t.value <= 23 and not next_is_month_at(s, 3):
                     hm = (t.value, after.value)
                     s.pos += 3
@@ -117,7 +117,7 @@ def clock_text(times: tuple[time, time | None]) -> str:
 
 def next_is_month_at(s: TokStream, ahead: int) -> bool:
     t = s.peek(ahead)
-    return t is not None and t.kind == "MONTH"
+    return t is not None and t.kind is K.MONTH
 
 
 def _hours_range(s: TokStream) -> bool:
@@ -125,13 +125,13 @@ def _hours_range(s: TokStream) -> bool:
     a, until, b = s.peek(), s.peek(1), s.peek(2)
     return (
         a is not None
-        and a.kind == "NUM"
+        and a.kind is K.NUM
         and a.value <= 23
         and until is not None
-        and until.kind == "WORD"
+        and until.kind is K.WORD
         and until.value is Word.UNTIL
         and b is not None
-        and b.kind == "NUM"
+        and b.kind is K.NUM
         and a.value < b.value <= 23
         and not next_is_month_at(s, 3)
     )

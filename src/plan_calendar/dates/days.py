@@ -16,7 +16,7 @@ from plan_calendar.dates.lexicon import PART_WORDS, Lexicon, Word, prepositional
 from plan_calendar.dates.named_days import BEFORE_DAYS, named_day_on
 from plan_calendar.dates.periods import NUMBER_KINDS
 from plan_calendar.dates.school import AcademicYear
-from plan_calendar.dates.tokens import NoMatch, Tok, TokStream
+from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
     Day,
@@ -66,10 +66,10 @@ class DaysReader(ClockReader):
             return None
         last_t, word_at = t, 1
         dash = s.peek(1)
-        if dash is not None and dash.kind == "PUNCT" and dash.value == "-":
+        if dash is not None and dash.kind is K.PUNCT and dash.value == "-":
             last_t, word_at = s.peek(2) or t, 3
         word = s.peek(word_at)
-        if word is None or word.kind != "WORD" or word.value is not Word.CAL_QUARTER:
+        if word is None or word.kind is not K.WORD or word.value is not Word.CAL_QUARTER:
             return None
         a, b = t.value, last_t.value
         if not (isinstance(b, int) and 1 <= a <= b <= 4):
@@ -170,7 +170,7 @@ class DaysReader(ClockReader):
         if self._named_school_year(s):
             return self._whole_year()
         t = s.peek()
-        if t is not None and t.kind == "NUM" and 1900 <= t.value <= 2200 and s.peek_word(Word.YEAR, 1):
+        if t is not None and t.kind is K.NUM and 1900 <= t.value <= 2200 and s.peek_word(Word.YEAR, 1):
             s.pos += 2  # «в течение 2010 года»: that calendar year
             s.expect_done()
             start, end = self._month_point(1, t.value), self._month_point(12, t.value)
@@ -209,12 +209,12 @@ class DaysReader(ClockReader):
         t, dash, month = s.peek(), s.peek(1), s.peek(2)
         if (
             t is not None
-            and t.kind == "NUM"
+            and t.kind is K.NUM
             and dash is not None
-            and dash.kind == "PUNCT"
+            and dash.kind is K.PUNCT
             and dash.value == "-"
             and month is not None
-            and month.kind == "MONTH"
+            and month.kind is K.MONTH
         ):
             s.tokens = [t, *s.tokens[s.pos + 2 :]]  # "5-сентября" is "5 сентября"
             s.pos = 0
@@ -268,12 +268,12 @@ class DaysReader(ClockReader):
         """A day ("19.09", "5 сентября 2019"), a month ("октябрь 2019"), or part of a month ("начало мая")."""
         s.skip(_FILLER_IN)
         nxt = s.peek(1)
-        if s.peek_word(Word.WHOLE) and nxt is not None and nxt.kind == "MONTH":  # "весь октябрь"
+        if s.peek_word(Word.WHOLE) and nxt is not None and nxt.kind is K.MONTH:  # "весь октябрь"
             s.next()
         t = s.peek()
         if t is None:
             return None
-        if t.kind == "DOT":
+        if t.kind is K.DOT:
             s.next()
             d, m, y = t.value
             if y is None:
@@ -281,31 +281,31 @@ class DaysReader(ClockReader):
             else:
                 s.word(Word.YEAR)  # «01.09.2024 г.»
             return self._make_day(d, m, y if y is not None else self.year.year_of(m), y is not None)
-        if t.kind == "ORD" and next_is_month_at(s, 1):  # «11-го ноября»
-            t = t._replace(kind="NUM")
-        if t.kind == "NUM":
+        if t.kind is K.ORD and next_is_month_at(s, 1):  # «11-го ноября»
+            t = t._replace(kind=K.NUM)
+        if t.kind is K.NUM:
             nxt = s.peek(1)
-            if nxt is not None and nxt.kind == "MONTH":
+            if nxt is not None and nxt.kind is K.MONTH:
                 s.pos += 2
                 y = self._year_after(s)
                 m = nxt.value
                 return self._make_day(t.value, m, y if y is not None else self.year.year_of(m), y is not None)
-            if nxt is not None and nxt.kind == "WORD" and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
+            if nxt is not None and nxt.kind is K.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
                 s.pos += 2  # «2 неделя апреля»
                 return self._month_part(s, t, nxt)
             if allow_bare_day and 1 <= t.value <= 31:
                 s.next()
                 return Point(date(1, 1, t.value), date(1, 1, t.value), False, False, 0)
             return None
-        if t.kind == "MONTH":
+        if t.kind is K.MONTH:
             s.next()
             return self._month_point(t.value, self._year_after(s))
-        if t.kind == "WORD" and t.value in PART_WORDS:
+        if t.kind is K.WORD and t.value in PART_WORDS:
             s.next()
             return self._month_part(s, t)
-        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
+        if t.kind in (K.ORD, K.ORDW) and isinstance(t.value, int):
             nxt = s.peek(1)
-            if nxt is not None and nxt.kind == "WORD" and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
+            if nxt is not None and nxt.kind is K.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
                 s.pos += 2
                 return self._month_part(s, t, nxt)
         return None
@@ -318,7 +318,7 @@ class DaysReader(ClockReader):
 
     def _month_part(self, s: TokStream, first: Tok, unit: Tok | None = None) -> Point:
         t = s.peek()
-        if t is None or t.kind != "MONTH":
+        if t is None or t.kind is not K.MONTH:
             raise NoMatch(f"после «{first.text}» ожидается месяц, например «{first.text} октября»")
         s.next()
         month = t.value
@@ -356,11 +356,11 @@ class DaysReader(ClockReader):
 
     def _year_after(self, s: TokStream) -> int | None:
         t = s.peek()
-        if t is not None and t.kind == "NUM" and 1900 <= t.value <= 2200:
+        if t is not None and t.kind is K.NUM and 1900 <= t.value <= 2200:
             s.next()
             s.word(Word.YEAR)
             return int(t.value)
-        if t is not None and t.kind == "NUM" and len(t.text) == 2 and s.peek_word(Word.YEAR, 1):
+        if t is not None and t.kind is K.NUM and len(t.text) == 2 and s.peek_word(Word.YEAR, 1):
             s.pos += 2  # «05.01. 23г»
             return 2000 + int(t.value)
         return None
@@ -397,12 +397,12 @@ class DaysReader(ClockReader):
     def _day_tail(self, s: TokStream, point: Point) -> Day:
         """After a day: an optional weekday to check, then an optional time or time range."""
         wday = s.peek()
-        if wday is not None and wday.kind in ("WDAY", "WCHECK"):
+        if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
             s.next()
             self._check_weekday(point.first, wday.value, wday.text)
         times = self._time_range(s, after_day=True)
         wday = s.peek()
-        if wday is not None and wday.kind in ("WDAY", "WCHECK"):
+        if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
             s.next()
             self._check_weekday(point.first, wday.value, wday.text)
         if times is None:
@@ -413,20 +413,20 @@ class DaysReader(ClockReader):
 def _weekdays_of_ends(s: TokStream) -> tuple[Tok, Tok] | None:
     """«чт-пт», «(чт, пт)» after a range of days: the weekdays of its first and last day (taken from ``s``)."""
     rest = s.tokens[s.pos :]
-    days = [t for t in rest if t.kind in ("WDAY", "WCHECK")]
-    if len(days) != 2 or any(t.kind == "PUNCT" and t.value not in "-," for t in rest if t not in days):
+    days = [t for t in rest if t.kind in (K.WDAY, K.WCHECK)]
+    if len(days) != 2 or any(t.kind is K.PUNCT and t.value not in "-," for t in rest if t not in days):
         return None
-    if not all(t.kind in ("WDAY", "WCHECK", "PUNCT") for t in rest):
+    if not all(t.kind in (K.WDAY, K.WCHECK, K.PUNCT) for t in rest):
         return None
     s.pos = len(s.tokens)
     return days[0], days[1]
 
 
 def next_is_month(s: TokStream) -> bool:
-    return next_is(s, "MONTH")
+    return next_is(s, K.MONTH)
 
 
-def next_is(s: TokStream, kind: str) -> bool:
+def next_is(s: TokStream, kind: K) -> bool:
     t = s.peek(1)
     return t is not None and t.kind == kind
 

@@ -36,7 +36,7 @@ from plan_calendar.dates.lexicon import Cls, Lexicon, Word, lexicon
 from plan_calendar.dates.named_days import EVE_DAYS
 from plan_calendar.dates.parts import HARD_KINDS, LEADING, except_holidays_at, split_parts
 from plan_calendar.dates.school import AcademicYear, TermKind
-from plan_calendar.dates.tokens import NoMatch, Tok, TokStream, tokenize
+from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream, tokenize
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
     Day,
@@ -145,7 +145,7 @@ class _Reader(LenientReader):
         whens: list[When] = []
         times: list[str] = []
         pieces = 0
-        dated = any(t.kind in ("DOT", "MONTH") for part in parts for t in part)
+        dated = any(t.kind in (K.DOT, K.MONTH) for part in parts for t in part)
         for part in parts:
             p, n = 0, len(part)
             before = len(whens)
@@ -200,7 +200,7 @@ class _Reader(LenientReader):
             window = part[p:j]
             if not temporal(window):
                 return None  # shorter runs hold no more temporal tokens than this one
-            if dated and not any(t.kind in ("DOT", "MONTH") for t in window):
+            if dated and not any(t.kind in (K.DOT, K.MONTH) for t in window):
                 return None
             mark = len(self.warnings)
             trial = list(whens)
@@ -231,20 +231,20 @@ class _Reader(LenientReader):
         i = 0
         while i < len(tokens):
             t = tokens[i]
-            if t.kind == "PUNCT" and t.value == "(":
+            if t.kind is K.PUNCT and t.value == "(":
                 j = i + 1
-                while j < len(tokens) and not (tokens[j].kind == "PUNCT" and tokens[j].value == ")"):
+                while j < len(tokens) and not (tokens[j].kind is K.PUNCT and tokens[j].value == ")"):
                     j += 1
-                inner = [x for x in tokens[i + 1 : j] if not (x.kind == "PUNCT" and x.value == ",")]
-                if len(inner) == 1 and inner[0].kind == "WDAY":
-                    out.append(Tok("WCHECK", inner[0].value, inner[0].text))
+                inner = [x for x in tokens[i + 1 : j] if not (x.kind is K.PUNCT and x.value == ",")]
+                if len(inner) == 1 and inner[0].kind is K.WDAY:
+                    out.append(Tok(K.WCHECK, inner[0].value, inner[0].text))
                 elif any(x.kind in HARD_KINDS for x in inner) or except_holidays_at(inner) == 0:
                     out.extend(tokens[i + 1 : j])  # a date, or «(кроме каникул)» after a repetition
                 else:  # a remark such as "(по согласованию)": no date in it, but shown
                     self.rest.extend(tokens[i + 1 : j])
                 i = j + 1
                 continue
-            if t.kind == "PUNCT" and t.value == ")":
+            if t.kind is K.PUNCT and t.value == ")":
                 i += 1
                 continue
             out.append(t)
@@ -260,7 +260,7 @@ class _Reader(LenientReader):
             if times is not None and tail.done() and previous.time is None:
                 whens[-1] = replace(previous, time=times[0], end_time=times[1])
                 return
-        if len(part) == 1 and part[0].kind in ("WDAY", "WCHECK") and previous is not None:
+        if len(part) == 1 and part[0].kind in (K.WDAY, K.WCHECK) and previous is not None:
             completed = self._weekday_of(previous, part[0])
             if completed is not None:
                 whens[-1] = completed
@@ -310,7 +310,7 @@ class _Reader(LenientReader):
         if s.done():
             raise NoMatch()
         last = s.tokens[-1]
-        if last.kind == "WORD" and last.value is Word.YEARLY and len(s.tokens) - s.pos > 1:
+        if last.kind is K.WORD and last.value is Word.YEARLY and len(s.tokens) - s.pos > 1:
             s.tokens = s.tokens[:-1]  # «май ежегодно»: in a plan for one year, that month of this year
         holidays_at = except_holidays_at(s.tokens)
         if holidays_at is not None and holidays_at > s.pos:  # «по средам, кроме каникул»
@@ -339,10 +339,10 @@ class _Reader(LenientReader):
             (
                 i
                 for i in range(s.pos + 1, len(tokens))
-                if tokens[i].kind == "WORD"
+                if tokens[i].kind is K.WORD
                 and tokens[i].value in (Word.FROM, Word.UNTIL, Word.TO)
                 and i + 1 < len(tokens)
-                and tokens[i + 1].kind in ("NUM", "DOT", "ORD")
+                and tokens[i + 1].kind in (K.NUM, K.DOT, K.ORD)
             ),
             None,
         )
@@ -380,7 +380,7 @@ class _Reader(LenientReader):
     def _led_by_first(self, s: TokStream, first: Tok) -> When | None:
         """Shapes their first token announces: a weekday or «накануне» before a day, a calendar quarter, a day or
         month, «до»/«к»/«не позднее», «в течение», «с … по»."""
-        if first.kind == "WDAY" and len(s.tokens) - s.pos > 1 and s.tokens[s.pos + 1].kind in ("DOT", "NUM"):
+        if first.kind is K.WDAY and len(s.tokens) - s.pos > 1 and s.tokens[s.pos + 1].kind in (K.DOT, K.NUM):
             s.next()  # «ЧТ. 17 октября», «пятница 13.03»
             when = self._point_or_range(s)
             if not isinstance(when, Day):
@@ -391,15 +391,15 @@ class _Reader(LenientReader):
         if quarter is not None:
             return quarter
         whole_part = not self.salvaging  # a year inside a cell read piece by piece is no year of events
-        if whole_part and first.kind == "NUM" and 1900 <= first.value <= 2200 and _only_years(s.tokens[s.pos + 1 :]):
+        if whole_part and first.kind is K.NUM and 1900 <= first.value <= 2200 and _only_years(s.tokens[s.pos + 1 :]):
             s.pos = len(s.tokens)  # «2020 год», «2019г.»: a whole calendar year
             start, end = date(first.value, 1, 1), date(first.value, 12, 31)
             self._check_year(first.value, explicit=True)
             self.warnings.append(f"«{first.text}» прочитано как весь {first.value} год — проверьте")
             return Span(start, end, SpanShape.MONTHS, f"{first.value} год")
-        if first.kind in ("DOT", "MONTH") or (first.kind == "NUM" and next_is_month(s)):
+        if first.kind in (K.DOT, K.MONTH) or (first.kind is K.NUM and next_is_month(s)):
             return self._point_or_range(s)  # «19.09», «октябрь», «5 сентября»: no other shape starts so
-        if first.kind != "WORD":
+        if first.kind is not K.WORD:
             return None
         word = first.value
         if word is Word.EVE:
@@ -417,7 +417,7 @@ class _Reader(LenientReader):
                 return holidays
             s.next()
             return self._period(s, during=True)
-        if word is Word.FROM and not next_is(s, "WDAY"):  # «с понедельника по пятницу» is a recurrence
+        if word is Word.FROM and not next_is(s, K.WDAY):  # «с понедельника по пятницу» is a recurrence
             s.next()
             return self._from_range(s)
         return None
@@ -453,4 +453,4 @@ class _Reader(LenientReader):
 
 def _only_years(tokens: list[Tok]) -> bool:
     """«год», «г.»: nothing but the word for a year."""
-    return bool(tokens) and all(t.kind == "WORD" and t.value is Word.YEAR for t in tokens)
+    return bool(tokens) and all(t.kind is K.WORD and t.value is Word.YEAR for t in tokens)

@@ -17,7 +17,7 @@ from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, QUIET_WORDS, F
 from plan_calendar.dates.parts import HARD_KINDS, LEADING, PERIOD_WORDS, QUANTIFIERS, RELATIVE, TEMPORAL_WORDS
 from plan_calendar.dates.periods import NUMBER_KINDS
 from plan_calendar.dates.school import AcademicYear
-from plan_calendar.dates.tokens import Tok
+from plan_calendar.dates.tokens import K, Tok
 from plan_calendar.when import (
     Day,
     Deadline,
@@ -69,7 +69,7 @@ class LenientReader(DaysReader):
                 runs.append([t])
             previous = t.span[1]
         for run in runs:
-            if all(t.kind == "PUNCT" or (t.kind == "WORD" and t.value in _TRAILING_WORDS) for t in run):
+            if all(t.kind is K.PUNCT or (t.kind is K.WORD and t.value in _TRAILING_WORDS) for t in run):
                 continue
             start, end = run[0].span[0], run[-1].span[1]
             while start > 0 and self.source[start - 1] in _QUOTES:
@@ -96,8 +96,8 @@ class LenientReader(DaysReader):
         season = self._season(tokens)
         if season is not None:
             return season
-        times = [t for t in tokens if t.kind == "TIME"]
-        if times and all(t.kind in ("TIME", "PUNCT", "NL") or t.kind == "WORD" for t in tokens):
+        times = [t for t in tokens if t.kind is K.TIME]
+        if times and all(t.kind in (K.TIME, K.PUNCT, K.NL) or t.kind is K.WORD for t in tokens):
             return self._only_time([f"{h:02d}:{m:02d}" for h, m in (t.value for t in times)])
         reason = " ".join(self.text.split())
         if not self.month_unnamed:
@@ -166,8 +166,8 @@ class LenientReader(DaysReader):
 
     def _season(self, tokens: list[Tok]) -> Span | None:
         """«летом», «осенью», «зимой», «весной»: the season's months in the school year, with a warning."""
-        words = [t for t in tokens if not (t.kind == "WORD" and t.value in LEADING)]
-        if len(words) != 1 or words[0].kind != "UNK" or words[0].value not in _SEASON_MONTHS:
+        words = [t for t in tokens if not (t.kind is K.WORD and t.value in LEADING)]
+        if len(words) != 1 or words[0].kind is not K.UNK or words[0].value not in _SEASON_MONTHS:
             return None
         first_month, last_month = _SEASON_MONTHS[words[0].value]
         start = self._month_point(first_month, None)
@@ -185,12 +185,12 @@ class LenientReader(DaysReader):
         for t in tokens:
             if t.kind in HARD_KINDS:
                 return True
-            if t.kind == "WORD" and t.value in TEMPORAL_WORDS:
+            if t.kind is K.WORD and t.value in TEMPORAL_WORDS:
                 return True
-            if t.kind == "ORDW" and isinstance(t.text, str) and t.text in ("i", "ii", "iii", "iv"):
+            if t.kind is K.ORDW and isinstance(t.text, str) and t.text in ("i", "ii", "iii", "iv"):
                 return True
         # "в течение года", "весь год", "каждый месяц": a period word after a quantifier.
-        words = {t.value for t in tokens if t.kind == "WORD"}
+        words = {t.value for t in tokens if t.kind is K.WORD}
         if Word.WHOLE in words and any(t.text.startswith("период") for t in tokens):
             return True  # «весь период»
         return bool(words & QUANTIFIERS) and bool(words & PERIOD_WORDS)
@@ -201,13 +201,13 @@ class LenientReader(DaysReader):
         what dated it: `import` puts that month in)."""
         if len(tokens) > 5:
             return False
-        words = [t for t in tokens if not (t.kind == "WORD" and t.value in LEADING)]
+        words = [t for t in tokens if not (t.kind is K.WORD and t.value in LEADING)]
         example = None
         if (
             len(words) == 2
-            and words[0].kind == "WORD"
+            and words[0].kind is K.WORD
             and words[0].value in RELATIVE
-            and words[1].kind == "WORD"
+            and words[1].kind is K.WORD
             and words[1].value in (Word.MONTH, Word.WEEK)
         ):
             phrase = {Word.DURING: "в течение", Word.START: "в начале", Word.MIDDLE: "в середине"}
@@ -216,9 +216,9 @@ class LenientReader(DaysReader):
         elif (
             len(words) in (2, 3)
             and words[0].kind in NUMBER_KINDS
-            and words[1].kind == "WORD"
+            and words[1].kind is K.WORD
             and words[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
-            and all(t.kind == "WORD" and t.value is Word.MONTH for t in words[2:])
+            and all(t.kind is K.WORD and t.value is Word.MONTH for t in words[2:])
         ):
             example = f"{words[0].text} {words[1].text} октября"  # «1 неделя», «последняя декада месяца»
             which = "какого месяца"
@@ -226,7 +226,7 @@ class LenientReader(DaysReader):
             days = [
                 t
                 for t in words
-                if t.kind not in ("WDAY", "WCHECK") and not (t.kind == "WORD" and t.value is Word.NUMBER)
+                if t.kind not in (K.WDAY, K.WCHECK) and not (t.kind is K.WORD and t.value is Word.NUMBER)
             ]
             if _bare_days(days):  # «15», «20-25», «1 (суббота)», «15 числа»: days of a month not named
                 example = f"{' '.join(t.text for t in days)} октября".replace(" - ", "-")
@@ -243,11 +243,11 @@ class LenientReader(DaysReader):
 def temporal(tokens: list[Tok]) -> bool:
     """Whether a run of tokens holds anything that can say when (without side effects)."""
     for t in tokens:
-        if t.kind in HARD_KINDS or t.kind == "WCHECK":
+        if t.kind in HARD_KINDS or t.kind is K.WCHECK:
             return True
-        if t.kind == "WORD" and (t.value in TEMPORAL_WORDS or t.value in QUANTIFIERS or t.value in PERIOD_WORDS):
+        if t.kind is K.WORD and (t.value in TEMPORAL_WORDS or t.value in QUANTIFIERS or t.value in PERIOD_WORDS):
             return True
-        if t.kind == "ORDW":
+        if t.kind is K.ORDW:
             return True
     return False
 
@@ -257,9 +257,9 @@ def _after_words(part: list[Tok], read: list[bool], i: int) -> bool:
     j = i - 1
     while j >= 0 and not read[j]:
         t = part[j]
-        if t.kind == "UNK":
+        if t.kind is K.UNK:
             return True
-        if not (t.kind in ("PUNCT", "NUM") or (t.kind == "WORD" and t.value in (Word.IN, Word.FILLER))):
+        if not (t.kind in (K.PUNCT, K.NUM) or (t.kind is K.WORD and t.value in (Word.IN, Word.FILLER))):
             return False
         j -= 1
     return False
@@ -280,20 +280,20 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
         if read[i]:
             continue
         kind = t.kind
-        if kind in ("DOT", "MONTH", "WDAY", "WCHECK"):
+        if kind in (K.DOT, K.MONTH, K.WDAY, K.WCHECK):
             return False
-        if kind in ("NUM", "ORD", "ORDW"):
+        if kind in (K.NUM, K.ORD, K.ORDW):
             if not _number_is_safe(part, read, i, dated=dated, years=years):
                 return False
-        elif (kind == "UNK" and t.text in _SHIFTING_WORDS) or (kind == "WORD" and t.value is Word.EXCEPT):
+        elif (kind is K.UNK and t.text in _SHIFTING_WORDS) or (kind is K.WORD and t.value is Word.EXCEPT):
             if any(read):
                 return False  # «после 1 ноября», «кроме 10 ноября», «не ранее 10 ноября»: not that day
-        elif kind == "WORD":
+        elif kind is K.WORD:
             if t.value in _RANGE_WORDS and i + 1 < n and read[i + 1]:
                 return False
             if not dated and t.value is not Word.YEAR and _is_period_word(t):
                 return False
-        elif kind == "PUNCT" and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
+        elif kind is K.PUNCT and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
             return False
     return True
 
@@ -301,20 +301,20 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
 def _number_is_safe(part: list[Tok], read: list[bool], i: int, *, dated: bool, years: bool) -> bool:
     """A number left over is a year, a number of the words before it, or a count of what follows it."""
     t = part[i]
-    if years and t.kind == "NUM" and 1900 <= t.value <= 2200:
+    if years and t.kind is K.NUM and 1900 <= t.value <= 2200:
         return True
     if _after_words(part, read, i):
         return True  # «Бай-Хаакская, 2», «школа N 5», «(при приеме в 1, 10 класс)»: a number of the words
     j, n = i + 1, len(part)
-    while j < n and not read[j] and part[j].kind in ("NUM", "ORD", "PUNCT"):
+    while j < n and not read[j] and part[j].kind in (K.NUM, K.ORD, K.PUNCT):
         j += 1  # «5-7 классы», «1-9, 11 кл.»
     if j >= n or read[j]:
         return False
     counted = part[j]
     return (
-        counted.kind == "UNK"
-        or (counted.kind == "WORD" and counted.value in (Word.DAYS, Word.HOUR))  # «(7 дней)»
-        or (dated and counted.kind == "WORD" and _is_period_word(counted))  # «I четверть: 01.09–28.10»
+        counted.kind is K.UNK
+        or (counted.kind is K.WORD and counted.value in (Word.DAYS, Word.HOUR))  # «(7 дней)»
+        or (dated and counted.kind is K.WORD and _is_period_word(counted))  # «I четверть: 01.09–28.10»
     )
 
 
@@ -326,8 +326,8 @@ def describe_parts(whens: list[When]) -> str:
 def _bare_days(tokens: list[Tok]) -> bool:
     """«15», «20-25»: a day or a range of days, nothing else."""
     if len(tokens) == 1:
-        return tokens[0].kind == "NUM" and 1 <= tokens[0].value <= 31
-    if len(tokens) == 3 and tokens[1].kind == "PUNCT" and tokens[1].value == "-":
+        return tokens[0].kind is K.NUM and 1 <= tokens[0].value <= 31
+    if len(tokens) == 3 and tokens[1].kind is K.PUNCT and tokens[1].value == "-":
         a, b = tokens[0], tokens[2]
-        return a.kind == "NUM" and b.kind == "NUM" and 1 <= a.value < b.value <= 31
+        return a.kind is K.NUM and b.kind is K.NUM and 1 <= a.value < b.value <= 31
     return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from plan_calendar.dates.lexicon import Word, lexicon
 from plan_calendar.dates.periods import NUMBER_KINDS
-from plan_calendar.dates.tokens import Tok
+from plan_calendar.dates.tokens import K, Tok
 
 __all__ = [
     "HARD_KINDS",
@@ -40,7 +40,7 @@ TEMPORAL_WORDS = frozenset(
     }
 )
 
-HARD_KINDS = frozenset({"NUM", "DOT", "TIME", "ORD", "MONTH", "WDAY"})
+HARD_KINDS = frozenset({K.NUM, K.DOT, K.TIME, K.ORD, K.MONTH, K.WDAY})
 
 QUANTIFIERS = frozenset({Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE})
 
@@ -88,12 +88,12 @@ def split_parts(tokens: list[Tok]) -> Parts:
     """Commas, semicolons, line breaks and «и» split a cell into parts; a line break inside a range does not."""
     parts: Parts = [[]]
     for i, t in enumerate(tokens):
-        if t.kind == "NL" and _continues(tokens, i):
+        if t.kind is K.NL and _continues(tokens, i):
             continue  # a line break inside a range: "12-\n16 ноября", "с 12\nпо 16 ноября"
         if (
-            (t.kind == "PUNCT" and t.value in _SEPARATORS)
-            or t.kind == "NL"
-            or (t.kind == "WORD" and t.value is Word.AND)
+            (t.kind is K.PUNCT and t.value in _SEPARATORS)
+            or t.kind is K.NL
+            or (t.kind is K.WORD and t.value is Word.AND)
         ):
             if parts[-1]:
                 parts.append([])
@@ -112,44 +112,44 @@ def join_parts(parts: Parts) -> Parts:
 
 # --------------------------------------------------------------------- helpers
 def _only_word(part: list[Tok], word: Word) -> bool:
-    return len(part) == 1 and part[0].kind == "WORD" and part[0].value is word
+    return len(part) == 1 and part[0].kind is K.WORD and part[0].value is word
 
 
 def _says_when(part: list[Tok]) -> bool:
     """After «ежемесячно,»: «до 5 числа», «в конце месяца», «последняя неделя» — when in each month."""
-    i = 1 if part[0].kind == "WORD" and part[0].value is Word.IN else 0
+    i = 1 if part[0].kind is K.WORD and part[0].value is Word.IN else 0
     if i >= len(part):
         return False
     t = part[i]
-    if t.kind == "WORD" and t.value in (Word.UNTIL, Word.BY, Word.NOT, Word.START, Word.MIDDLE, Word.END):
+    if t.kind is K.WORD and t.value in (Word.UNTIL, Word.BY, Word.NOT, Word.START, Word.MIDDLE, Word.END):
         return True
     unit = part[i + 1] if i + 1 < len(part) else None
-    if t.kind in NUMBER_KINDS and unit is not None and unit.kind == "WDAY":
+    if t.kind in NUMBER_KINDS and unit is not None and unit.kind is K.WDAY:
         return True  # «ежемесячно, последняя пятница»
     return (
         t.kind in NUMBER_KINDS
         and unit is not None
-        and unit.kind == "WORD"
+        and unit.kind is K.WORD
         and unit.value in (Word.HALF, Word.DECADE, Word.WEEK)
     )
 
 
 def _continues(tokens: list[Tok], i: int) -> bool:
     """Whether the line break at ``i`` sits inside a range rather than between two parts."""
-    before = next((t for t in reversed(tokens[:i]) if t.kind != "NL"), None)
-    after = next((t for t in tokens[i + 1 :] if t.kind != "NL"), None)
+    before = next((t for t in reversed(tokens[:i]) if t.kind is not K.NL), None)
+    after = next((t for t in tokens[i + 1 :] if t.kind is not K.NL), None)
     if before is None or after is None:
         return False
-    if before.kind in ("ORD", "ORDW") or (before.kind == "WORD" and before.value in _NEEDS_MORE):
+    if before.kind in (K.ORD, K.ORDW) or (before.kind is K.WORD and before.value in _NEEDS_MORE):
         return True  # "1-я неделя\nноября", "до\n1 октября"
-    if before.kind == "PUNCT" and before.value == "-":
+    if before.kind is K.PUNCT and before.value == "-":
         return True
-    if before.kind == "NUM" and after.kind == "MONTH":
+    if before.kind is K.NUM and after.kind is K.MONTH:
         return True  # "10-13\nоктября": the month of the days above
-    if before.kind in ("MONTH", "DOT") and after.kind == "NUM" and 1900 <= after.value <= 2200:
+    if before.kind in (K.MONTH, K.DOT) and after.kind is K.NUM and 1900 <= after.value <= 2200:
         return True  # "Апрель\n2007": the year of the month above
-    return (after.kind == "PUNCT" and after.value == "-") or (
-        after.kind == "WORD" and after.value in (Word.TO, Word.UNTIL)
+    return (after.kind is K.PUNCT and after.value == "-") or (
+        after.kind is K.WORD and after.value in (Word.TO, Word.UNTIL)
     )
 
 
@@ -158,11 +158,11 @@ def except_holidays_at(tokens: list[Tok]) -> int | None:
     n = len(tokens)
     for i in range(n - 1, -1, -1):
         t = tokens[i]
-        if t.kind == "WORD" and t.value is Word.EXCEPT:
+        if t.kind is K.WORD and t.value is Word.EXCEPT:
             rest = [
-                x for x in tokens[i + 1 :] if not (x.kind == "WORD" and x.value in (Word.IN, Word.DAYS, Word.FILLER))
+                x for x in tokens[i + 1 :] if not (x.kind is K.WORD and x.value in (Word.IN, Word.DAYS, Word.FILLER))
             ]
-            return i if len(rest) == 1 and rest[0].kind == "WORD" and rest[0].value is Word.HOLIDAYS else None
+            return i if len(rest) == 1 and rest[0].kind is K.WORD and rest[0].value is Word.HOLIDAYS else None
     return None
 
 
@@ -171,7 +171,7 @@ def _repetition_and_its_when(parts: Parts) -> Parts:
     for i in range(len(parts) - 1):
         first, rest = parts[i], parts[i + 1]
         monthly = _only_word(first, Word.MONTHLY) and _says_when(rest)
-        daily = _only_word(first, Word.DAILY) and rest[0].kind == "WORD" and rest[0].value is Word.EXCEPT
+        daily = _only_word(first, Word.DAILY) and rest[0].kind is K.WORD and rest[0].value is Word.EXCEPT
         if monthly or daily:
             parts[i], parts[i + 1] = [], [*first, *rest]
     return parts
@@ -181,8 +181,8 @@ def _year_to_part_before(parts: Parts) -> Parts:
     """«Ноябрь, 2023», «Апрель\n2007 года»: a year alone belongs to the part before it."""
     for i in range(len(parts) - 1, 0, -1):
         year = parts[i]
-        alone = year[0].kind == "NUM" and 1900 <= year[0].value <= 2200
-        if alone and all(t.kind == "WORD" and t.value is Word.YEAR for t in year[1:]):
+        alone = year[0].kind is K.NUM and 1900 <= year[0].value <= 2200
+        if alone and all(t.kind is K.WORD and t.value is Word.YEAR for t in year[1:]):
             parts[i - 1], parts[i] = [*parts[i - 1], *year], []
     return parts
 
@@ -190,7 +190,7 @@ def _year_to_part_before(parts: Parts) -> Parts:
 def _exception_to_repetition(parts: Parts) -> Parts:
     """«по средам, кроме каникул»: the exception belongs to the repetition before it."""
     for i in range(len(parts) - 1, 0, -1):
-        if parts[i][0].kind == "WORD" and parts[i][0].value is Word.EXCEPT and except_holidays_at(parts[i]) == 0:
+        if parts[i][0].kind is K.WORD and parts[i][0].value is Word.EXCEPT and except_holidays_at(parts[i]) == 0:
             parts[i - 1], parts[i] = [*parts[i - 1], *parts[i]], []
     return parts
 
@@ -206,7 +206,7 @@ def _weekday_to_its_day(parts: Parts) -> Parts:
     """«пятница, 17 октября»: a weekday alone before a day is that day's weekday."""
     for i in range(len(parts) - 1):
         wday, day = parts[i], parts[i + 1]
-        if len(wday) == 1 and wday[0].kind == "WDAY" and day[0].kind in ("DOT", "NUM"):
+        if len(wday) == 1 and wday[0].kind is K.WDAY and day[0].kind in (K.DOT, K.NUM):
             parts[i], parts[i + 1] = [], [*wday, *day]
     return parts
 
@@ -216,11 +216,11 @@ def _unit_takes_month(parts: Parts) -> Parts:
     for i in range(len(parts) - 1):
         month, unit = parts[i], parts[i + 1]
         if (
-            month[0].kind == "MONTH"
-            and all(t.kind in ("MONTH", "NUM", "WORD") for t in month)
+            month[0].kind is K.MONTH
+            and all(t.kind in (K.MONTH, K.NUM, K.WORD) for t in month)
             and len(unit) == 2
             and unit[0].kind in NUMBER_KINDS
-            and unit[1].kind == "WORD"
+            and unit[1].kind is K.WORD
             and unit[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
         ):
             parts[i], parts[i + 1] = [], [*unit, *month]
@@ -237,8 +237,8 @@ def _number_borrows_unit(parts: Parts) -> Parts:
         if len(nxt) < 2 or nxt[0].kind not in NUMBER_KINDS:
             continue
         counted = nxt[1]
-        day_of_month = part[0].kind == "NUM" and 1 <= part[0].value <= 31 and counted.kind == "MONTH"
-        if day_of_month or counted.kind == "WDAY" or (counted.kind == "WORD" and counted.value in _COUNTED):
+        day_of_month = part[0].kind is K.NUM and 1 <= part[0].value <= 31 and counted.kind is K.MONTH
+        if day_of_month or counted.kind is K.WDAY or (counted.kind is K.WORD and counted.value in _COUNTED):
             parts[i] = part + nxt[1:]
     return parts
 
@@ -249,12 +249,12 @@ def _month_after_month_part(parts: Parts) -> Parts:
     genitives = lexicon().month_genitives
     for i in range(1, len(parts)):
         before, month = parts[i - 1], parts[i]
-        if not (len(month) == 1 and month[0].kind == "MONTH" and month[0].text == genitives[month[0].value]):
+        if not (len(month) == 1 and month[0].kind is K.MONTH and month[0].text == genitives[month[0].value]):
             continue
         if (
             len(before) >= 3
-            and before[-1].kind == "MONTH"
-            and before[-2].kind == "WORD"
+            and before[-1].kind is K.MONTH
+            and before[-2].kind is K.WORD
             and before[-2].value in (Word.WEEK, Word.DECADE, Word.HALF)
         ):
             parts[i] = [*before[:-1], month[0]]

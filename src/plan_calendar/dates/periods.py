@@ -13,7 +13,7 @@ from plan_calendar.dates.describe import day_range as _ru_range
 from plan_calendar.dates.lexicon import PART_WORDS, Word, lexicon, term_genitive
 from plan_calendar.dates.recurrence import RecurrenceReader
 from plan_calendar.dates.school import AcademicYear, Season, Term, TermKind
-from plan_calendar.dates.tokens import NoMatch, Tok, TokStream, tokenize
+from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream, tokenize
 from plan_calendar.when import Each, Ongoing, Recurring, Span, SpanShape, When
 
 __all__ = ["NUMBER_KINDS", "PeriodReader", "term_of"]
@@ -25,12 +25,12 @@ _SEASONS = {
     Word.SUMMER: Season.SUMMER,
 }
 _TERM_WORDS = {Word.QUARTER: TermKind.QUARTER, Word.HALF_YEAR: TermKind.HALF, Word.TRIMESTER: TermKind.TRIMESTER}
-NUMBER_KINDS = frozenset({"ORDW", "ORD", "NUM"})
+NUMBER_KINDS = frozenset({K.ORDW, K.ORD, K.NUM})
 _EDGE_DAYS = 7  # the start or end of a term: its first or last week
 
 
 def _is_term_word(t: Tok) -> bool:
-    return t.kind == "WORD" and t.value in _TERM_WORDS
+    return t.kind is K.WORD and t.value in _TERM_WORDS
 
 
 def _edge_span(term: Span, edge: Word) -> Span:
@@ -68,7 +68,7 @@ class PeriodReader(RecurrenceReader):
         save = s.pos
         s.skip(_BEFORE_TERM)
         t = s.peek()
-        if t is not None and t.kind == "WORD" and t.value in _SEASONS:
+        if t is not None and t.kind is K.WORD and t.value in _SEASONS:
             season = _SEASONS[t.value]
             s.next()
             if not s.word(Word.HOLIDAYS):
@@ -79,7 +79,7 @@ class PeriodReader(RecurrenceReader):
             s.pos = save
             return None
         nxt = s.peek(1)
-        if nxt is not None and nxt.kind == "PUNCT" and nxt.value == "-":  # «I-II четверть», «1–2 четверти»
+        if nxt is not None and nxt.kind is K.PUNCT and nxt.value == "-":  # «I-II четверть», «1–2 четверти»
             t2, word = s.peek(2), s.peek(3)
             if t2 is not None and t2.kind in NUMBER_KINDS and word is not None and _is_term_word(word):
                 s.pos += 4
@@ -109,7 +109,7 @@ class PeriodReader(RecurrenceReader):
         start of the school year is its first ten days, its end the last ten (as «начало» and «конец» of a month).
         """
         t = s.peek()
-        if t is None or t.kind != "WORD" or t.value not in PART_WORDS:
+        if t is None or t.kind is not K.WORD or t.value not in PART_WORDS:
             return None
         save = s.pos
         s.next()
@@ -120,7 +120,7 @@ class PeriodReader(RecurrenceReader):
             s.expect_done()
             return _edge_span(term, edge)
         word = s.peek()
-        if word is not None and word.kind == "WORD" and word.value in (Word.QUARTER, Word.HALF_YEAR):
+        if word is not None and word.kind is K.WORD and word.value in (Word.QUARTER, Word.HALF_YEAR):
             s.next()
             s.expect_done()
             each = Each.HALF_YEAR if word.value is Word.HALF_YEAR else Each.TERM
@@ -166,15 +166,15 @@ class PeriodReader(RecurrenceReader):
     def _named_school_year(self, s: TokStream) -> bool:
         """«2019-2020 уч. год», «2019/2020 учебного года»: the plan's own year by name (another year is an error)."""
         a = s.peek()
-        if a is None or a.kind != "NUM" or len(a.text) != 4:
+        if a is None or a.kind is not K.NUM or len(a.text) != 4:
             return False
         dash, b = s.peek(1), s.peek(2)
         if not (
             dash is not None
-            and dash.kind == "PUNCT"
+            and dash.kind is K.PUNCT
             and dash.value in ("-", "/")
             and b is not None
-            and b.kind == "NUM"
+            and b.kind is K.NUM
             and len(b.text) in (2, 4)
         ):
             return False
@@ -198,7 +198,7 @@ class PeriodReader(RecurrenceReader):
             return self._whole_year()
         if s.word(Word.WHOLE):
             t = s.peek()
-            if t is not None and t.kind == "WORD" and t.value is Word.FILLER and t.text.startswith("период"):
+            if t is not None and t.kind is K.WORD and t.value is Word.FILLER and t.text.startswith("период"):
                 s.next()  # «весь период»: the whole period of the plan
                 s.expect_done()
                 return self._whole_year()
@@ -218,7 +218,7 @@ def term_of(name: str, year: AcademicYear) -> tuple[TermKind, int] | None:
     """Which school period a name in the plan's ``terms:`` means («II четверть» → quarter 2)."""
     stream = TokStream(tokenize(name, lexicon(), []))
     t = stream.peek()
-    if t is not None and t.kind == "WORD" and t.value in _SEASONS:
+    if t is not None and t.kind is K.WORD and t.value in _SEASONS:
         stream.next()
         if stream.word(Word.HOLIDAYS) and stream.done():
             return TermKind.HOLIDAY, _SEASONS[t.value].value
@@ -229,7 +229,7 @@ def term_of(name: str, year: AcademicYear) -> tuple[TermKind, int] | None:
         and t.kind in NUMBER_KINDS
         and isinstance(t.value, int)
         and nxt is not None
-        and nxt.kind == "WORD"
+        and nxt.kind is K.WORD
         and nxt.value in _TERM_WORDS
     ):
         stream.pos += 2

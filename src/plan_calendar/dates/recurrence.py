@@ -10,7 +10,7 @@ from datetime import date
 
 from plan_calendar.dates.lexicon import PART_WORDS, Word
 from plan_calendar.dates.school import AcademicYear, TermKind
-from plan_calendar.dates.tokens import NoMatch, Tok, TokStream
+from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream
 from plan_calendar.when import (
     DAILY,
     EACH_MONTH,
@@ -50,9 +50,9 @@ class RecurrenceReader:
         found = self._part_of_each_month(s, within, monthly=False) or self._weekdays(s, within)
         if found is not None:
             return found
-        if t.kind == "WORD":
+        if t.kind is K.WORD:
             return self._repetition_word(s, t.value, within)
-        if isinstance(t.value, int) and t.kind in ("NUM", "ORD", "ORDW"):
+        if isinstance(t.value, int) and t.kind in (K.NUM, K.ORD, K.ORDW):
             return self._repeating_number(s, t, within)
         return None
 
@@ -79,7 +79,7 @@ class RecurrenceReader:
             return self._per_period(within, Each.TERM if word is Word.QUARTERLY else Each.YEAR, 1)
         if word is Word.TO:  # "по средам", "по понедельникам и четвергам"
             nxt = s.peek(1)
-            if nxt is None or nxt.kind != "WDAY":
+            if nxt is None or nxt.kind is not K.WDAY:
                 return None
             s.next()
             days = self._weekday_list(s, allow_to=False)
@@ -108,7 +108,7 @@ class RecurrenceReader:
         """After «ежемесячно»: a weekday of the month, a part of it, a due day, or nothing (some day of each)."""
         _throughout(s)  # «ежемесячно в течение года»: the school year is what repetitions fill anyway
         nth, wday = s.peek(), s.peek(1)
-        if nth is not None and nth.kind in ("ORD", "ORDW", "NUM") and wday is not None and wday.kind == "WDAY":
+        if nth is not None and nth.kind in (K.ORD, K.ORDW, K.NUM) and wday is not None and wday.kind is K.WDAY:
             s.pos += 2  # «ежемесячно, последняя пятница»
             s.word(Word.MONTH)
             s.expect_done()
@@ -128,20 +128,20 @@ class RecurrenceReader:
     def _repeating_number(self, s: TokStream, t: Tok, within: Span) -> Recurring | None:
         """«2 раза в месяц», «2-я среда каждого месяца», «2 пятница месяца», «15 числа каждого месяца»."""
         save = s.pos
-        if t.kind in ("NUM", "ORDW") and s.peek_word(Word.TIMES, 1):
+        if t.kind in (K.NUM, K.ORDW) and s.peek_word(Word.TIMES, 1):
             s.next()
             return self._times(s, within, t.value)
         nxt = s.peek(1)
-        if nxt is not None and nxt.kind == "WDAY":
+        if nxt is not None and nxt.kind is K.WDAY:
             s.pos += 2
             s.word(Word.EVERY)
             said = s.word(Word.MONTH)
-            if said or (s.done() and t.kind == "ORDW"):
+            if said or (s.done() and t.kind is K.ORDW):
                 if not said:  # «последний четверг»: of each month, as «последний четверг месяца»
                     self.warnings.append(f"«{t.text} {nxt.text}» прочитано как «{t.text} {nxt.text} каждого месяца»")
                 s.expect_done()
                 return Recurring(_ordinal_day(t.value, nxt.value), within, Each.DAY)
-        elif t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):
+        elif t.kind is K.NUM and s.peek_word(Word.NUMBER, 1):
             s.pos += 2
             s.word(Word.EVERY)
             if s.word(Word.MONTH):
@@ -153,7 +153,7 @@ class RecurrenceReader:
     def _within_month(self, s: TokStream, within: Span) -> Span:
         """«(каждую среду) октября»: a month after a weekday schedule bounds it; otherwise ``within``."""
         t = s.peek()
-        if t is None or t.kind != "MONTH":
+        if t is None or t.kind is not K.MONTH:
             return within
         s.next()
         year = self.year.year_of(t.value)
@@ -176,7 +176,7 @@ class RecurrenceReader:
         """
         save = s.pos
         t = s.peek()
-        if t is None or t.kind != "NUM" or not s.peek_word(Word.NUMBER, 1):
+        if t is None or t.kind is not K.NUM or not s.peek_word(Word.NUMBER, 1):
             return None
         s.pos += 2
         if s.word(Word.EVERY):
@@ -204,11 +204,11 @@ class RecurrenceReader:
             s.pos = save
             return None
         unit = None
-        if t.kind == "WORD" and t.value in PART_WORDS:
+        if t.kind is K.WORD and t.value in PART_WORDS:
             s.next()
-        elif t.kind in ("NUM", "ORD", "ORDW") and isinstance(t.value, int) and s.peek(1) is not None:
+        elif t.kind in (K.NUM, K.ORD, K.ORDW) and isinstance(t.value, int) and s.peek(1) is not None:
             unit = s.peek(1)
-            if unit is None or unit.kind != "WORD" or unit.value not in (Word.HALF, Word.DECADE, Word.WEEK):
+            if unit is None or unit.kind is not K.WORD or unit.value not in (Word.HALF, Word.DECADE, Word.WEEK):
                 s.pos = save
                 return None
             s.pos += 2
@@ -235,20 +235,20 @@ class RecurrenceReader:
         t = s.peek()
         if t is None:
             raise NoMatch("после «каждый» ожидается день недели или период")
-        if t.kind == "WDAY":
+        if t.kind is K.WDAY:
             days = self._weekday_list(s, allow_to=False)
             s.word(Word.MONTH)  # «каждую пятницу месяца»
             within = self._within_month(s, within)  # «каждую среду октября»
             s.expect_done()
             return Recurring(_weekly(days), within, Each.DAY)
-        if t.kind in ("ORD", "ORDW") and isinstance(t.value, int):
+        if t.kind in (K.ORD, K.ORDW) and isinstance(t.value, int):
             nxt = s.peek(1)
-            if nxt is not None and nxt.kind == "WDAY":  # "каждую вторую среду месяца"
+            if nxt is not None and nxt.kind is K.WDAY:  # "каждую вторую среду месяца"
                 s.pos += 2
                 s.word(Word.MONTH)
                 s.expect_done()
                 return Recurring(_ordinal_day(t.value, nxt.value), within, Each.DAY)
-        if t.kind == "NUM" and s.peek_word(Word.NUMBER, 1):  # "каждое 15 число"
+        if t.kind is K.NUM and s.peek_word(Word.NUMBER, 1):  # "каждое 15 число"
             s.pos += 2
             s.word(Word.MONTH)
             s.expect_done()
@@ -278,10 +278,10 @@ class RecurrenceReader:
         t, unit = s.peek(), s.peek(1)
         if (
             t is None
-            or t.kind not in ("NUM", "ORDW", "ORD")
+            or t.kind not in (K.NUM, K.ORDW, K.ORD)
             or not isinstance(t.value, int)
             or unit is None
-            or unit.kind != "WORD"
+            or unit.kind is not K.WORD
             or unit.value not in (Word.WEEK, Word.MONTH)
         ):
             return None
@@ -346,12 +346,12 @@ class RecurrenceReader:
         days: list[int] = []
         while True:
             t = s.peek()
-            if t is None or t.kind != "WDAY":
+            if t is None or t.kind is not K.WDAY:
                 break
             days.append(t.value)
             s.next()
             last = s.peek(1)
-            if last is not None and last.kind == "WDAY" and (s.punct("-") or s.word(Word.TO)):  # a range
+            if last is not None and last.kind is K.WDAY and (s.punct("-") or s.word(Word.TO)):  # a range
                 s.next()
                 if last.value < t.value:
                     raise NoMatch(f"дни недели «{t.text}–{last.text}» идут не по порядку")

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import re
+from enum import Enum
 from typing import Any, NamedTuple
 
 from plan_calendar.dates.lexicon import Cls, Lexicon, Word
 
-__all__ = ["NoMatch", "Tok", "TokStream", "tokenize"]
+__all__ = ["K", "NoMatch", "Tok", "TokStream", "tokenize"]
+
+
+class K(Enum):
+    """What a token is."""
+
+    NUM = "number"  # 19
+    DOT = "dotted date"  # 19.09., 19.09.2019, 2019-09-19: value (day, month, year or None)
+    TIME = "time"  # 14:00, 14.30, 14-00: value (hour, minute)
+    ORD = "ordinal number"  # 1-я, 11-го
+    NL = "line break"
+    PUNCT = "punctuation"  # - , ; ( ) / +
+    MONTH = "month"  # value 1…12
+    WDAY = "weekday"  # value 0 (Monday) … 6
+    WCHECK = "weekday in brackets"  # (чт): checked against the day before it
+    ORDW = "ordinal word"  # первая, последняя, II: value 1…5, −1
+    WORD = "word"  # a key word: value a lexicon Word
+    UNK = "unknown word"  # not a date word: value its text
 
 
 class Tok(NamedTuple):
     """A token: its kind, its value and the text it came from."""
 
-    kind: str  # NUM DOT TIME ORD NL PUNCT MONTH WDAY WCHECK ORDW WORD UNK
+    kind: K
     value: Any  # what it is depends on kind: int, Word, (d, m, y), (h, m), str
     text: str
     span: tuple[int, int] = (-1, -1)  # where in the text it stands (to quote the words that are not a date)
@@ -60,7 +78,7 @@ _NORMALISE = str.maketrans(
 
 _TRAILING = frozenset({Word.YEAR, Word.FILLER})
 # What a word was recognised as → its token kind (an unknown word keeps its text as its value).
-_WORD_KINDS = {Cls.MONTH: "MONTH", Cls.WEEKDAY: "WDAY", Cls.ORDINAL: "ORDW", Cls.WORD: "WORD", Cls.UNKNOWN: "UNK"}
+_WORD_KINDS = {Cls.MONTH: K.MONTH, Cls.WEEKDAY: K.WDAY, Cls.ORDINAL: K.ORDW, Cls.WORD: K.WORD, Cls.UNKNOWN: K.UNK}
 
 
 class NoMatch(Exception):
@@ -85,22 +103,22 @@ def tokenize(text: str, lex: Lexicon, warnings: list[str]) -> list[Tok]:
                 continue
             tokens.append(Tok(_WORD_KINDS[entry.cls], entry.value, word, m.span()))
         elif group == "num":
-            tokens.append(Tok("NUM", int(m.group("num")), m.group("num"), m.span()))
+            tokens.append(Tok(K.NUM, int(m.group("num")), m.group("num"), m.span()))
         elif group == "dot":
             d, mo, y = m.group(_DOT_D, _DOT_M, _DOT_Y)
             year_value = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
-            tokens.append(Tok("DOT", (int(d), int(mo), year_value), m.group("dot"), m.span()))
+            tokens.append(Tok(K.DOT, (int(d), int(mo), year_value), m.group("dot"), m.span()))
         elif group == "iso":  # 2019-09-05, as YAML users write dates
             y, mo, d = m.group(_ISO_Y, _ISO_M, _ISO_D)
-            tokens.append(Tok("DOT", (int(d), int(mo), int(y)), m.group("iso"), m.span()))
+            tokens.append(Tok(K.DOT, (int(d), int(mo), int(y)), m.group("iso"), m.span()))
         elif group == "time":  # «14:00», «14.00», «10.30», «14-00»: never a day and a month
-            tokens.append(Tok("TIME", (int(m.group(_TIME_H)), int(m.group(_TIME_M))), m.group("time"), m.span()))
+            tokens.append(Tok(K.TIME, (int(m.group(_TIME_H)), int(m.group(_TIME_M))), m.group("time"), m.span()))
         elif group == "ord":
-            tokens.append(Tok("ORD", int(m.group(_ORD_N)), m.group("ord"), m.span()))
+            tokens.append(Tok(K.ORD, int(m.group(_ORD_N)), m.group("ord"), m.span()))
         elif group == "nl":
-            tokens.append(Tok("NL", None, "\n", m.span()))
+            tokens.append(Tok(K.NL, None, "\n", m.span()))
         elif group == "punct":
-            tokens.append(Tok("PUNCT", m.group("punct"), m.group("punct"), m.span()))
+            tokens.append(Tok(K.PUNCT, m.group("punct"), m.group("punct"), m.span()))
         # "other" characters (quotes, stray symbols) carry no meaning and are dropped
     return tokens
 
@@ -135,12 +153,12 @@ class TokStream:
         if i >= len(tokens):
             return False
         t = tokens[i]
-        return t[1] is word and t[0] == "WORD"
+        return t[1] is word and t[0] is K.WORD
 
     def word(self, word: Word) -> bool:
         i = self.pos
         tokens = self.tokens
-        if i < len(tokens) and tokens[i][1] is word and tokens[i][0] == "WORD":
+        if i < len(tokens) and tokens[i][1] is word and tokens[i][0] is K.WORD:
             self.pos = i + 1
             return True
         return False
@@ -148,7 +166,7 @@ class TokStream:
     def punct(self, char: str) -> bool:
         i = self.pos
         tokens = self.tokens
-        if i < len(tokens) and tokens[i][0] == "PUNCT" and tokens[i][1] == char:
+        if i < len(tokens) and tokens[i][0] is K.PUNCT and tokens[i][1] == char:
             self.pos = i + 1
             return True
         return False
@@ -158,7 +176,7 @@ class TokStream:
         i = self.pos
         tokens = self.tokens
         n = len(tokens)
-        while i < n and tokens[i][0] == "WORD" and tokens[i][1] in words:
+        while i < n and tokens[i][0] is K.WORD and tokens[i][1] in words:
             i += 1
         self.pos = i
 
@@ -168,7 +186,7 @@ class TokStream:
         tokens = self.tokens
         n = len(tokens)
         while i < n and (
-            (tokens[i][0] == "WORD" and tokens[i][1] in _TRAILING) or (tokens[i][0] == "PUNCT" and tokens[i][1] == ".")
+            (tokens[i][0] is K.WORD and tokens[i][1] in _TRAILING) or (tokens[i][0] is K.PUNCT and tokens[i][1] == ".")
         ):
             i += 1
         self.pos = i

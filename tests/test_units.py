@@ -1,0 +1,129 @@
+"""The pieces directly: the tokenizer, `describe`, and the display policy (what each reading becomes in a feed).
+
+The other tests reach these through the CLI and the feed; these pin each piece's own contract, so a change in one
+shows where it is, not three layers away.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from plan_calendar import AcademicYear, interpret, read_when
+from plan_calendar.config import DisplaySettings
+from plan_calendar.dates.describe import describe
+from plan_calendar.dates.lexicon import Word, lexicon
+from plan_calendar.dates.tokens import K, tokenize
+from plan_calendar.expand import Entry, expand_item
+from plan_calendar.plan import Display, parse_plan
+
+YEAR = AcademicYear(2019)
+
+
+# ----------------------------------------------------------------------------- tokenizer
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("19.09.", [K.DOT]),
+        ("19.09.2019", [K.DOT]),
+        ("2019-09-19", [K.DOT]),
+        ("11/11", [K.DOT]),
+        ("14:00", [K.TIME]),
+        ("14.30", [K.TIME]),  # no month 30: a time
+        ("10.10", [K.DOT]),  # 10 October, not 10:10
+        ("14-00", [K.TIME]),
+        ("1-я неделя", [K.ORD, K.WORD]),
+        ("IIчетверть", [K.ORDW, K.WORD]),
+        ("5 сентября", [K.NUM, K.MONTH]),
+        ("чт", [K.WDAY]),
+        ("до 1 октября", [K.WORD, K.NUM, K.MONTH]),
+        ("актовый зал", [K.UNK, K.UNK]),
+        ("12,\n13", [K.NUM, K.PUNCT, K.NL, K.NUM]),
+    ],
+)
+def test_tokens(text: str, kinds: list[K]) -> None:
+    assert [t.kind for t in tokenize(text, lexicon(), [])] == kinds
+
+
+def test_tokens_keep_where_they_stand_and_typos_are_reported() -> None:
+    warnings: list[str] = []
+    [num, month] = tokenize("  5 девраля", lexicon(), warnings)
+    assert (num.span, month.span, month.value) == ((2, 3), (4, 11), 2)
+    assert warnings == ["«девраля» прочитано как «февраля»"]
+    [approx_dropped] = tokenize("ориентировочно май", lexicon(), warnings)
+    assert approx_dropped.kind is K.MONTH and "дата приблизительная" in warnings[-1]
+    [word] = tokenize("до", lexicon(), [])
+    assert word.value is Word.UNTIL
+
+
+# ----------------------------------------------------------------------------- describe
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        ("19.09 14:00", "19 сентября 2019, чт, 14:00"),
+        ("19.09 10.00-12.00", "19 сентября 2019, чт, 10:00–12:00"),
+        ("до 1 октября", "срок — 30 сентября 2019, пн"),
+        ("октябрь", "весь октябрь 2019"),
+        ("январь-апрель", "январь–апрель 2020"),
+        ("12-16 ноября", "12–16 ноября 2019"),
+        ("в течение года", "в течение учебного года: 1 сентября 2019 – 31 мая 2020"),
+        ("по средам в 15.00", "по средам в 15:00, 1 сентября 2019 – 31 мая 2020: 39 раз"),
+        ("2-я среда каждого месяца", "2-я среда каждого месяца, 1 сентября 2019 – 31 мая 2020: 9 раз"),
+        ("по плану", "без даты (по плану)"),
+        ("декабрь, март", "весь декабрь 2019; весь март 2020"),
+    ],
+)
+def test_describe(text: str, described: str) -> None:
+    assert describe(read_when(text, YEAR)) == described
+
+
+# ----------------------------------------------------------------------------- the display policy
+PLAN = """\
+plan: Тест
+id: t
+academic_year: "2019-2020"
+items:
+  - {id: a, title: Семинар, when: октябрь}
+  - {id: b, title: Месячник, when: октябрь}
+  - {id: c, title: Консультации, when: в течение года}
+  - {id: d, title: Заседание, when: "19.09 14:00"}
+  - {id: e, title: Скрытое, when: октябрь, display: hidden}
+"""
+
+
+DEFAULTS = DisplaySettings()
+
+
+def _entries(item_id: str, display: DisplaySettings = DEFAULTS) -> list[Entry]:
+    schedule = interpret(parse_plan(PLAN, "plan.yaml"))
+    [scheduled] = [e for e in schedule.entries if e.item.id == item_id]
+    return expand_item(schedule.plan, scheduled, display, timedelta(minutes=90))
+
+
+def test_a_period_is_a_marker_on_its_first_day_that_says_the_date_is_not_known() -> None:
+    [entry] = _entries("a")
+    assert (entry.start, entry.end, entry.tentative) == (date(2019, 10, 1), date(2019, 10, 2), True)
+    assert "дата уточняется" in entry.summary
+
+
+def test_a_campaign_spans_its_period() -> None:
+    [entry] = _entries("b")
+    assert (entry.start, entry.end, entry.tentative) == (date(2019, 10, 1), date(2019, 11, 1), False)
+
+
+def test_throughout_the_year_is_a_monthly_marker() -> None:
+    [entry] = _entries("c")
+    assert entry.rrule == "FREQ=MONTHLY" and entry.until == date(2020, 5, 31)
+
+
+def test_a_timed_day_lasts_the_default_duration_in_the_plans_time_zone() -> None:
+    [entry] = _entries("d")
+    assert isinstance(entry.start, datetime) and entry.end - entry.start == timedelta(minutes=90)
+    assert str(entry.start.tzinfo) == "Europe/Moscow" and not entry.transparent
+
+
+def test_display_settings_and_the_items_own_display() -> None:
+    [entry] = _entries("a", DisplaySettings(period=Display.SPAN))
+    assert (entry.start, entry.end, entry.tentative) == (date(2019, 10, 1), date(2019, 11, 1), False)
+    assert _entries("e") == []

@@ -35,10 +35,10 @@ __all__ = [
     "SCHEMA_VERSION",
     "STATUSES",
     "UNSENT",
-    "Entry",
     "Key",
     "Ledger",
     "Record",
+    "SendState",
     "Summary",
     "describe_state",
     "ledger_exists",
@@ -54,8 +54,8 @@ RANK = {"deferred": 0, "pending": 1, "missed": 2, "failed": 3, "sent": 4}
 RECENT = 20  # rows of each unsettled status that `ledger status` shows
 
 
-class Entry(NamedTuple):
-    """What the ledger knows of a reminder that has a row."""
+class SendState(NamedTuple):
+    """What the ledger knows of a reminder that has a row: where its sending stands, and its Message-ID."""
 
     status: str
     message_id: str | None
@@ -100,7 +100,7 @@ class Ledger(ABC):
 
     # ---------------------------------------------------------------- reading
     @abstractmethod
-    def lookup(self, keys: Iterable[Key]) -> dict[Key, Entry]:
+    def lookup(self, keys: Iterable[Key]) -> dict[Key, SendState]:
         """The status and Message-ID of each key that has a row, flat as the ledger grows (primary-key lookups)."""
 
     def statuses(self, keys: Iterable[Key]) -> dict[Key, str]:

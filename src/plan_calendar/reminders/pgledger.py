@@ -29,10 +29,10 @@ from plan_calendar.reminders.ledger import (
     RECENT,
     SCHEMA_VERSION,
     STATUSES,
-    Entry,
     Key,
     Ledger,
     Record,
+    SendState,
     Summary,
     _unique,
     newer_schema,
@@ -254,12 +254,12 @@ class PostgresLedger(Ledger):
                 conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_ID,))
 
     # ---------------------------------------------------------------- reading
-    def lookup(self, keys: Iterable[Key]) -> dict[Key, Entry]:
+    def lookup(self, keys: Iterable[Key]) -> dict[Key, SendState]:
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
 
-        def work(conn: psycopg.Connection[Any]) -> dict[Key, Entry]:
+        def work(conn: psycopg.Connection[Any]) -> dict[Key, SendState]:
             # One primary-key probe a key (LIMIT keeps the planner from turning the lateral join into a hash join
             # over the whole table, which it prefers for thousands of keys: then a lookup would grow with the
             # ledger).
@@ -271,7 +271,7 @@ class PostgresLedger(Ledger):
                 "LIMIT 1) r",
                 _arrays(wanted),
             ).fetchall()
-            return {(r[0], r[1], r[2], r[3], r[4]): Entry(r[5], r[6]) for r in rows}
+            return {(r[0], r[1], r[2], r[3], r[4]): SendState(r[5], r[6]) for r in rows}
 
         return self._run(work)
 

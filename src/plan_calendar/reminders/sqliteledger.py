@@ -25,10 +25,10 @@ from plan_calendar.reminders.ledger import (
     RECENT,
     SCHEMA_VERSION,
     STATUSES,
-    Entry,
     Key,
     Ledger,
     Record,
+    SendState,
     Summary,
     _unique,
     newer_schema,
@@ -207,7 +207,7 @@ class SqliteLedger(Ledger):
         self.db.close()
 
     # ---------------------------------------------------------------- reading
-    def lookup(self, keys: Iterable[Key]) -> dict[Key, Entry]:
+    def lookup(self, keys: Iterable[Key]) -> dict[Key, SendState]:
         keys = list(dict.fromkeys(keys))
         if not keys:
             return {}
@@ -224,7 +224,7 @@ class SqliteLedger(Ledger):
                 "SELECT r.plan, r.item, r.occurrence, r.lead, r.recipient, r.status, r.message_id FROM wanted w "
                 "JOIN reminders r USING (plan, item, occurrence, lead, recipient)"
             ).fetchall()
-        return {(r[0], r[1], r[2], r[3], r[4]): Entry(r[5], r[6]) for r in rows}
+        return {(r[0], r[1], r[2], r[3], r[4]): SendState(r[5], r[6]) for r in rows}
 
     def last_run(self) -> datetime | None:
         with self._errors():

@@ -169,11 +169,13 @@ class Ledger(ABC):
 MISSED_DETAIL = "старше окна догоняющей отправки (catch_up)"
 
 
-def _unique(keys: Iterable[Key]) -> list[Key]:
-    return sorted(set(keys))  # one order everywhere: two runs claiming overlapping keys lock rows alike
+def unique_keys(keys: Iterable[Key]) -> list[Key]:
+    """Each key once, in one order everywhere: two runs claiming overlapping keys lock rows alike."""
+    return sorted(set(keys))
 
 
 def newer_schema(where: str, version: int) -> ConfigError:
+    """The error for a ledger whose schema a later plan-cal wrote (its hosts are upgraded one by one)."""
     return ConfigError(
         f"журнал «{where}» записан более новой версией plan-cal (версия схемы {version}, эта версия знает "
         f"до {SCHEMA_VERSION})",

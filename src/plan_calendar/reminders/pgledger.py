@@ -34,9 +34,9 @@ from plan_calendar.reminders.ledger import (
     Record,
     SendState,
     Summary,
-    _unique,
     newer_schema,
     run_owner,
+    unique_keys,
 )
 
 __all__ = ["PostgresLedger"]
@@ -325,7 +325,7 @@ class PostgresLedger(Ledger):
         )
 
     def _write(self, keys: Iterable[Key], status: str, now: datetime, *, where: str, detail: str | None = None) -> None:
-        wanted = _unique(keys)
+        wanted = unique_keys(keys)
         if not wanted:
             return
         params = {
@@ -342,7 +342,7 @@ class PostgresLedger(Ledger):
         self._run(lambda conn: conn.execute(_UPSERT.format(lease="NULL::timestamptz") + where, params))
 
     def claim(self, keys: Iterable[Key], message_id: str, send_at: datetime, now: datetime) -> set[Key]:
-        wanted = _unique(keys)
+        wanted = unique_keys(keys)
         params = {
             **_arrays(wanted),
             "status": "pending",

@@ -30,9 +30,9 @@ from plan_calendar.reminders.ledger import (
     Record,
     SendState,
     Summary,
-    _unique,
     newer_schema,
     run_owner,
+    unique_keys,
 )
 
 __all__ = ["SqliteLedger", "state_error"]
@@ -299,13 +299,13 @@ class SqliteLedger(Ledger):
                 "me": self.owner,
                 "clock": clock,
             }
-            for key in _unique(keys)
+            for key in unique_keys(keys)
         ]
         with self._transaction():
             self.db.executemany(_UPSERT + where, rows)
 
     def claim(self, keys: Iterable[Key], message_id: str, send_at: datetime, now: datetime) -> set[Key]:
-        wanted = _unique(keys)
+        wanted = unique_keys(keys)
         with self._transaction():  # BEGIN IMMEDIATE: no other writer between the look and the claim
             clock = time.time()
             taken = set()

@@ -16,12 +16,12 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plan_calendar.cleantext import clean_text
 from plan_calendar.errors import PlanFormatError, Source
+from plan_calendar.importers.document import Document, Table
 from plan_calendar.limits import (
     ARCHIVE_MEMBER_BYTES,
     ARCHIVE_MEMBERS,
@@ -36,35 +36,7 @@ from plan_calendar.limits import (
     TEXT_FILE_BYTES,
 )
 
-__all__ = ["Document", "decode_text", "read_document"]
-
-Table = list[list[str]]
-
-
-@dataclass
-class Document:
-    """What an importer needs from any source: the lines before the first table, and every table."""
-
-    preamble: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # what could not be read (a formula without its value)
-    # Paragraphs between table k-1 and table k (k >= 1): a plan's title may follow a layout table of stamps.
-    between: dict[int, list[str]] = field(default_factory=dict)
-    # What each table is called in messages: «таблица 1», «лист «План»»; empty for a CSV file's only table.
-    names: list[str] = field(default_factory=list)
-    # The row number a reader shows for each row of each table (a sheet's own row numbers); None: 1, 2, 3…
-    row_numbers: list[list[int] | None] = field(default_factory=list)
-
-    def texts_before(self, index: int) -> list[str]:
-        """The paragraphs right before table ``index``."""
-        return self.preamble if index == 0 else self.between.get(index, [])
-
-    def name(self, index: int) -> str:
-        return self.names[index] if index < len(self.names) else f"таблица {index + 1}"
-
-    def row_number(self, table: int, row: int) -> int:
-        numbers = self.row_numbers[table] if table < len(self.row_numbers) else None
-        return numbers[row] if numbers is not None and row < len(numbers) else row + 1
+__all__ = ["decode_text", "read_document"]
 
 
 def read_document(path: Path) -> Document:

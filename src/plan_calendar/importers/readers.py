@@ -21,6 +21,7 @@ from plan_calendar.cleantext import clean_text
 from plan_calendar.errors import PlanFormatError, Source
 from plan_calendar.importers.document import Document, Table
 from plan_calendar.importers.sizes import check_sheets, check_size, refuse, thousands
+from plan_calendar.importers.word import read_docx
 from plan_calendar.limits import (
     MERGED_CELLS,
     SHEET_CELLS,
@@ -34,7 +35,7 @@ def read_document(path: Path) -> Document:
     """Read a .docx, .odt, .xlsx, .ods, .csv, .tsv or .txt file."""
     suffix = path.suffix.lower()
     readers = {
-        ".docx": _docx,
+        ".docx": read_docx,
         ".odt": _odt,
         ".xlsx": _xlsx,
         ".ods": _ods,
@@ -132,72 +133,6 @@ def _cleaned(document: Document) -> Document:
     document.between = {k: [clean_text(line)[0] for line in lines] for k, lines in document.between.items()}
     document.tables = [[[clean_text(cell)[0] for cell in row] for row in table] for table in document.tables]
     return document
-
-
-# ----------------------------------------------------------------------------- Word
-def _docx(path: Path) -> Document:
-    import docx  # noqa: PLC0415 - only import needs it
-
-    document = docx.Document(str(path))
-    out = Document()
-    body = document.element.body
-    paragraphs = out.preamble
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraphs.append(_docx_paragraph(child))
-        elif tag == "tbl":
-            out.tables.append(_docx_table(docx.table.Table(child, document), path))
-            out.names.append(f"таблица {len(out.tables)}")
-            paragraphs = out.between.setdefault(len(out.tables), [])
-    return out
-
-
-def _docx_paragraph(element: Any) -> str:
-    """A paragraph's text with its line breaks («УТВЕРЖДАЮ<w:br/>Директор…» is two lines, not one word)."""
-    parts = []
-    for node in element.iter():
-        name = node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
-        if name == "t":
-            parts.append(node.text or "")
-        elif name in ("br", "cr"):
-            parts.append("\n")
-        elif name == "tab":
-            parts.append(" ")
-    return "".join(parts)
-
-
-def _docx_table(table: Any, path: Path) -> Table:
-    """Cell texts row by row, as python-docx's ``row.cells`` gives them (a spanned cell repeated, a vertically
-    merged one as the cell it continues), read in one pass: ``row.cells`` walks up a vertical merge from
-    every cell it continues, which is quadratic in its length, and would repeat a hostile span without end."""
-    import docx  # noqa: PLC0415
-
-    rows: Table = []
-    above: dict[int, str] = {}  # grid column → text in the row above
-    merged = 0
-    for tr in table._tbl.tr_lst:
-        cells: list[str] = []
-        here: dict[int, str] = {}
-        offset = tr.grid_before
-        for tc in tr.tc_lst:
-            span = tc.grid_span
-            if offset + span > TABLE_COLUMNS:
-                raise refuse(path, f"строка таблицы шире {TABLE_COLUMNS} столбцов")
-            if tc.vMerge == "continue":
-                text = above.get(offset, "")
-                merged += span
-                if merged > MERGED_CELLS:
-                    raise refuse(path, f"объединённые ячейки покрывают больше {thousands(MERGED_CELLS)} ячеек")
-            else:
-                text = docx.table._Cell(tc, table).text
-            cells.extend([text] * span)
-            for column in range(offset, offset + span):
-                here[column] = text
-            offset += span
-        rows.append(cells)
-        above = here
-    return rows
 
 
 # ----------------------------------------------------------------------------- LibreOffice

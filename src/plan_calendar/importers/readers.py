@@ -1,8 +1,12 @@
-"""Document readers: each format → :class:`Document` (the text above the tables, and the tables as cell texts).
+"""Reading a document: the reader of its format → :class:`~plan_calendar.importers.document.Document`.
 
-One reader per format; what the tables mean is decided once, in :mod:`plan_calendar.importers.table`.
-Merged cells repeat their text in every cell they cover, so a section row that spans the table has the
-same text in each column and a vertically merged date applies to every row it covers.
+:func:`read_document` refuses a file too large before it is loaded (:mod:`~plan_calendar.importers.sizes`), reads it
+with the reader of its suffix — :mod:`~plan_calendar.importers.word` (.docx),
+:mod:`~plan_calendar.importers.open_document` (.odt, .ods), :mod:`~plan_calendar.importers.excel` (.xlsx),
+:mod:`~plan_calendar.importers.text` (.csv, .tsv, Word's .txt) — and cleans it of control characters; .doc and .xls
+files are converted by LibreOffice first. What the tables mean is decided once, in
+:mod:`plan_calendar.importers.table`. Merged cells repeat their text in every cell they cover, so a section row that
+spans the table has the same text in each column and a vertically merged date applies to every row it covers.
 """
 
 from __future__ import annotations
@@ -58,6 +62,14 @@ def read_document(path: Path) -> Document:
             source=Source(str(path)),
             hint="Проверьте, что файл не повреждён и сохранён в этом формате.",
         ) from None
+
+
+def _cleaned(document: Document) -> Document:
+    """The document without control characters: they would break the YAML, the feeds and terminals."""
+    document.preamble = [clean_text(line)[0] for line in document.preamble]
+    document.between = {k: [clean_text(line)[0] for line in lines] for k, lines in document.between.items()}
+    document.tables = [[[clean_text(cell)[0] for cell in row] for row in table] for table in document.tables]
+    return document
 
 
 # ----------------------------------------------------------------------------- .doc and .xls
@@ -117,12 +129,4 @@ def _converted(path: Path, suffix: str) -> Document:
         f"«{path.name}» — файл старого формата {suffix}: прочитан после преобразования в {target} программой "
         f"LibreOffice ({office}). Сохраните план как {target}, и преобразование не понадобится.",
     )
-    return document
-
-
-def _cleaned(document: Document) -> Document:
-    """The document without control characters: they would break the YAML, the feeds and terminals."""
-    document.preamble = [clean_text(line)[0] for line in document.preamble]
-    document.between = {k: [clean_text(line)[0] for line in lines] for k, lines in document.between.items()}
-    document.tables = [[[clean_text(cell)[0] for cell in row] for row in table] for table in document.tables]
     return document

@@ -31,9 +31,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import get_month_names
 
 from plan_calendar.config import Config, ReminderSettings
-from plan_calendar.reminders.ledger import Key, Ledger, SqliteLedger, open_ledger
+from plan_calendar.reminders.ledger import Key, Ledger, open_ledger
 from plan_calendar.reminders.rules import Reminder, due
 from plan_calendar.reminders.run import load_schedules
+from plan_calendar.reminders.sqliteledger import SqliteLedger
 from plan_calendar.schedule import Schedule
 
 GENITIVE = [str(get_month_names("wide", context="format", locale="ru")[m]) for m in range(1, 13)]

@@ -50,7 +50,7 @@ def test_repair_leaves_good_feeds_untouched() -> None:
 
 
 def _open_ledger(path: str, barrier: Any) -> str | None:
-    from plan_calendar.reminders.ledger import SqliteLedger
+    from plan_calendar.reminders.sqliteledger import SqliteLedger
 
     barrier.wait()
     try:

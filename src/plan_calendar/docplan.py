@@ -19,7 +19,7 @@ from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import DateError, Source
 from plan_calendar.identity import IdStore, Row
-from plan_calendar.importers.readers import Document
+from plan_calendar.importers.document import Document
 from plan_calendar.importers.table import ImportedItem
 from plan_calendar.plan import IdPool, Item, Plan, PlanWarning
 

@@ -1,83 +1,44 @@
-"""Document readers: each format → :class:`Document` (the text above the tables, and the tables as cell texts).
+"""Reading a document: the reader of its format → :class:`~plan_calendar.importers.document.Document`.
 
-One reader per format; what the tables mean is decided once, in :mod:`plan_calendar.importers.table`.
-Merged cells repeat their text in every cell they cover, so a section row that spans the table has the
-same text in each column and a vertically merged date applies to every row it covers.
+:func:`read_document` refuses a file too large before it is loaded (:mod:`~plan_calendar.importers.sizes`), reads it
+with the reader of its suffix — :mod:`~plan_calendar.importers.word` (.docx),
+:mod:`~plan_calendar.importers.open_document` (.odt, .ods), :mod:`~plan_calendar.importers.excel` (.xlsx),
+:mod:`~plan_calendar.importers.text` (.csv, .tsv, Word's .txt) — and cleans it of control characters; .doc and .xls
+files are converted by LibreOffice first. What the tables mean is decided once, in
+:mod:`plan_calendar.importers.table`. Merged cells repeat their text in every cell they cover, so a section row that
+spans the table has the same text in each column and a vertically merged date applies to every row it covers.
 """
 
 from __future__ import annotations
 
-import csv
-import html
-import io
-import re
 import shutil
 import subprocess
 import tempfile
-import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from plan_calendar.cleantext import clean_text
 from plan_calendar.errors import PlanFormatError, Source
-from plan_calendar.limits import (
-    ARCHIVE_MEMBER_BYTES,
-    ARCHIVE_MEMBERS,
-    ARCHIVE_RATIO,
-    ARCHIVE_RATIO_FROM,
-    ARCHIVE_TOTAL_BYTES,
-    ARCHIVE_XML_BYTES,
-    MERGED_CELLS,
-    MIB,
-    SHEET_CELLS,
-    TABLE_COLUMNS,
-    TEXT_FILE_BYTES,
-)
+from plan_calendar.importers.document import Document
+from plan_calendar.importers.excel import read_xlsx
+from plan_calendar.importers.open_document import read_ods, read_odt
+from plan_calendar.importers.sizes import check_size
+from plan_calendar.importers.text import read_delimited, read_word_text
+from plan_calendar.importers.word import read_docx
 
-__all__ = ["Document", "decode_text", "read_document"]
-
-Table = list[list[str]]
-
-
-@dataclass
-class Document:
-    """What an importer needs from any source: the lines before the first table, and every table."""
-
-    preamble: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # what could not be read (a formula without its value)
-    # Paragraphs between table k-1 and table k (k >= 1): a plan's title may follow a layout table of stamps.
-    between: dict[int, list[str]] = field(default_factory=dict)
-    # What each table is called in messages: «таблица 1», «лист «План»»; empty for a CSV file's only table.
-    names: list[str] = field(default_factory=list)
-    # The row number a reader shows for each row of each table (a sheet's own row numbers); None: 1, 2, 3…
-    row_numbers: list[list[int] | None] = field(default_factory=list)
-
-    def texts_before(self, index: int) -> list[str]:
-        """The paragraphs right before table ``index``."""
-        return self.preamble if index == 0 else self.between.get(index, [])
-
-    def name(self, index: int) -> str:
-        return self.names[index] if index < len(self.names) else f"таблица {index + 1}"
-
-    def row_number(self, table: int, row: int) -> int:
-        numbers = self.row_numbers[table] if table < len(self.row_numbers) else None
-        return numbers[row] if numbers is not None and row < len(numbers) else row + 1
+__all__ = ["read_document"]
 
 
 def read_document(path: Path) -> Document:
     """Read a .docx, .odt, .xlsx, .ods, .csv, .tsv or .txt file."""
     suffix = path.suffix.lower()
     readers = {
-        ".docx": _docx,
-        ".odt": _odt,
-        ".xlsx": _xlsx,
-        ".ods": _ods,
-        ".csv": _delimited,
-        ".tsv": _delimited,
-        ".txt": _text,
+        ".docx": read_docx,
+        ".odt": read_odt,
+        ".xlsx": read_xlsx,
+        ".ods": read_ods,
+        ".csv": read_delimited,
+        ".tsv": read_delimited,
+        ".txt": read_word_text,
     }
     if suffix in _OLD_FORMATS:
         return _converted(path, suffix)
@@ -91,7 +52,7 @@ def read_document(path: Path) -> Document:
     if not path.is_file():
         raise PlanFormatError(f"файл «{path}» не найден", hint="Проверьте путь.")
     try:
-        _check_size(path, suffix)
+        check_size(path, suffix)
         return _cleaned(reader(path))
     except PlanFormatError:
         raise
@@ -101,6 +62,14 @@ def read_document(path: Path) -> Document:
             source=Source(str(path)),
             hint="Проверьте, что файл не повреждён и сохранён в этом формате.",
         ) from None
+
+
+def _cleaned(document: Document) -> Document:
+    """The document without control characters: they would break the YAML, the feeds and terminals."""
+    document.preamble = [clean_text(line)[0] for line in document.preamble]
+    document.between = {k: [clean_text(line)[0] for line in lines] for k, lines in document.between.items()}
+    document.tables = [[[clean_text(cell)[0] for cell in row] for row in table] for table in document.tables]
+    return document
 
 
 # ----------------------------------------------------------------------------- .doc and .xls
@@ -161,554 +130,3 @@ def _converted(path: Path, suffix: str) -> Document:
         f"LibreOffice ({office}). Сохраните план как {target}, и преобразование не понадобится.",
     )
     return document
-
-
-# ----------------------------------------------------------------------------- sizes, before anything is loaded
-_ARCHIVES = (".docx", ".odt", ".xlsx", ".ods")
-_HINT_TOO_LARGE = (
-    "Настоящий план занимает несколько мегабайт. Если файл ваш, скопируйте таблицу плана в новый документ "
-    "(или сохраните её как .csv) и импортируйте его."
-)
-
-
-def _refuse(path: Path, why: str) -> PlanFormatError:
-    return PlanFormatError(f"документ не импортирован: {why}", source=Source(str(path)), hint=_HINT_TOO_LARGE)
-
-
-def _check_size(path: Path, suffix: str) -> None:
-    """Refuse a file that would take far more memory or time than any plan, before a library expands it."""
-    if suffix not in _ARCHIVES:
-        size = path.stat().st_size
-        if size > TEXT_FILE_BYTES:
-            raise _refuse(path, f"файл больше {TEXT_FILE_BYTES // MIB} МБ")
-        return
-    # .docx, .odt and .xlsx are zip archives: their parts are unpacked whole into memory by the readers.
-    # zipfile never inflates a part beyond the size its header declares, so the headers can be trusted.
-    with zipfile.ZipFile(path) as archive:
-        members = archive.infolist()
-        if len(members) > ARCHIVE_MEMBERS:
-            raise _refuse(path, f"в архиве документа больше {ARCHIVE_MEMBERS} частей")
-        total = xml = 0
-        for member in members:
-            total += member.file_size
-            if _is_xml(archive, member):  # by content: a document may give its XML parts any names
-                xml += member.file_size
-            if member.file_size > ARCHIVE_MEMBER_BYTES:
-                raise _refuse(
-                    path,
-                    f"часть «{member.filename}» распаковывается в {_mib(member.file_size)} МБ "
-                    f"(предел — {ARCHIVE_MEMBER_BYTES // MIB} МБ)",
-                )
-            ratio = member.file_size // max(1, member.compress_size)
-            if member.file_size > ARCHIVE_RATIO_FROM and ratio > ARCHIVE_RATIO:
-                raise _refuse(
-                    path,
-                    f"часть «{member.filename}» сжата в {ratio} раз "
-                    f"(предел — {ARCHIVE_RATIO}): так сжимаются только файлы-бомбы",
-                )
-        if xml > ARCHIVE_XML_BYTES:
-            raise _refuse(
-                path, f"текст документа (XML) распаковывается в {_mib(xml)} МБ (предел — {ARCHIVE_XML_BYTES // MIB} МБ)"
-            )
-        if total > ARCHIVE_TOTAL_BYTES:
-            raise _refuse(
-                path, f"документ распаковывается в {_mib(total)} МБ (предел — {ARCHIVE_TOTAL_BYTES // MIB} МБ)"
-            )
-
-
-def _is_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    if member.file_size == 0:
-        return False
-    with archive.open(member) as stream:
-        head = stream.read(64)
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-
-
-def _mib(size: int) -> str:
-    return f"{size / MIB:.0f}" if size >= 10 * MIB else f"{size / MIB:.1f}".replace(".", ",")
-
-
-# A start tag of interest, with or without a namespace prefix; its attributes are read separately. Entities in
-# attribute values (&#65;) are decoded as an XML parser would (openpyxl's parser allows no others: defusedxml).
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(mergeCell|dimension|c|f)(?=[\s/>])([^>]*)>")
-_REF_ATTRIBUTE = re.compile(rb"""(?:^|\s)(ref|r)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
-
-
-def _check_sheets(path: Path, archive: zipfile.ZipFile) -> bool:
-    """Before openpyxl loads a workbook: the cells its sheets hold and span, and the cells merged ranges cover.
-
-    openpyxl makes an object for every cell of a merged range (a 5 KB file can merge 17 billion cells) and the
-    reader walks every row and column up to the last cell. Every part of the archive is scanned, since a
-    workbook may name any part as a sheet; the scan is a regular expression over the inflated stream, so a
-    part costs little more than its inflation. True when a cell holds a formula."""
-    cells = merged = formulas = 0
-    for member in archive.infolist():
-        extent_rows = extent_columns = 0
-        for tag, attributes in _tags(archive, member):
-            if tag == b"f":
-                formulas += 1
-                continue
-            ref = _ref(attributes)
-            if tag == b"c":
-                cells += 1
-                if cells > SHEET_CELLS:
-                    raise _refuse(path, f"в книге больше {_cells(SHEET_CELLS)} ячеек")
-                if ref is not None and (corner := _cell(ref)) is not None:
-                    extent_rows, extent_columns = max(extent_rows, corner[0]), max(extent_columns, corner[1])
-                    if extent_rows * extent_columns > SHEET_CELLS:
-                        raise _refuse(path, f"лист «{member.filename}» занимает больше {_cells(SHEET_CELLS)} ячеек")
-                continue
-            area = _area(ref) if ref is not None else 0
-            if tag == b"dimension" and area > SHEET_CELLS:
-                raise _refuse(path, f"размер листа {ref} — больше {_cells(SHEET_CELLS)} ячеек")
-            if tag == b"mergeCell":
-                merged += area
-                if merged > MERGED_CELLS:
-                    raise _refuse(
-                        path,
-                        f"объединённые ячейки (например, {ref}) покрывают больше {_cells(MERGED_CELLS)} ячеек",
-                    )
-    return formulas > 0
-
-
-def _tags(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[tuple[bytes, bytes]]:
-    """The start tags of interest in one part, read in chunks (a tag may straddle two chunks)."""
-    with archive.open(member) as stream:
-        carry = b""
-        while chunk := stream.read(1 * MIB):
-            data = carry + chunk
-            cut = data.rfind(b"<")
-            if cut < 0 or data.find(b">", cut) >= 0:
-                cut = len(data)
-            for m in _TAG.finditer(data, 0, cut):
-                yield m.group(1), m.group(2)
-            carry = data[cut:]
-            if len(carry) > 1 * MIB:  # not XML, or a tag a megabyte long: nothing a sheet has
-                carry = b""
-        for m in _TAG.finditer(carry):
-            yield m.group(1), m.group(2)
-
-
-def _ref(attributes: bytes) -> str | None:
-    m = _REF_ATTRIBUTE.search(attributes)
-    if m is None:
-        return None
-    return html.unescape((m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8", "replace"))
-
-
-def _cell(ref: str) -> tuple[int, int] | None:
-    """(row, column) of an A1 reference."""
-    m = _CELL_REF.fullmatch(ref.strip())
-    if m is None:
-        return None
-    column = 0
-    for letter in m.group(1).upper():
-        column = column * 26 + ord(letter) - ord("A") + 1
-    return int(m.group(2)), column
-
-
-def _area(ref: str) -> int:
-    """How many cells an A1 range («A5:XFD1048576») covers; an unreadable one counts as one cell."""
-    corners = [_cell(part) for part in ref.split(":")[:2]]
-    if not corners or any(c is None for c in corners):
-        return 1
-    rows = [c[0] for c in corners if c is not None]
-    columns = [c[1] for c in corners if c is not None]
-    return (max(rows) - min(rows) + 1) * (max(columns) - min(columns) + 1)
-
-
-def _cells(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
-
-
-def _cleaned(document: Document) -> Document:
-    """The document without control characters: they would break the YAML, the feeds and terminals."""
-    document.preamble = [clean_text(line)[0] for line in document.preamble]
-    document.between = {k: [clean_text(line)[0] for line in lines] for k, lines in document.between.items()}
-    document.tables = [[[clean_text(cell)[0] for cell in row] for row in table] for table in document.tables]
-    return document
-
-
-# ----------------------------------------------------------------------------- Word
-def _docx(path: Path) -> Document:
-    import docx  # noqa: PLC0415 - only import needs it
-
-    document = docx.Document(str(path))
-    out = Document()
-    body = document.element.body
-    paragraphs = out.preamble
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraphs.append(_docx_paragraph(child))
-        elif tag == "tbl":
-            out.tables.append(_docx_table(docx.table.Table(child, document), path))
-            out.names.append(f"таблица {len(out.tables)}")
-            paragraphs = out.between.setdefault(len(out.tables), [])
-    return out
-
-
-def _docx_paragraph(element: Any) -> str:
-    """A paragraph's text with its line breaks («УТВЕРЖДАЮ<w:br/>Директор…» is two lines, not one word)."""
-    parts = []
-    for node in element.iter():
-        name = node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
-        if name == "t":
-            parts.append(node.text or "")
-        elif name in ("br", "cr"):
-            parts.append("\n")
-        elif name == "tab":
-            parts.append(" ")
-    return "".join(parts)
-
-
-def _docx_table(table: Any, path: Path) -> Table:
-    """Cell texts row by row, as python-docx's ``row.cells`` gives them (a spanned cell repeated, a vertically
-    merged one as the cell it continues), read in one pass: ``row.cells`` walks up a vertical merge from
-    every cell it continues, which is quadratic in its length, and would repeat a hostile span without end."""
-    import docx  # noqa: PLC0415
-
-    rows: Table = []
-    above: dict[int, str] = {}  # grid column → text in the row above
-    merged = 0
-    for tr in table._tbl.tr_lst:
-        cells: list[str] = []
-        here: dict[int, str] = {}
-        offset = tr.grid_before
-        for tc in tr.tc_lst:
-            span = tc.grid_span
-            if offset + span > TABLE_COLUMNS:
-                raise _refuse(path, f"строка таблицы шире {TABLE_COLUMNS} столбцов")
-            if tc.vMerge == "continue":
-                text = above.get(offset, "")
-                merged += span
-                if merged > MERGED_CELLS:
-                    raise _refuse(path, f"объединённые ячейки покрывают больше {_cells(MERGED_CELLS)} ячеек")
-            else:
-                text = docx.table._Cell(tc, table).text
-            cells.extend([text] * span)
-            for column in range(offset, offset + span):
-                here[column] = text
-            offset += span
-        rows.append(cells)
-        above = here
-    return rows
-
-
-# ----------------------------------------------------------------------------- LibreOffice
-def _odt(path: Path) -> Document:
-    from odf import opendocument, teletype  # noqa: PLC0415
-    from odf.namespaces import TABLENS, TEXTNS  # noqa: PLC0415
-
-    document = opendocument.load(str(path))
-    out = Document()
-    paragraphs = out.preamble
-    for node in document.text.childNodes:
-        if node.qname in ((TEXTNS, "p"), (TEXTNS, "h")):
-            paragraphs.append(_odt_text(node, TEXTNS))
-        elif node.qname == (TABLENS, "table"):
-            out.tables.append(_odt_table(node, teletype, TABLENS, TEXTNS, path))
-            out.names.append(f"таблица {len(out.tables)}")
-            paragraphs = out.between.setdefault(len(out.tables), [])
-    return out
-
-
-def _odt_text(node: Any, textns: str) -> str:
-    """A paragraph's text with its line breaks (<text:line-break/>), spaces (<text:s/>) and tabs."""
-    parts: list[str] = []
-    for child in getattr(node, "childNodes", []):
-        qname = getattr(child, "qname", None)
-        if child.nodeType == child.TEXT_NODE:
-            parts.append(str(child.data))
-        elif qname == (textns, "line-break"):
-            parts.append("\n")
-        elif qname == (textns, "tab"):
-            parts.append(" ")
-        elif qname == (textns, "s"):
-            parts.append(" " * int(child.getAttrNS(textns, "c") or 1))
-        else:
-            parts.append(_odt_text(child, textns))
-    return "".join(parts)
-
-
-def _odt_table(node: Any, teletype: Any, tablens: str, textns: str, path: Path) -> Table:
-    rows: Table = []
-    for row in _descendants(node, (tablens, "table-row")):
-        cells: list[str] = []
-        for cell in row.childNodes:
-            if cell.qname not in ((tablens, "table-cell"), (tablens, "covered-table-cell")):
-                continue
-            value = "\n".join(teletype.extractText(p) for p in _descendants(cell, (textns, "p")))
-            if cell.qname == (tablens, "covered-table-cell") and cells:
-                value = cells[-1]  # covered by a horizontal merge: repeat the merged text
-            repeat = int(cell.getAttrNS(tablens, "number-columns-repeated") or 1)
-            cells.extend([value] * min(repeat, 64))
-            if len(cells) > TABLE_COLUMNS:
-                raise _refuse(path, f"строка таблицы шире {TABLE_COLUMNS} столбцов")
-        rows.append(cells)
-    return rows
-
-
-def _descendants(node: Any, qname: tuple[str, str]) -> list[Any]:
-    found = []
-    for child in node.childNodes:
-        if getattr(child, "qname", None) == qname:
-            found.append(child)
-        elif getattr(child, "childNodes", None):
-            found.extend(_descendants(child, qname))
-    return found
-
-
-# ----------------------------------------------------------------------------- LibreOffice Calc
-_ODS_REPEAT = 64  # a repeated run of cells or rows longer than this is the sheet's empty tail
-
-
-def _ods(path: Path) -> Document:
-    from odf import opendocument  # noqa: PLC0415
-    from odf.namespaces import TABLENS, TEXTNS  # noqa: PLC0415
-
-    document = opendocument.load(str(path))
-    out = Document()
-    for node in _descendants(document.spreadsheet, (TABLENS, "table")):
-        out.tables.append(_ods_table(node, TABLENS, TEXTNS, path))
-        out.names.append(f"лист «{node.getAttrNS(TABLENS, 'name') or len(out.tables)}»")
-    return out
-
-
-def _ods_table(node: Any, tablens: str, textns: str, path: Path) -> Table:
-    """A sheet's rows as cell texts: merged cells repeat their text (the cells they cover are
-    covered-table-cell elements), repeated empty rows and columns at the end are dropped, dates are written as
-    dd.mm.yyyy whatever the cell's display format."""
-    rows: Table = []
-    spans: dict[int, tuple[int, str]] = {}  # column → (rows still covered below, text) of a vertical merge
-    total = 0
-    for row in _descendants(node, (tablens, "table-row")):
-        cells: list[str] = []
-        for cell in row.childNodes:
-            if cell.qname not in ((tablens, "table-cell"), (tablens, "covered-table-cell")):
-                continue
-            repeat = int(cell.getAttrNS(tablens, "number-columns-repeated") or 1)
-            if cell.qname == (tablens, "covered-table-cell"):
-                column = len(cells)
-                below = spans.get(column)
-                value = below[1] if below is not None else (cells[-1] if cells else "")
-            else:
-                value = _ods_value(cell, textns)
-                down = int(cell.getAttrNS(tablens, "number-rows-spanned") or 1)
-                across = int(cell.getAttrNS(tablens, "number-columns-spanned") or 1)
-                if down > 1:
-                    for column in range(len(cells), len(cells) + min(across, TABLE_COLUMNS)):
-                        spans[column] = (min(down, MERGED_CELLS), value)
-            cells.extend([value] * (repeat if value or repeat <= _ODS_REPEAT else 1))
-            if len(cells) > TABLE_COLUMNS:
-                raise _refuse(path, f"строка таблицы шире {TABLE_COLUMNS} столбцов")
-        spans = {c: (n - 1, text) for c, (n, text) in spans.items() if n > 1}
-        while cells and not cells[-1]:
-            cells.pop()
-        repeat = int(row.getAttrNS(tablens, "number-rows-repeated") or 1)
-        copies = repeat if cells and repeat <= _ODS_REPEAT else 1
-        total += copies * max(1, len(cells))
-        if total > SHEET_CELLS:
-            raise _refuse(path, f"в книге больше {_cells(SHEET_CELLS)} ячеек")
-        rows.extend([list(cells) for _ in range(copies)])
-    while rows and not any(rows[-1]):
-        rows.pop()
-    return rows
-
-
-def _ods_value(cell: Any, textns: str) -> str:
-    from odf.namespaces import OFFICENS  # noqa: PLC0415
-
-    if cell.getAttrNS(OFFICENS, "value-type") == "date":
-        value = cell.getAttrNS(OFFICENS, "date-value") or ""
-        m = re.match(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?", value)
-        if m:
-            day = f"{m.group(3)}.{m.group(2)}.{m.group(1)}"
-            at = f" {m.group(4)}:{m.group(5)}" if m.group(4) and (m.group(4), m.group(5)) != ("00", "00") else ""
-            return day + at
-    return "\n".join(_odt_text(p, textns) for p in _descendants(cell, (textns, "p")))
-
-
-# ----------------------------------------------------------------------------- Excel
-def _xlsx(path: Path) -> Document:
-    import openpyxl  # noqa: PLC0415
-
-    with zipfile.ZipFile(path) as archive:
-        has_formulas = _check_sheets(path, archive)
-    workbook = openpyxl.load_workbook(str(path), read_only=False, data_only=True)
-    out = Document()
-    for sheet in workbook.worksheets:
-        if sheet.max_row * sheet.max_column > SHEET_CELLS:  # cells placed without references: counted here
-            raise _refuse(path, f"лист «{sheet.title}» занимает больше {_cells(SHEET_CELLS)} ячеек")
-    if has_formulas:
-        out.warnings.extend(_formulas_without_values(path, workbook))
-    for sheet in workbook.worksheets:
-        merged: dict[tuple[int, int], Any] = {}
-        for rng in sheet.merged_cells.ranges:
-            value = sheet.cell(rng.min_row, rng.min_col).value
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    merged[(r, c)] = value
-        rows: Table = []
-        # From A1, so that a row's index is the sheet's own row number (messages name it).
-        for r, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):
-            cells = []
-            for c, cell in enumerate(row, start=1):
-                value = merged.get((r, c), cell.value)
-                cells.append(_cell_text(value))
-            rows.append(cells)
-        out.tables.append(rows)
-        out.names.append(f"лист «{sheet.title}»")
-    return out
-
-
-def _formulas_without_values(path: Path, values: Any) -> list[str]:
-    """Cells whose formula has no value saved with it (a file written by a program that does not calculate):
-    openpyxl reads them as empty, so they are reported rather than dropped."""
-    import openpyxl  # noqa: PLC0415
-
-    formulas = openpyxl.load_workbook(str(path), read_only=True, data_only=False)  # streamed: a second copy
-    found = []
-    try:
-        for sheet in formulas.worksheets:
-            plain = values[sheet.title]
-            for row in sheet.iter_rows():
-                for cell in row:
-                    text = getattr(cell.value, "text", cell.value)  # an array formula keeps its text in .text
-                    if not (isinstance(text, str) and text.startswith("=")):
-                        continue
-                    if plain.cell(cell.row, cell.column).value is not None:
-                        continue
-                    found.append(
-                        f"«{path.name}», лист «{sheet.title}», ячейка {cell.coordinate}: у формулы «{text}» нет "
-                        "сохранённого значения, ячейка прочитана пустой — откройте файл в Excel или LibreOffice, "
-                        "сохраните и импортируйте снова"
-                    )
-    finally:
-        formulas.close()
-    return found
-
-
-def _cell_text(value: Any) -> str:
-    import datetime as dt  # noqa: PLC0415
-
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y") if value.time() == dt.time() else value.strftime("%d.%m.%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-# ----------------------------------------------------------------------------- CSV, TSV
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
-# Encodings a Russian text or CSV file is saved in: Excel's «CSV (разделители — запятые)» and Notepad's «ANSI»
-# are Windows-1251; «Юникод» and «Unicode Text» are UTF-16; KOI8-R and DOS (866) come from older programs.
-_CYRILLIC = ["utf_8", "cp1251", "koi8_r", "cp866", "mac_cyrillic", "utf_16_le", "utf_16_be"]
-
-
-def decode_text(raw: bytes, path: Path) -> str:
-    """A text file's content, whatever the encoding Windows, Excel or Word saved it in.
-
-    A byte order mark decides; then UTF-8 if the bytes are valid UTF-8; then charset-normalizer chooses among
-    the encodings Russian files are saved in (it tells Windows-1251 from KOI8-R and DOS 866 by the letters'
-    frequencies, and UTF-16 without a mark by its zero bytes)."""
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError:
-                break
-    if b"\x00" in raw[:4096]:  # text has no NUL bytes; UTF-16 has one for every space, digit and punctuation mark
-        head = raw[:4096]
-        odd, even = head[1::2].count(0), head[0::2].count(0)
-        try:
-            return raw.decode("utf-16-le" if odd >= even else "utf-16-be")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes  # noqa: PLC0415 - only files that are not UTF-8
-
-    best = from_bytes(raw, cp_isolation=_CYRILLIC).best()
-    if best is None:
-        raise PlanFormatError(
-            f"«{path.name}»: не удалось определить кодировку",
-            source=Source(str(path)),
-            hint="Сохраните файл как текст в UTF-8 (в Excel: «CSV UTF-8 (разделитель — запятая)»).",
-        )
-    return str(best)
-
-
-def _delimited(path: Path) -> Document:
-    content = decode_text(path.read_bytes(), path)
-    if path.suffix.lower() == ".tsv":
-        delimiter = "\t"
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff(content[:4096], delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ";" if content.count(";") > content.count(",") else ","
-    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
-    rows: Table = []
-    numbers: list[int] = []
-    line = 1
-    for row in reader:
-        rows.append(row)
-        numbers.append(line)  # the file's line where the record starts (a quoted cell may span lines)
-        line = reader.line_num + 1
-    return Document(tables=[rows], names=[""], row_numbers=[numbers])
-
-
-# ----------------------------------------------------------------------------- Word's "save as text"
-def _text(path: Path) -> Document:
-    """Word's text export of a table: a line that starts with a tab opens a cell; other lines continue it."""
-    content = decode_text(path.read_bytes(), path)
-    out = Document()
-    cells: list[str] = []
-    starts: list[int] = []  # the file line where each cell starts
-    current: list[str] | None = None
-    for number, line in enumerate(content.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
-        if line.startswith("\t"):
-            if current is not None:
-                cells.append("\n".join(current))
-            current = [line[1:]]
-            starts.append(number)
-        elif current is None:
-            out.preamble.append(line)
-        else:
-            current.append(line)
-    if current is not None:
-        cells.append("\n".join(current))
-    if cells:
-        width = _row_width(cells)
-        out.tables.append([cells[i : i + width] for i in range(0, len(cells), width)])
-        out.names.append("")
-        out.row_numbers.append(starts[::width])
-    return out
-
-
-def _row_width(cells: list[str]) -> int:
-    """How many cells make a row: as wide as the header, the first cells that name a title column and a date
-    column, extended while the next cell is another column name («Ответственный»)."""
-    from plan_calendar.importers.table import header_columns, header_role  # noqa: PLC0415
-
-    for first in range(2, min(8, len(cells)) + 1):
-        if header_columns([c.strip() for c in cells[:first]]) is not None:
-            width = first
-            while width < len(cells) and header_role(cells[width].strip()) is not None:
-                width += 1
-            return width
-    return len(cells)

@@ -29,14 +29,14 @@ from plan_calendar.reminders.ledger import (
     RECENT,
     SCHEMA_VERSION,
     STATUSES,
-    Entry,
     Key,
     Ledger,
     Record,
+    SendState,
     Summary,
-    _unique,
     newer_schema,
     run_owner,
+    unique_keys,
 )
 
 __all__ = ["PostgresLedger"]
@@ -254,12 +254,12 @@ class PostgresLedger(Ledger):
                 conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_ID,))
 
     # ---------------------------------------------------------------- reading
-    def lookup(self, keys: Iterable[Key]) -> dict[Key, Entry]:
+    def lookup(self, keys: Iterable[Key]) -> dict[Key, SendState]:
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
 
-        def work(conn: psycopg.Connection[Any]) -> dict[Key, Entry]:
+        def work(conn: psycopg.Connection[Any]) -> dict[Key, SendState]:
             # One primary-key probe a key (LIMIT keeps the planner from turning the lateral join into a hash join
             # over the whole table, which it prefers for thousands of keys: then a lookup would grow with the
             # ledger).
@@ -271,7 +271,7 @@ class PostgresLedger(Ledger):
                 "LIMIT 1) r",
                 _arrays(wanted),
             ).fetchall()
-            return {(r[0], r[1], r[2], r[3], r[4]): Entry(r[5], r[6]) for r in rows}
+            return {(r[0], r[1], r[2], r[3], r[4]): SendState(r[5], r[6]) for r in rows}
 
         return self._run(work)
 
@@ -325,7 +325,7 @@ class PostgresLedger(Ledger):
         )
 
     def _write(self, keys: Iterable[Key], status: str, now: datetime, *, where: str, detail: str | None = None) -> None:
-        wanted = _unique(keys)
+        wanted = unique_keys(keys)
         if not wanted:
             return
         params = {
@@ -342,7 +342,7 @@ class PostgresLedger(Ledger):
         self._run(lambda conn: conn.execute(_UPSERT.format(lease="NULL::timestamptz") + where, params))
 
     def claim(self, keys: Iterable[Key], message_id: str, send_at: datetime, now: datetime) -> set[Key]:
-        wanted = _unique(keys)
+        wanted = unique_keys(keys)
         params = {
             **_arrays(wanted),
             "status": "pending",

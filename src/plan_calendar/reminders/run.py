@@ -11,7 +11,7 @@ from plan_calendar.config import Config, ReminderSettings, SmtpSettings
 from plan_calendar.errors import ConfigError, PlanError
 from plan_calendar.identity import IdStore
 from plan_calendar.plan import Item, load_plan
-from plan_calendar.reminders.ledger import UNSENT, Entry, Key, Ledger, ledger_exists, open_ledger
+from plan_calendar.reminders.ledger import UNSENT, Key, Ledger, SendState, ledger_exists, open_ledger
 from plan_calendar.reminders.mail import (
     Message,
     PermanentFailure,
@@ -153,7 +153,7 @@ def remind(
     return report
 
 
-def _compose(pending: list[Reminder], entries: dict[Key, Entry], config: Config, now: datetime) -> list[Message]:
+def _compose(pending: list[Reminder], entries: dict[Key, SendState], config: Config, now: datetime) -> list[Message]:
     """The messages to send. Reminders left ``pending`` by a run that died mid-send may have reached the server:
     they go again as the same letter, with the Message-ID the ledger kept, so that mail systems drop the copy."""
     again: dict[str, list[Reminder]] = {}

@@ -32,6 +32,8 @@ from plan_calendar.report import check_json, reading_json, unusable_json
 from plan_calendar.schedule import Schedule, interpret
 
 if TYPE_CHECKING:
+    import threading
+
     from plan_calendar.config import ReminderSettings  # loaded only by the commands that read a config
     from plan_calendar.identity import IdStore
 
@@ -938,17 +940,14 @@ def _build_quietly(plans: list[Path], config_file: Path | None, folder: Path) ->
         typer.echo(f"сборка не выполнена: {exc}", err=True)
 
 
-def _rebuild_on_change(plans: list[Path], config_file: Path | None, folder: Path, stop: Any) -> None:
-    def times() -> list[float]:
-        return [p.stat().st_mtime if p.exists() else -1.0 for p in plans]
+def _rebuild_on_change(plans: list[Path], config_file: Path | None, folder: Path, stop: threading.Event) -> None:
+    from plan_calendar.watch import FileWatch  # noqa: PLC0415
 
-    seen = times()
-    while not stop.wait(1.0):
-        now = times()
-        if now != seen:
-            seen = now
-            typer.echo("план изменился: папка пересобирается", err=True)
-            _build_quietly(plans, config_file, folder)
+    def rebuild() -> None:
+        typer.echo("план изменился: папка пересобирается", err=True)
+        _build_quietly(plans, config_file, folder)
+
+    FileWatch(lambda: plans).poll(1.0, stop, rebuild)
 
 
 # ----------------------------------------------------------------------------- explain

@@ -34,7 +34,6 @@ from plan_calendar.schedule import Schedule, interpret
 if TYPE_CHECKING:
     import threading
 
-    from plan_calendar.config import ReminderSettings  # loaded only by the commands that read a config
     from plan_calendar.identity import IdStore
 
 # ----------------------------------------------------------------------------- Russian help and usage errors
@@ -230,6 +229,8 @@ def check(
 
     Код выхода 0 — ошибок нет (предупреждения допустимы), 1 — есть ошибки.
     """
+    from plan_calendar.reminders.notify_warnings import with_address_warnings, with_group_warnings  # noqa: PLC0415
+
     # Every plan is checked, and every error of each is reported: a plan that cannot be used at all prints the
     # problems found in it, and the others are still checked.
     schedules: list[Schedule] = []
@@ -242,20 +243,20 @@ def check(
     ids = _document_ids(plans, config_file)
     for path in plans:
         try:
-            schedules.append(_with_address_warnings(interpret(load_plan(path, ids), country)))
+            schedules.append(with_address_warnings(interpret(load_plan(path, ids), country)))
         except PlanError as exc:
             if _state["debug"]:
                 traceback.print_exc()
             if isinstance(exc, PlanErrors) and isinstance(exc.plan, Plan):
                 # Readable but unusable (an unknown key of the plan): its readings with every error.
-                schedules.append(_with_address_warnings(interpret(exc.plan, country)))
+                schedules.append(with_address_warnings(interpret(exc.plan, country)))
                 continue
             unusable.append((path, exc.errors if isinstance(exc, PlanErrors) else [exc]))
     if config_file is not None:
         from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
 
         settings = load_config(config_file).reminders
-        schedules = [_with_group_warnings(s, settings, config_file) for s in schedules]
+        schedules = [with_group_warnings(s, settings, config_file) for s in schedules]
     if as_json:
         for path, errors in unusable:
             _echo_json(unusable_json(path, errors), indent=2)
@@ -293,55 +294,6 @@ def _document_ids(plans: list[Path], config_file: Path | None) -> IdStore | None
             raise
         out = Path("public")  # an unreadable plan-cal.toml here is not check's business without --config
     return IdStore.load(out)
-
-
-def _with_group_warnings(schedule: Schedule, settings: ReminderSettings, config: Path) -> Schedule:
-    """Warnings for `notify:` names that are neither addresses nor groups of the config (`remind` would stop),
-    and for the config's addresses most mail servers refuse."""
-    from dataclasses import replace  # noqa: PLC0415
-
-    from plan_calendar.errors import Source  # noqa: PLC0415
-    from plan_calendar.plan import PlanWarning  # noqa: PLC0415
-    from plan_calendar.reminders.addresses import UTF8_WARNING, needs_smtputf8  # noqa: PLC0415
-
-    extra = [
-        PlanWarning(
-            f"notify: группы «{name}» нет в [reminders.groups] файла {config} — "
-            "plan-cal remind с этими настройками остановится с ошибкой",
-            item.notify_source or item.source,
-            item.id,
-        )
-        for item in schedule.plan.items
-        for name in item.notify or ()
-        if settings.addresses(name) is None
-    ]
-    configured = [settings.recipients, *settings.groups.values()]
-    extra.extend(
-        PlanWarning(f"настройки: {UTF8_WARNING.format(address=address)}", Source(str(config)))
-        for address in dict.fromkeys(a for addresses in configured for a in addresses)
-        if needs_smtputf8(address)
-    )
-    if not extra:
-        return schedule
-    return replace(schedule, plan=replace(schedule.plan, warnings=(*schedule.plan.warnings, *extra)))
-
-
-def _with_address_warnings(schedule: Schedule) -> Schedule:
-    """Warnings for `notify:` addresses most mail servers refuse (a non-ASCII local part)."""
-    from dataclasses import replace  # noqa: PLC0415
-
-    from plan_calendar.plan import PlanWarning  # noqa: PLC0415
-    from plan_calendar.reminders.addresses import UTF8_WARNING, needs_smtputf8  # noqa: PLC0415
-
-    extra = [
-        PlanWarning(f"notify: {UTF8_WARNING.format(address=name)}", item.notify_source or item.source, item.id)
-        for item in schedule.plan.items
-        for name in item.notify or ()
-        if "@" in name and needs_smtputf8(name)
-    ]
-    if not extra:
-        return schedule
-    return replace(schedule, plan=replace(schedule.plan, warnings=(*schedule.plan.warnings, *extra)))
 
 
 def _print_check(schedule: Schedule) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import sys
 import traceback
@@ -19,10 +18,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
 import plan_calendar
 from plan_calendar.cleantext import escape_controls
+from plan_calendar.cli.localisation import (
+    ClickException,
+    Command,
+    Group,
+    NoArgsIsHelpError,
+    UsageError,
+    russian_usage_error,
+)
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
@@ -36,112 +42,9 @@ if TYPE_CHECKING:
 
     from plan_calendar.identity import IdStore
 
-# ----------------------------------------------------------------------------- Russian help and usage errors
-# Typer's help and its usage errors are English; these are the texts a user sees, in Russian.
-_RICH_TEXTS = {
-    "ARGUMENTS_PANEL_TITLE": "Аргументы",
-    "OPTIONS_PANEL_TITLE": "Параметры",
-    "COMMANDS_PANEL_TITLE": "Команды",
-    "ERRORS_PANEL_TITLE": "Ошибка",
-    "DEFAULT_STRING": "[по умолчанию: {}]",
-    "REQUIRED_LONG_STRING": "[обязательно]",
-    "ENVVAR_STRING": "[переменная окружения: {}]",
-    "ABORTED_TEXT": "Прервано.",
-    "RICH_HELP": "Справка: [blue]{command_path} {help_option}[/]",
-}
-
-
-def _russian_rich_utils() -> None:
-    """Put the Russian texts into Typer's help renderer; imported only when help is shown (it costs about
-    a quarter of a second: rich's markdown), so that `check` and cron runs do not pay for it."""
-    from typer import rich_utils  # noqa: PLC0415
-
-    for name, text in _RICH_TEXTS.items():
-        setattr(rich_utils, name, text)
-
-
-_HELP_TEXT = "Показать эту справку и выйти."
-_USAGE_PREFIX = "Использование: "
-_USAGE_WORDS = {
-    "[OPTIONS]": "[ПАРАМЕТРЫ]",
-    "COMMAND [ARGS]...": "КОМАНДА [АРГУМЕНТЫ]...",
-}
-
-_USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"No such option: (.+)"), "нет такого параметра: {0}"),
-    (re.compile(r"No such command '(.+?)'\. Did you mean '(.+?)'\?"), "нет такой команды: {0}. Может быть, {1}?"),
-    (re.compile(r"No such command '?(.+?)'?\.?$"), "нет такой команды: {0}"),
-    (re.compile(r"Missing argument '(.+)'\.?"), "не указан аргумент {0}"),
-    (re.compile(r"Missing option '(.+)'\.?"), "не указан параметр {0}"),
-    (re.compile(r"Missing command\.?"), "не указана команда"),
-    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), "лишние аргументы: {0}"),
-    (re.compile(r"Option '(.+)' requires an argument\.?"), "параметру {0} нужно значение"),
-    (re.compile(r"Invalid value for '?(.+?)'?: (.+)"), "неверное значение {0}: {1}"),
-)
-
-
-# What Typer's value checks (pydantic) say about a bad option value.
-_VALUE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"Input should be a valid integer"), "нужно целое число"),
-    (re.compile(r"Input should be a valid number"), "нужно число"),
-    (re.compile(r"Input should be a valid boolean"), "нужно да или нет (true/false)"),
-    (re.compile(r"Input should be greater than or equal to (\S+)"), "нужно не меньше {0}"),
-    (re.compile(r"Input should be less than or equal to (\S+)"), "нужно не больше {0}"),
-)
-
-
-def _russian_usage_error(message: str) -> str:
-    for pattern, russian in _USAGE_ERRORS:
-        m = pattern.search(message)
-        if m:
-            return russian.format(*(_russian_value_error(g) for g in m.groups()))
-    return message
-
-
-def _russian_value_error(detail: str) -> str:
-    for pattern, russian in _VALUE_ERRORS:
-        m = pattern.search(detail)
-        if m:
-            return russian.format(*m.groups())
-    return detail
-
-
-class _RussianHelp:
-    """Mixed into Typer's command classes: Russian help option text and usage prefix."""
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        _russian_rich_utils()
-        super().format_help(ctx, formatter)  # type: ignore[misc]
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = _HELP_TEXT
-        return option
-
-    def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
-        return [_USAGE_WORDS.get(p, p) for p in pieces]
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = self.collect_usage_pieces(ctx)
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_USAGE_PREFIX)
-
-    def get_usage(self, ctx: Any) -> str:
-        return str(super().get_usage(ctx)).replace("Usage: ", _USAGE_PREFIX)  # type: ignore[misc]
-
-
-class _Group(_RussianHelp, TyperGroup):
-    pass
-
-
-class _Command(_RussianHelp, TyperCommand):
-    pass
-
-
 app = typer.Typer(
     name="plan-cal",
-    cls=_Group,
+    cls=Group,
     help="plan-cal: годовой план работы → календари и напоминания.\n\n"
     "Читает план в YAML, понимает даты, записанные по-русски («до 1 октября», «октябрь», "
     "«Январь-апрель», «в течение года»), и показывает, как понята каждая.",
@@ -209,7 +112,7 @@ def _count(n: int, one: str, few: str, many: str) -> str:
 
 
 # ----------------------------------------------------------------------------- check
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def check(
     plans: Annotated[
         list[Path],
@@ -384,7 +287,7 @@ def _shorten(text: str, limit: int) -> str:
 _PROGRESS_MIN_EVENTS = 2000
 
 
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def build(
     plans: PlansArg = None,
     out: Annotated[
@@ -477,7 +380,7 @@ def _progress(quiet: bool) -> Iterator[Any]:
 
 
 # ----------------------------------------------------------------------------- remind
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def remind(  # noqa: PLR0917 - a Typer command: its options are its parameters
     plans: PlansArg = None,
     config_file: ConfigOpt = None,
@@ -596,7 +499,7 @@ def _test_letter(config: Any, address: str, at: str | None) -> None:
     typer.echo("Настройки почты работают.")
 
 
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def scheduler(
     plans: PlansArg = None,
     config_file: ConfigOpt = None,
@@ -631,7 +534,7 @@ def scheduler(
 
 # ----------------------------------------------------------------------------- ledger
 ledger_app = typer.Typer(
-    cls=_Group,
+    cls=Group,
     help="Журнал напоминаний: что отправлено, и перенос в другой журнал (например, в PostgreSQL).",
     no_args_is_help=True,
     add_completion=False,
@@ -681,7 +584,7 @@ def _state_value(text: str, option: str) -> Path | str:
     return text
 
 
-@ledger_app.command("status", cls=_Command)
+@ledger_app.command("status", cls=Command)
 def ledger_status(
     config_file: ConfigOpt = None,
     state: StateOpt = None,
@@ -719,7 +622,7 @@ def ledger_status(
             typer.echo(_safe(f"  {when}  {plan}/{item} {occurrence} ({lead}) → {recipient}{detail}"))
 
 
-@ledger_app.command("migrate", cls=_Command)
+@ledger_app.command("migrate", cls=Command)
 def ledger_migrate(
     to: Annotated[
         str,
@@ -790,7 +693,7 @@ def _moment(text: str | None, zone: str) -> datetime:
 
 
 # ----------------------------------------------------------------------------- import
-@app.command("import", cls=_Command)
+@app.command("import", cls=Command)
 def import_(
     source: Annotated[
         Path,
@@ -836,7 +739,7 @@ def import_(
 
 
 # ----------------------------------------------------------------------------- serve
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def serve(
     folder: Annotated[Path, typer.Option("--dir", help="Папка, собранная командой build.", metavar="ПАПКА")] = Path(
         "public"
@@ -907,7 +810,7 @@ def _current_academic_year(today: date) -> AcademicYear:
     return AcademicYear(today.year if today.month >= 9 else today.year - 1)
 
 
-@app.command(cls=_Command)
+@app.command(cls=Command)
 def explain(
     expressions: Annotated[
         list[str],
@@ -954,8 +857,6 @@ def explain(
 # ----------------------------------------------------------------------------- entry point
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; map errors to Russian messages and exit codes."""
-    from typer._click import exceptions as click_exceptions  # noqa: PLC0415 - Typer's vendored click, only here
-
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
@@ -967,16 +868,16 @@ def main(argv: list[str] | None = None) -> None:
         for error in exc.errors if isinstance(exc, PlanErrors) else [exc]:
             typer.echo(_safe(f"ошибка: {error}"), err=True)
         sys.exit(exc.exit_code)
-    except click_exceptions.NoArgsIsHelpError:
+    except NoArgsIsHelpError:
         sys.exit(ExitCode.USAGE)  # the help has been printed
-    except click_exceptions.UsageError as exc:
+    except UsageError as exc:
         if exc.ctx is not None:
             typer.echo(exc.ctx.get_usage(), err=True)
-        typer.echo(_safe(f"ошибка: {_russian_usage_error(exc.format_message())}"), err=True)
+        typer.echo(_safe(f"ошибка: {russian_usage_error(exc.format_message())}"), err=True)
         typer.echo("Справка: plan-cal --help", err=True)
         sys.exit(ExitCode.USAGE)
-    except click_exceptions.ClickException as exc:
-        typer.echo(_safe(f"ошибка: {_russian_usage_error(exc.format_message())}"), err=True)
+    except ClickException as exc:
+        typer.echo(_safe(f"ошибка: {russian_usage_error(exc.format_message())}"), err=True)
         sys.exit(ExitCode.USAGE)
     except typer.Abort:
         typer.echo("Прервано.", err=True)

@@ -119,11 +119,9 @@ class _RussianHelp:
         return [_USAGE_WORDS.get(p, p) for p in pieces]
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
+        # Click's get_usage(), which the help screen and usage errors print, renders through this method.
         pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_USAGE_PREFIX)
-
-    def get_usage(self, ctx: Any) -> str:
-        return str(super().get_usage(ctx)).replace("Usage: ", _USAGE_PREFIX)  # type: ignore[misc]
 
 
 class Group(_RussianHelp, TyperGroup):

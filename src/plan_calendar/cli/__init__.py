@@ -6,10 +6,6 @@ line on stderr and the exit code of docs/DESIGN.md; a traceback is shown only wi
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import shutil
 import sys
 import traceback
 from collections.abc import Iterator
@@ -20,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 import plan_calendar
-from plan_calendar.cleantext import escape_controls
 from plan_calendar.cli.localisation import (
     ClickException,
     Command,
@@ -29,7 +24,7 @@ from plan_calendar.cli.localisation import (
     UsageError,
     russian_usage_error,
 )
-from plan_calendar.dates.describe import describe, plural
+from plan_calendar.cli.output import count, echo_json, print_check, progress_bar, safe, shorten
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import ExitCode, PlanError, PlanErrors
@@ -88,29 +83,6 @@ def _root(
     _state["debug"] = debug
 
 
-# ----------------------------------------------------------------------------- output helpers
-def _console_width() -> int:
-    if sys.stdout.isatty():
-        return shutil.get_terminal_size((100, 24)).columns
-    try:
-        return max(60, int(os.environ.get("COLUMNS", "120")))
-    except ValueError:
-        return 120
-
-
-def _safe(text: str) -> str:
-    """Text for the terminal: control characters shown as ``\\xNN``, never acted on."""
-    return escape_controls(text)
-
-
-def _echo_json(data: Any, *, indent: int | None = None) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=indent))
-
-
-def _count(n: int, one: str, few: str, many: str) -> str:
-    return f"{n} {plural(n, one, few, many)}"
-
-
 # ----------------------------------------------------------------------------- check
 @app.command(cls=Command)
 def check(
@@ -162,20 +134,18 @@ def check(
         schedules = [with_group_warnings(s, settings, config_file) for s in schedules]
     if as_json:
         for path, errors in unusable:
-            _echo_json(unusable_json(path, errors), indent=2)
+            echo_json(unusable_json(path, errors), indent=2)
         for schedule in schedules:
-            _echo_json(check_json(schedule), indent=2)
+            echo_json(check_json(schedule), indent=2)
     else:
         for path, errors in unusable:
             for error in errors:
-                typer.echo(_safe(f"ошибка: {error}"), err=True)
-            typer.echo(
-                _safe(f"План {path} не прочитан: {_count(len(errors), 'ошибка', 'ошибки', 'ошибок')}."), err=True
-            )
+                typer.echo(safe(f"ошибка: {error}"), err=True)
+            typer.echo(safe(f"План {path} не прочитан: {count(len(errors), 'ошибка', 'ошибки', 'ошибок')}."), err=True)
         for i, schedule in enumerate(schedules):
             if i:
                 typer.echo()
-            _print_check(schedule)
+            print_check(schedule)
     if unusable or any(not s.ok for s in schedules):
         raise typer.Exit(ExitCode.PLAN_ERROR)
 
@@ -199,94 +169,7 @@ def _document_ids(plans: list[Path], config_file: Path | None) -> IdStore | None
     return IdStore.load(out)
 
 
-def _print_check(schedule: Schedule) -> None:
-    # rich is imported here, not at the top: `explain` and `--help` should not pay for the table code.
-    from rich import box  # noqa: PLC0415
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
-
-    plan = schedule.plan
-    width = _console_width()
-    console = Console(width=width, highlight=False, soft_wrap=False, emoji=False, markup=False)
-    # Everything printed goes through escape_controls: a file name or a message may hold escape sequences.
-    console.print(_safe(plan.title))
-    console.print(_safe(f"Файл: {plan.source.file} · учебный год {plan.academic_year.name}"))
-    # Items are named by their title (and line); the id is the secondary line. Widths are set here so that a row
-    # is at most three lines at 80 columns: the title on two (then «…»), the id on one; errors and warnings are
-    # printed in full below the table, with their places.
-    entries = schedule.entries
-    number_width = max([3, *(len(_line_of(e.item.source)) for e in entries)])
-    when_width = min(18, max([15, *(len(" ".join(e.item.when.split())) for e in entries)]))
-    rest = max(40, width - number_width - when_width - 10)  # the gaps between columns, the edges
-    title_width = max(20, rest // 2)
-    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
-    table.add_column("стр", no_wrap=True, justify="right", width=number_width)
-    table.add_column("пункт (id)", no_wrap=True, overflow="ellipsis", width=title_width)
-    table.add_column("когда (в плане)", overflow="fold", width=when_width)
-    table.add_column("как прочитано", overflow="fold", width=rest - title_width)
-    warned = {w.item_id for w in schedule.warnings if w.item_id is not None}
-    for entry in entries:
-        item = entry.item
-        if entry.error is not None:
-            read = "ОШИБКА (см. ниже)"
-        else:
-            assert entry.reading is not None
-            read = describe(entry.reading)
-            if item.id in warned:
-                read += "\n(см. предупреждение ниже)"
-        table.add_row(
-            _safe(_line_of(item.source)),
-            _safe("\n".join([*_wrapped(item.title, title_width, 2), item.id])),
-            _safe(" ".join(item.when.split())),
-            _safe(read),
-        )
-    console.print(table)
-    undated = [e for e in schedule.entries if e.reading is not None and not e.dated]
-    if undated:
-        console.print("Без даты (в календарь не попадут, но останутся в плане):")
-        for e in undated:
-            where = f"стр. {_line_of(e.item.source)}: " if _line_of(e.item.source) else ""
-            title = _shorten(e.item.title, 60)
-            console.print(_safe(f"  {where}«{title}» ({e.item.id}) — {' '.join(e.item.when.split())}"))
-    # One line per message, never wrapped, so that editors and grep can use «file:line:column: …».
-    for error in schedule.errors:
-        line = f"{error.source}: ошибка: {error.advice}"
-        console.print(_safe(line), soft_wrap=True)
-    for w in schedule.warnings:
-        console.print(_safe(f"{w.source}: предупреждение: {w.message}"), soft_wrap=True)
-    total = len(schedule.entries)
-    dated = sum(1 for e in schedule.entries if e.dated)
-    n_errors, n_warnings = len(schedule.errors), len(schedule.warnings)
-    verdict = "ошибок нет" if not n_errors else _count(n_errors, "ошибка", "ошибки", "ошибок")
-    console.print(
-        f"Итого: {_count(total, 'пункт', 'пункта', 'пунктов')}, с датой {dated}, без даты {len(undated)}; "
-        f"{verdict}, {_count(n_warnings, 'предупреждение', 'предупреждения', 'предупреждений')}."
-    )
-
-
-def _line_of(source: Any) -> str:
-    return str(source.line) if source.line is not None else ""
-
-
-def _wrapped(text: str, width: int, lines: int) -> list[str]:
-    """``text`` on at most ``lines`` lines of ``width``, the last ending in «…» when cut."""
-    import textwrap  # noqa: PLC0415
-
-    wrapped = textwrap.wrap(text, width, break_long_words=True) or [""]
-    if len(wrapped) <= lines:
-        return wrapped
-    last = " ".join(wrapped[lines - 1 :])
-    return [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 # ----------------------------------------------------------------------------- build
-_PROGRESS_MIN_EVENTS = 2000
-
-
 @app.command(cls=Command)
 def build(
     plans: PlansArg = None,
@@ -313,12 +196,12 @@ def build(
     if not paths:
         raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН")
     target = out or config.out
-    with _progress(quiet) as progress:
+    with progress_bar(quiet) as progress:
         report = build_feeds(paths, config, target, progress)
     # Items that could not be read are left out (or shown as before their error); each is reported, and the
     # exit code is 1 so that cron mails it.
     for error in report.errors:
-        typer.echo(_safe(f"{error.source}: ошибка: {error.advice}" if error.source else f"ошибка: {error}"), err=True)
+        typer.echo(safe(f"{error.source}: ошибка: {error.advice}" if error.source else f"ошибка: {error}"), err=True)
     if report.unusable:
         typer.echo(
             f"ошибка: не прочитано планов: {report.unusable} — их календари, общие календари ([[feeds]]) и "
@@ -348,35 +231,16 @@ def build(
     unchanged = len(report.feeds) - written
     changed = sum(f.changed_items for f in report.feeds)
     line = (
-        f"Календари в {target}: {_count(len(report.feeds), 'файл', 'файла', 'файлов')} "
+        f"Календари в {target}: {count(len(report.feeds), 'файл', 'файла', 'файлов')} "
         f"(записано {written}, без изменений {unchanged}); "
-        f"{_count(report.events, 'событие', 'события', 'событий')}, новых или изменённых {changed}; "
+        f"{count(report.events, 'событие', 'события', 'событий')}, новых или изменённых {changed}; "
         f"без даты (не в календаре): {len(report.undated)}."
     )
     typer.echo(line)
     for plan_id, item_id, when, title in report.undated:
-        typer.echo(_safe(f"  без даты: «{_shorten(title, 60)}» — {when} ({plan_id}/{item_id})"))
+        typer.echo(safe(f"  без даты: «{shorten(title, 60)}» — {when} ({plan_id}/{item_id})"))
     if report.errors:
         raise typer.Exit(ExitCode.PLAN_ERROR)
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool) -> Iterator[Any]:
-    """A progress bar on a terminal for large builds; nothing otherwise."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import Progress  # noqa: PLC0415
-
-    with Progress(transient=True) as bar:
-
-        def start(total: int, _done: int) -> Any:
-            if total < _PROGRESS_MIN_EVENTS:
-                return None
-            task = bar.add_task("Сборка календарей", total=total)
-            return lambda n: bar.advance(task, n)
-
-        yield start
 
 
 # ----------------------------------------------------------------------------- remind
@@ -423,13 +287,13 @@ def remind(  # noqa: PLR0917 - a Typer command: its options are its parameters
     now = _moment(at, config.reminders.timezone)
     report = run_reminders(config, paths, now, dry_run=dry_run)
     for error in report.errors:
-        typer.echo(_safe(f"ошибка: {error}"), err=True)
+        typer.echo(safe(f"ошибка: {error}"), err=True)
     if report.errors:
         typer.echo("Пропущено только то, где ошибка; остальные напоминания обработаны как обычно.", err=True)
     if dry_run:
         for message in report.planned:
             typer.echo(
-                _safe(
+                safe(
                     f"Кому: {message.recipient}\nКогда: {message.send_at:%Y-%m-%d %H:%M}\n"
                     f"Тема: {message.subject}\n\n{message.text}\n{'-' * 60}"
                 )
@@ -444,13 +308,13 @@ def remind(  # noqa: PLR0917 - a Typer command: its options are its parameters
             raise typer.Exit(ExitCode.PLAN_ERROR)
         return
     for message, detail in report.failed:
-        typer.echo(_safe(f"ошибка: письмо для {message.recipient} отклонено: {detail}"), err=True)
+        typer.echo(safe(f"ошибка: письмо для {message.recipient} отклонено: {detail}"), err=True)
     if report.stopped is not None:
-        typer.echo(_safe(f"ошибка: {report.stopped}"), err=True)
+        typer.echo(safe(f"ошибка: {report.stopped}"), err=True)
     else:
         for message, detail in report.deferred:
             typer.echo(
-                _safe(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}"), err=True
+                safe(f"не отправлено, повторится при следующем запуске: {message.recipient}: {detail}"), err=True
             )
     trouble = bool(report.failed or report.deferred or report.errors or report.stopped)
     if not quiet or trouble:
@@ -494,8 +358,8 @@ def _test_letter(config: Any, address: str, at: str | None) -> None:
         raise typer.BadParameter(f"«{address}» — не адрес электронной почты", param_hint="--test")
     check_setup(replace(config, reminders=replace(config.reminders, recipients=(address,))), [])
     s = config.smtp
-    typer.echo(_safe(f"Пробное письмо: сервер {s.host}:{s.port}, отправитель {s.sender}, получатель {address}."))
-    send_test_letter(config, address, _moment(at, config.reminders.timezone), lambda line: typer.echo(_safe(line)))
+    typer.echo(safe(f"Пробное письмо: сервер {s.host}:{s.port}, отправитель {s.sender}, получатель {address}."))
+    send_test_letter(config, address, _moment(at, config.reminders.timezone), lambda line: typer.echo(safe(line)))
     typer.echo("Настройки почты работают.")
 
 
@@ -597,7 +461,7 @@ def ledger_status(
     settings = load_config(config_file).reminders
     where = _state_value(state, "--state") if state else settings.state
     if not ledger_exists(where):
-        typer.echo(_safe(f"ошибка: журнала «{where}» нет: напоминания ещё не отправлялись"), err=True)
+        typer.echo(safe(f"ошибка: журнала «{where}» нет: напоминания ещё не отправлялись"), err=True)
         raise typer.Exit(ExitCode.PLAN_ERROR)
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
@@ -605,7 +469,7 @@ def ledger_status(
     with open_ledger(settings, where) as ledger:
         summary = ledger.summary(limit)
     last = f"{summary.last_run.astimezone(zone):%Y-%m-%d %H:%M}" if summary.last_run else "не было"
-    typer.echo(_safe(f"Журнал: {summary.where}\nПоследний запуск отправки: {last}"))
+    typer.echo(safe(f"Журнал: {summary.where}\nПоследний запуск отправки: {last}"))
     typer.echo("; ".join(f"{_STATUS_NAMES[s]}: {summary.counts.get(s, 0)}" for s in _STATUS_NAMES) + ".")
     for status, title in _STATUS_TITLES.items():
         records = summary.recent.get(status, [])
@@ -619,7 +483,7 @@ def ledger_status(
             plan, item, occurrence, lead, recipient = record.key
             detail = f": {record.detail}" if record.detail else ""
             when = f"{record.updated.astimezone(zone):%Y-%m-%d %H:%M}"
-            typer.echo(_safe(f"  {when}  {plan}/{item} {occurrence} ({lead}) → {recipient}{detail}"))
+            typer.echo(safe(f"  {when}  {plan}/{item} {occurrence} ({lead}) → {recipient}{detail}"))
 
 
 @ledger_app.command("migrate", cls=Command)
@@ -654,11 +518,11 @@ def ledger_migrate(
     if origin is not None and str(origin) == str(target):
         raise typer.BadParameter("--from и --to называют один и тот же журнал", param_hint="--from")
     if origin is not None and not ledger_exists(origin):
-        typer.echo(_safe(f"ошибка: журнала «{origin}» нет (--from)"), err=True)
+        typer.echo(safe(f"ошибка: журнала «{origin}» нет (--from)"), err=True)
         raise typer.Exit(ExitCode.PLAN_ERROR)
     with open_ledger(settings, target) as destination:
         if origin is None:
-            typer.echo(_safe(f"Журнал «{destination.where}» готов: схема версии {SCHEMA_VERSION}."))
+            typer.echo(safe(f"Журнал «{destination.where}» готов: схема версии {SCHEMA_VERSION}."))
             return
         counts: Counter[str] = Counter()
         with open_ledger(settings, origin) as old:
@@ -671,7 +535,7 @@ def ledger_migrate(
             written = destination.merge(counted(), old.last_run())
     listed = ", ".join(f"{_STATUS_NAMES[s]} {counts[s]}" for s in _STATUS_NAMES if counts[s])
     typer.echo(
-        _safe(
+        safe(
             f"Перенесено из «{origin}» в «{destination.where}»: записей {sum(counts.values())} ({listed or 'нет'}), "
             f'записано в журнал назначения {written}. Теперь укажите state = "{target}" в [reminders] на всех '
             "компьютерах и запустите службы."
@@ -728,14 +592,14 @@ def import_(
     else:
         write_atomic(output, result.yaml.encode("utf-8"))
         typer.echo(
-            f"Записано: {output} — {_count(result.items, 'пункт', 'пункта', 'пунктов')}, "
+            f"Записано: {output} — {count(result.items, 'пункт', 'пункта', 'пунктов')}, "
             f"предупреждений {len(result.warnings)}, ошибок в датах {len(result.errors)}.",
             err=True,
         )
     for warning in result.warnings:
-        typer.echo(_safe(f"предупреждение: {warning}"), err=True)
+        typer.echo(safe(f"предупреждение: {warning}"), err=True)
     for error in result.errors:
-        typer.echo(_safe(f"ошибка в дате: {error}"), err=True)
+        typer.echo(safe(f"ошибка в дате: {error}"), err=True)
 
 
 # ----------------------------------------------------------------------------- serve
@@ -839,17 +703,17 @@ def explain(
             failed = True
             message = exc.advice
             if as_json:
-                _echo_json({"input": text, "error": message})
+                echo_json({"input": text, "error": message})
             else:
-                typer.echo(_safe(f"«{text}»\n  ошибка: {message}"))
+                typer.echo(safe(f"«{text}»\n  ошибка: {message}"))
             continue
         if as_json:
-            _echo_json({"input": text, **reading_json(reading)})
+            echo_json({"input": text, **reading_json(reading)})
             continue
         data = reading_json(reading)
-        typer.echo(_safe(f"«{text}»\n  {data['reading']}  [{data['kind']}]"))
+        typer.echo(safe(f"«{text}»\n  {data['reading']}  [{data['kind']}]"))
         for warning in reading.warnings:
-            typer.echo(_safe(f"  предупреждение: {warning}"))
+            typer.echo(safe(f"  предупреждение: {warning}"))
     if failed:
         raise typer.Exit(ExitCode.PLAN_ERROR)
 
@@ -866,18 +730,18 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             traceback.print_exc()
         for error in exc.errors if isinstance(exc, PlanErrors) else [exc]:
-            typer.echo(_safe(f"ошибка: {error}"), err=True)
+            typer.echo(safe(f"ошибка: {error}"), err=True)
         sys.exit(exc.exit_code)
     except NoArgsIsHelpError:
         sys.exit(ExitCode.USAGE)  # the help has been printed
     except UsageError as exc:
         if exc.ctx is not None:
             typer.echo(exc.ctx.get_usage(), err=True)
-        typer.echo(_safe(f"ошибка: {russian_usage_error(exc.format_message())}"), err=True)
+        typer.echo(safe(f"ошибка: {russian_usage_error(exc.format_message())}"), err=True)
         typer.echo("Справка: plan-cal --help", err=True)
         sys.exit(ExitCode.USAGE)
     except ClickException as exc:
-        typer.echo(_safe(f"ошибка: {russian_usage_error(exc.format_message())}"), err=True)
+        typer.echo(safe(f"ошибка: {russian_usage_error(exc.format_message())}"), err=True)
         sys.exit(ExitCode.USAGE)
     except typer.Abort:
         typer.echo("Прервано.", err=True)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-import plan_calendar
 from plan_calendar.cli.localisation import (
     ClickException,
     Command,
@@ -25,6 +24,7 @@ from plan_calendar.cli.localisation import (
     russian_usage_error,
 )
 from plan_calendar.cli.output import count, echo_json, print_check, progress_bar, safe, shorten
+from plan_calendar.cli.root import ConfigOpt, PlansArg, QuietOpt, app, state
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import ExitCode, PlanError, PlanErrors
@@ -36,51 +36,6 @@ if TYPE_CHECKING:
     import threading
 
     from plan_calendar.identity import IdStore
-
-app = typer.Typer(
-    name="plan-cal",
-    cls=Group,
-    help="plan-cal: годовой план работы → календари и напоминания.\n\n"
-    "Читает план в YAML, понимает даты, записанные по-русски («до 1 октября», «октябрь», "
-    "«Январь-апрель», «в течение года»), и показывает, как понята каждая.",
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-)
-
-_state: dict[str, bool] = {"debug": False}
-
-# Parameters several commands share.
-PlansArg = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Файлы планов: YAML или документ (.docx, .odt, .xlsx, .ods, .csv, .tsv, .txt); без них — plans из "
-        "файла настроек.",
-        metavar="ПЛАН",
-        show_default=False,
-    ),
-]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Файл настроек (TOML).", metavar="ФАЙЛ")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Ничего не выводить при успехе (для cron).")]
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"plan-cal {plan_calendar.__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option("--version", help="Показать версию и выйти.", callback=_version, is_eager=True),
-    ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Показывать трассировку при ошибках.")] = False,
-) -> None:
-    """plan-cal: годовой план работы → календари и напоминания."""
-    _state["debug"] = debug
 
 
 # ----------------------------------------------------------------------------- check
@@ -120,7 +75,7 @@ def check(
         try:
             schedules.append(with_address_warnings(interpret(load_plan(path, ids), country)))
         except PlanError as exc:
-            if _state["debug"]:
+            if state["debug"]:
                 traceback.print_exc()
             if isinstance(exc, PlanErrors) and isinstance(exc.plan, Plan):
                 # Readable but unusable (an unknown key of the plan): its readings with every error.
@@ -388,7 +343,7 @@ def scheduler(
     if not paths:  # a service with nothing to do would idle forever: say so at once
         raise typer.BadParameter("укажите файлы планов или plans в файле настроек", param_hint="ПЛАН.yaml")
     check_setup(config, load_schedules(paths, config.reminders.country)[0])
-    level = logging.DEBUG if _state["debug"] else logging.INFO  # --debug: tracebacks of failed runs too
+    level = logging.DEBUG if state["debug"] else logging.INFO  # --debug: tracebacks of failed runs too
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(ZoneFormatter(config.reminders.timezone))  # times in the reminders' time zone
     logging.basicConfig(level=level, handlers=[handler])

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 
 # ----------------------------------------------------------------------------- check
-@app.command(cls=Command)
 def check(
     plans: Annotated[
         list[Path],
@@ -125,7 +124,6 @@ def _document_ids(plans: list[Path], config_file: Path | None) -> IdStore | None
 
 
 # ----------------------------------------------------------------------------- build
-@app.command(cls=Command)
 def build(
     plans: PlansArg = None,
     out: Annotated[
@@ -199,7 +197,6 @@ def build(
 
 
 # ----------------------------------------------------------------------------- remind
-@app.command(cls=Command)
 def remind(  # noqa: PLR0917 - a Typer command: its options are its parameters
     plans: PlansArg = None,
     config_file: ConfigOpt = None,
@@ -318,7 +315,6 @@ def _test_letter(config: Any, address: str, at: str | None) -> None:
     typer.echo("Настройки почты работают.")
 
 
-@app.command(cls=Command)
 def scheduler(
     plans: PlansArg = None,
     config_file: ConfigOpt = None,
@@ -359,7 +355,6 @@ ledger_app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(ledger_app, name="ledger")
 
 StateOpt = Annotated[
     str | None,
@@ -512,7 +507,6 @@ def _moment(text: str | None, zone: str) -> datetime:
 
 
 # ----------------------------------------------------------------------------- import
-@app.command("import", cls=Command)
 def import_(
     source: Annotated[
         Path,
@@ -558,7 +552,6 @@ def import_(
 
 
 # ----------------------------------------------------------------------------- serve
-@app.command(cls=Command)
 def serve(
     folder: Annotated[Path, typer.Option("--dir", help="Папка, собранная командой build.", metavar="ПАПКА")] = Path(
         "public"
@@ -629,7 +622,6 @@ def _current_academic_year(today: date) -> AcademicYear:
     return AcademicYear(today.year if today.month >= 9 else today.year - 1)
 
 
-@app.command(cls=Command)
 def explain(
     expressions: Annotated[
         list[str],
@@ -671,6 +663,18 @@ def explain(
             typer.echo(safe(f"  предупреждение: {warning}"))
     if failed:
         raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+# ----------------------------------------------------------------------------- the commands
+# In the order `plan-cal --help` lists them (Typer lists commands as registered, then groups).
+app.command("check", cls=Command)(check)
+app.command("build", cls=Command)(build)
+app.command("remind", cls=Command)(remind)
+app.command("scheduler", cls=Command)(scheduler)
+app.command("import", cls=Command)(import_)
+app.command("serve", cls=Command)(serve)
+app.command("explain", cls=Command)(explain)
+app.add_typer(ledger_app, name="ledger")
 
 
 # ----------------------------------------------------------------------------- entry point

@@ -1,7 +1,14 @@
 """The ``plan-cal`` command line: a thin layer over the package API.
 
-This is the only module that knows about Typer and the terminal. Every :class:`PlanError` becomes one Russian
-line on stderr and the exit code of docs/DESIGN.md; a traceback is shown only with ``--debug``.
+This package is the only part of plan-cal that knows about Typer and the terminal. Every :class:`PlanError`
+becomes one Russian line on stderr and the exit code of docs/DESIGN.md; a traceback is shown only with ``--debug``.
+
+- ``root.py``: the Typer app, its root options and the parameters several commands share;
+- the commands: ``reading.py`` (check, explain), ``publishing.py`` (build, import, serve), ``reminding.py``
+  (remind, scheduler), ``ledger.py`` (the ``ledger`` group);
+- ``output.py``: what the commands print — safe text, counts, JSON, the check table;
+- ``localisation.py``: Typer's own help and usage errors in Russian (the one module that touches Typer's internals);
+- here: the commands registered in the order of ``--help``, and :func:`main`, which maps errors to exit codes.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from plan_calendar.errors import ExitCode
 
 __all__ = ["ledger_app"]
 
-
 ledger_app = typer.Typer(
     cls=Group,
     help="Журнал напоминаний: что отправлено, и перенос в другой журнал (например, в PostgreSQL).",
@@ -24,7 +23,6 @@ ledger_app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
 
 StateOpt = Annotated[
     str | None,
@@ -34,8 +32,6 @@ StateOpt = Annotated[
         metavar="ЖУРНАЛ",
     ),
 ]
-
-
 _STATUS_NAMES = {
     "sent": "отправлено",
     "deferred": "отложено",
@@ -43,8 +39,6 @@ _STATUS_NAMES = {
     "missed": "пропущено (старше catch_up)",
     "pending": "отправляется или прервано",
 }
-
-
 _STATUS_TITLES = {
     "deferred": "Отложены — уйдут при следующем запуске",
     "failed": "Отклонены сервером — не повторяются",

@@ -43,6 +43,30 @@ def check(
 
     Код выхода 0 — ошибок нет (предупреждения допустимы), 1 — есть ошибки.
     """
+    schedules, unusable = _read_plans(plans, config_file)
+    if as_json:
+        for path, errors in unusable:
+            echo_json(unusable_json(path, errors), indent=2)
+        for schedule in schedules:
+            echo_json(check_json(schedule), indent=2)
+    else:
+        for path, errors in unusable:
+            for error in errors:
+                typer.echo(safe(f"ошибка: {error}"), err=True)
+            typer.echo(safe(f"План {path} не прочитан: {count(len(errors), 'ошибка', 'ошибки', 'ошибок')}."), err=True)
+        for i, schedule in enumerate(schedules):
+            if i:
+                typer.echo()
+            print_check(schedule)
+    if unusable or any(not s.ok for s in schedules):
+        raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+def _read_plans(
+    plans: list[Path], config_file: Path | None
+) -> tuple[list[Schedule], list[tuple[Path, list[PlanError]]]]:
+    """Every plan read, with check's warnings about who its reminders go to; and the plans that could not be used
+    at all, with every error found in each."""
     from plan_calendar.reminders.notify_warnings import with_address_warnings, with_group_warnings  # noqa: PLC0415
 
     # Every plan is checked, and every error of each is reported: a plan that cannot be used at all prints the
@@ -71,22 +95,7 @@ def check(
 
         settings = load_config(config_file).reminders
         schedules = [with_group_warnings(s, settings, config_file) for s in schedules]
-    if as_json:
-        for path, errors in unusable:
-            echo_json(unusable_json(path, errors), indent=2)
-        for schedule in schedules:
-            echo_json(check_json(schedule), indent=2)
-    else:
-        for path, errors in unusable:
-            for error in errors:
-                typer.echo(safe(f"ошибка: {error}"), err=True)
-            typer.echo(safe(f"План {path} не прочитан: {count(len(errors), 'ошибка', 'ошибки', 'ошибок')}."), err=True)
-        for i, schedule in enumerate(schedules):
-            if i:
-                typer.echo()
-            print_check(schedule)
-    if unusable or any(not s.ok for s in schedules):
-        raise typer.Exit(ExitCode.PLAN_ERROR)
+    return schedules, unusable
 
 
 def _document_ids(plans: list[Path], config_file: Path | None) -> IdStore | None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from plan_calendar.cli.output import safe
 from plan_calendar.cli.root import ConfigOpt, PlansArg, QuietOpt, state
 from plan_calendar.errors import ExitCode
+
+if TYPE_CHECKING:
+    from plan_calendar.reminders.run import RemindReport
 
 __all__ = ["remind", "scheduler"]
 
@@ -62,22 +65,38 @@ def remind(  # noqa: PLR0917 - a Typer command: its options are its parameters
     if report.errors:
         typer.echo("Пропущено только то, где ошибка; остальные напоминания обработаны как обычно.", err=True)
     if dry_run:
-        for message in report.planned:
-            typer.echo(
-                safe(
-                    f"Кому: {message.recipient}\nКогда: {message.send_at:%Y-%m-%d %H:%M}\n"
-                    f"Тема: {message.subject}\n\n{message.text}\n{'-' * 60}"
-                )
-            )
-        past = f"; об уже прошедших событиях не было бы отправлено: {len(report.past)}" if report.past else ""
-        typer.echo(
-            f"Пробный запуск: было бы отправлено писем: {len(report.planned)} (напоминаний: "
-            f"{_reminders_in(report.planned)}); уже отправлено раньше: {report.already}{past}. "
-            "Ничего не отправлено и не записано."
-        )
+        _print_dry_run(report)
         if report.errors:
             raise typer.Exit(ExitCode.PLAN_ERROR)
         return
+    _print_run(report, now, quiet)
+    if report.errors or report.stopped:  # the config needs a human before the server does
+        raise typer.Exit(ExitCode.PLAN_ERROR)
+    if report.deferred:
+        raise typer.Exit(ExitCode.SERVICE)
+    if report.failed:
+        raise typer.Exit(ExitCode.PLAN_ERROR)
+
+
+def _print_dry_run(report: RemindReport) -> None:
+    """`remind --dry-run`: each letter that would go out, then the totals."""
+    for message in report.planned:
+        typer.echo(
+            safe(
+                f"Кому: {message.recipient}\nКогда: {message.send_at:%Y-%m-%d %H:%M}\n"
+                f"Тема: {message.subject}\n\n{message.text}\n{'-' * 60}"
+            )
+        )
+    past = f"; об уже прошедших событиях не было бы отправлено: {len(report.past)}" if report.past else ""
+    typer.echo(
+        f"Пробный запуск: было бы отправлено писем: {len(report.planned)} (напоминаний: "
+        f"{_reminders_in(report.planned)}); уже отправлено раньше: {report.already}{past}. "
+        "Ничего не отправлено и не записано."
+    )
+
+
+def _print_run(report: RemindReport, now: datetime, quiet: bool) -> None:
+    """A run's letters refused or put off, each on stderr, then the totals (with --quiet only after trouble)."""
     for message, detail in report.failed:
         typer.echo(safe(f"ошибка: письмо для {message.recipient} отклонено: {detail}"), err=True)
     if report.stopped is not None:
@@ -106,12 +125,6 @@ def remind(  # noqa: PLR0917 - a Typer command: its options are its parameters
             f"{report.already}{refused_before}{elsewhere}; пропущено как слишком старые: {len(report.missed)}{past}.",
             err=trouble,
         )
-    if report.errors or report.stopped:  # the config needs a human before the server does
-        raise typer.Exit(ExitCode.PLAN_ERROR)
-    if report.deferred:
-        raise typer.Exit(ExitCode.SERVICE)
-    if report.failed:
-        raise typer.Exit(ExitCode.PLAN_ERROR)
 
 
 def _reminders_in(messages: list[Any]) -> int:

@@ -6,11 +6,12 @@ the open. Exactly these private names are touched, and why:
 
 - ``typer.rich_utils``: the module constants ARGUMENTS_PANEL_TITLE, OPTIONS_PANEL_TITLE, COMMANDS_PANEL_TITLE,
   ERRORS_PANEL_TITLE, DEFAULT_STRING, REQUIRED_LONG_STRING, ENVVAR_STRING, ABORTED_TEXT and RICH_HELP are replaced
-  (``setattr``) just before a help screen is rendered. They are the help's panel headings and its «[default: …]»,
-  «[required]» marks, read at render time. Typer's public ``rich_help_panel`` names the panel of a parameter or a
-  command, but not of the ``--help`` option Typer adds itself (it would stay alone in an English «Options»
-  panel), and the marks have no setting at all. They are wrapped in gettext, but a catalog would need a Russian
-  locale in the user's environment and a compiled catalog in the process-wide default domain.
+  (``setattr``) just before a help screen is rendered; Typer reads them at render time. They are the help's panel
+  headings and its «[default: …]», «[required]» marks (the error-panel texts belong to Typer's own error output,
+  which ``main()`` replaces, and are Russian in case Typer prints it). Typer's public ``rich_help_panel`` could
+  name the panels only if set on every parameter, every command and the ``--help`` option, and the marks have no
+  setting at all, so the patch would stay anyway. The constants are wrapped in gettext at import, but a catalog
+  would need a Russian locale in the user's environment and a compiled catalog in the process-wide default domain.
 - ``typer._click.exceptions``: ClickException, UsageError and NoArgsIsHelpError. Typer vendors Click as a private
   package and exports only BadParameter; ``main()`` runs the app with ``standalone_mode=False`` and must tell a
   usage error from the help shown for no arguments to print its own Russian lines and exit with code 2. The

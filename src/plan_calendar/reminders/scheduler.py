@@ -33,6 +33,7 @@ from plan_calendar.errors import PlanError
 from plan_calendar.identity import IdStore
 from plan_calendar.reminders.rules import next_send_time
 from plan_calendar.reminders.run import load_schedules, remind
+from plan_calendar.watch import FileWatch
 
 __all__ = ["ReminderService", "ZoneFormatter"]
 
@@ -74,7 +75,7 @@ class ReminderService:
         self.scheduler = BlockingScheduler(timezone=self.tz)
         self._stop_requested = False
         self._failures = 0  # failed runs in a row: the retry delay doubles with each
-        self._mtimes = self._file_times()
+        self._files = FileWatch(self._watched_files)
 
     # ------------------------------------------------------------------ files
     def _load_config(self) -> Config:
@@ -84,9 +85,8 @@ class ReminderService:
     def plans(self) -> list[Path]:
         return list(self.plan_override or self.config.plans)
 
-    def _file_times(self) -> dict[Path, float]:
-        paths = [*self.plans, *([self.config.source] if self.config.source else [])]
-        return {p: p.stat().st_mtime if p.exists() else -1.0 for p in paths}
+    def _watched_files(self) -> list[Path]:
+        return [*self.plans, *([self.config.source] if self.config.source else [])]
 
     # ------------------------------------------------------------------ jobs
     def run_once(self) -> None:
@@ -187,13 +187,12 @@ class ReminderService:
     def watch(self) -> None:
         """Reload plans and config when their files change."""
         try:
-            current = self._file_times()
+            changed = self._files.changed()
         except OSError as exc:
             log.error("не удалось проверить файлы планов и настроек: %s", exc)
             return
-        if current == self._mtimes:
+        if not changed:
             return
-        self._mtimes = current
         try:
             self.config = self._load_config()
         except PlanError as exc:

@@ -23,12 +23,11 @@ from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from plan_calendar.durations import parse_duration
 from plan_calendar.errors import ConfigError, Source
-from plan_calendar.plan import ADDRESS_RE, Display, Kind
+from plan_calendar.plan import Display, Kind
+from plan_calendar.validation import ID_RULE, allowed_values, enum_member, is_address, is_id, key_hint, parse_clock
 
 __all__ = [
     "DEFAULT_DOMAIN",
@@ -46,7 +45,6 @@ __all__ = [
 ]
 
 ENV_VAR = "PLAN_CAL_CONFIG"
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +137,7 @@ class ReminderSettings:
             return self.groups[name]
         if name == "all":
             return self.recipients
-        if ADDRESS_RE.fullmatch(name):
+        if is_address(name):
             return (name,)
         return None
 
@@ -247,7 +245,6 @@ _REMINDER_KEYS = (
 )
 _PG_SCHEMES = ("postgresql", "postgres")
 _LEASE_PER_TIMEOUT = 6  # a claim outlasts one letter's SMTP exchange: a handful of replies, each within timeout
-_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 _FEED_KEYS = ("name", "title", "kinds", "tags", "responsible", "plans", "description")
 
 
@@ -364,10 +361,8 @@ class _ConfigReader:
     def check_keys(self, table: dict[str, Any], allowed: tuple[str, ...], section: str | None) -> None:
         for key in table:
             if key not in allowed:
-                guess = process.extractOne(key, allowed, scorer=Levenshtein.distance, score_cutoff=3)
-                hint = f"Может быть, «{guess[0]}»?" if guess else f"Допустимые ключи: {', '.join(allowed)}."
                 where = f"в разделе [{section}]" if section else "в файле настроек"
-                raise self.fail(f"неизвестный ключ «{key}» {where}", section, key, hint)
+                raise self.fail(f"неизвестный ключ «{key}» {where}", section, key, key_hint(key, allowed))
 
     def read(self) -> Config:
         try:
@@ -483,7 +478,7 @@ class _ConfigReader:
         if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
             raise self.fail(f"домен «{domain}» записан неверно", "calendar", "domain", "Например: plan.example.org.")
         email = self.optional_string(data, "organizer_email", "calendar")
-        if email is not None and not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", email):
+        if email is not None and not is_address(email):
             raise self.fail(f"адрес «{email}» не похож на email", "calendar", "organizer_email")
         return CalendarSettings(
             domain=domain,
@@ -499,12 +494,9 @@ class _ConfigReader:
     def smtp(self, data: dict[str, Any]) -> SmtpSettings:
         self.check_keys(data, _SMTP_KEYS, "smtp")
         d = SmtpSettings()
-        try:
-            security = Security(data.get("security", d.security.value))
-        except ValueError:
-            raise self.fail(
-                f"«security = {data['security']!r}»: допустимо starttls, tls или none", "smtp", "security"
-            ) from None
+        security = enum_member(Security, data.get("security", d.security.value))
+        if security is None:
+            raise self.fail(f"«security = {data['security']!r}»: допустимо starttls, tls или none", "smtp", "security")
         port = data.get("port", 465 if security is Security.TLS and "port" not in data else d.port)
         if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
             raise self.fail("«port» должен быть числом от 1 до 65535", "smtp", "port")
@@ -554,8 +546,8 @@ class _ConfigReader:
             groups[str(name)] = self.emails(values, "groups")
             del members
         send_at_text = self.string(data, "send_at", "reminders", d.send_at.strftime("%H:%M"))
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", send_at_text)
-        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59 or int(m.group(3) or 0) > 59:
+        send_at = parse_clock(send_at_text, seconds=True)
+        if send_at is None:
             raise self.fail(
                 f"«send_at = {send_at_text!r}»: время записано непонятно", "reminders", "send_at", "Пишите «09:00»."
             )
@@ -578,7 +570,7 @@ class _ConfigReader:
             before_deadline=self.leads(data, "before_deadline", d.before_deadline),
             before_event=self.leads(data, "before_event", d.before_event),
             month_start=self.boolean(data, "month_start", "reminders", d.month_start),
-            send_at=time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)),
+            send_at=send_at,
             timezone=zone,
             working_days_only=self.boolean(data, "working_days_only", "reminders", d.working_days_only),
             country=country,
@@ -624,7 +616,7 @@ class _ConfigReader:
 
     def emails(self, values: tuple[str, ...], key: str) -> tuple[str, ...]:
         for value in values:
-            if not _EMAIL.fullmatch(value):
+            if not is_address(value):
                 raise self.fail(f"«{value}» не похож на адрес электронной почты", "reminders", key)
         return values
 
@@ -651,13 +643,15 @@ class _ConfigReader:
         return DisplaySettings(**values)
 
     def display_value(self, value: Any, section: str, key: str) -> Display:
-        try:
-            return Display(value)
-        except ValueError:
-            names = ", ".join(d.value for d in Display)
+        display = enum_member(Display, value)
+        if display is None:
             raise self.fail(
-                f"«{key} = {value!r}»: неизвестный способ показа", section, key, f"Допустимо: {names}."
-            ) from None
+                f"«{key} = {value!r}»: неизвестный способ показа",
+                section,
+                key,
+                f"Допустимо: {allowed_values(Display)}.",
+            )
+        return display
 
     def feeds(self, value: Any) -> tuple[FeedSpec, ...]:
         if not isinstance(value, list):
@@ -668,9 +662,9 @@ class _ConfigReader:
                 raise self.fail("каждый [[feeds]] — раздел с name и title", "feeds")
             self.check_keys(table, _FEED_KEYS, "feeds")
             name = self.string(table, "name", "feeds")
-            if not _SLUG.match(name):
+            if not is_id(name):
                 raise self.fail(
-                    f"имя календаря «{name}» может содержать только строчные латинские буквы, цифры и дефисы",
+                    f"имя календаря «{name}» {ID_RULE}",
                     "feeds",
                     "name",
                 )
@@ -678,12 +672,12 @@ class _ConfigReader:
                 raise self.fail(f"календарь «{name}» описан дважды", "feeds", "name")
             kinds = self.str_list(table, "kinds", "feeds")
             for kind in kinds:
-                if kind not in {k.value for k in Kind}:
+                if enum_member(Kind, kind) is None:
                     raise self.fail(
                         f"неизвестный вид пункта «{kind}» в календаре «{name}»",
                         "feeds",
                         "kinds",
-                        f"Допустимые виды: {', '.join(k.value for k in Kind)}.",
+                        f"Допустимые виды: {allowed_values(Kind)}.",
                     )
             specs.append(
                 FeedSpec(

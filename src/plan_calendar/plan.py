@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 from slugify import slugify
 
 from plan_calendar.dates.grammar import read_when
@@ -25,6 +23,17 @@ from plan_calendar.dates.school import AcademicYear, Term, TermKind
 from plan_calendar.durations import format_duration, parse_duration
 from plan_calendar.errors import DateError, PlanError, PlanErrors, PlanFormatError, Source
 from plan_calendar.limits import MIB, PLAN_FILE_BYTES
+from plan_calendar.validation import (
+    ID_RULE,
+    allowed_values,
+    did_you_mean,
+    enum_member,
+    is_address,
+    is_group_name,
+    is_id,
+    key_hint,
+    parse_clock,
+)
 from plan_calendar.when import Day
 from plan_calendar.yamlsource import YamlMap, compose, is_null, sanitize, source_of, strip_controls
 
@@ -32,7 +41,6 @@ if TYPE_CHECKING:
     from plan_calendar.identity import IdStore
 
 __all__ = [
-    "ADDRESS_RE",
     "KIND_WORDS",
     "Display",
     "IdPool",
@@ -235,12 +243,7 @@ _ITEM_KEYS = (
     "notify",
 )
 _DEFAULT_KEYS = ("kind", "time", "duration", "responsible", "location", "tags", "remind", "display", "notify")
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _REMIND_OFF = frozenset({"false", "no", "off", "none", "нет"})
-# An address as the reminders accept it (no display name, no list separators); a group is a name from the config.
-ADDRESS_RE = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
-_GROUP_RE = re.compile(r"[\w.-]+")
-_TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
 def propose_id(title: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
@@ -367,9 +370,9 @@ class _PlanReader:
     def check_keys(self, node: YamlMap, allowed: tuple[str, ...], where: str) -> None:
         for key in node:
             if key not in allowed:
-                guess = process.extractOne(key, allowed, scorer=Levenshtein.distance, score_cutoff=3)
-                hint = f"Может быть, «{guess[0]}»?" if guess else f"Допустимые ключи: {', '.join(allowed)}."
-                self.errors.append(self.fail(f"неизвестный ключ «{key}» {where}", node.key_source(key), hint))
+                self.errors.append(
+                    self.fail(f"неизвестный ключ «{key}» {where}", node.key_source(key), key_hint(key, allowed))
+                )
 
     def text_of(self, node: YamlMap, key: str, *, required: bool = False, where: str = "") -> str | None:
         """A scalar as written (YAML's own typing is ignored: "19.10" stays text, "14:00" is not 840)."""
@@ -449,9 +452,9 @@ class _PlanReader:
         except DateError as exc:
             raise exc.located(data.value_source("academic_year")) from None
         plan_id = self.text_of(data, "id") or slugify(Path(self.file).stem) or "plan"
-        if not _ID_RE.match(plan_id):
+        if not is_id(plan_id):
             raise self.fail(
-                f"id плана «{plan_id}» может содержать только строчные латинские буквы, цифры и дефисы",
+                f"id плана «{plan_id}» {ID_RULE}",
                 data.value_source("id"),
                 f"Например: {slugify(plan_id) or 'rmo-2019-2020'}.",
             )
@@ -516,7 +519,7 @@ class _PlanReader:
         self.check_keys(org, ("name", "email"), "в organizer")
         name = self.text_of(org, "name", required=True, where="в organizer")
         email = self.text_of(org, "email")
-        if email is not None and not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", email):
+        if email is not None and not is_address(email):
             raise self.fail(f"адрес «{email}» не похож на email", org.value_source("email"))
         assert name is not None
         return Organizer(name, email)
@@ -654,9 +657,9 @@ class _PlanReader:
                     item_id,
                 )
             )
-        elif not _ID_RE.match(item_id):
+        elif not is_id(item_id):
             raise self.fail(
-                f"id «{item_id}» может содержать только строчные латинские буквы, цифры и дефисы",
+                f"id «{item_id}» {ID_RULE}",
                 node.value_source("id"),
                 f"Например: {propose_id(item_id)}.",
             )
@@ -691,31 +694,26 @@ class _PlanReader:
         kind = KIND_WORDS.get(word)
         if kind is not None:
             return kind
-        try:
-            return Kind(word)
-        except ValueError:
-            names = [*KIND_WORDS, *(k.value for k in Kind)]
-            guess = process.extractOne(word, names, scorer=Levenshtein.distance, score_cutoff=3)
-            russian = "срок, заседание, семинар, мероприятие, акция, задача, консультация"
-            hint = (
-                f"Может быть, «{guess[0]}»?"
-                if guess
-                else f"Допустимые виды: {russian} (или {', '.join(k.value for k in Kind)})."
-            )
-            raise self.fail(f"неизвестный вид пункта «{text}»", owner.value_source(key), hint) from None
+        kind = enum_member(Kind, word)
+        if kind is not None:
+            return kind
+        russian = "срок, заседание, семинар, мероприятие, акция, задача, консультация"
+        hint = did_you_mean(
+            word, [*KIND_WORDS, *(k.value for k in Kind)], f"Допустимые виды: {russian} (или {allowed_values(Kind)})."
+        )
+        raise self.fail(f"неизвестный вид пункта «{text}»", owner.value_source(key), hint)
 
     def read_display(self, merged: _Merged) -> Display | None:
         owner, key = merged.owner("display")
         text = self.text_of(owner, key)
         if text is None:
             return None
-        try:
-            return Display(text)
-        except ValueError:
-            names = ", ".join(d.value for d in Display)
+        display = enum_member(Display, text)
+        if display is None:
             raise self.fail(
-                f"неизвестный способ показа «{text}»", owner.value_source(key), f"Допустимо: {names}."
-            ) from None
+                f"неизвестный способ показа «{text}»", owner.value_source(key), f"Допустимо: {allowed_values(Display)}."
+            )
+        return display
 
     def read_remind(self, merged: _Merged) -> tuple[timedelta, ...] | None:
         owner, key = merged.owner("remind")
@@ -744,7 +742,7 @@ class _PlanReader:
             return None
         names = self.text_list(owner, key)
         for name in names:
-            if not (ADDRESS_RE.fullmatch(name) or _GROUP_RE.fullmatch(name)):
+            if not (is_address(name) or is_group_name(name)):
                 raise self.fail(
                     f"notify: «{name}» — не адрес почты и не имя группы получателей",
                     owner.value_source(key),
@@ -758,10 +756,10 @@ class _PlanReader:
         text = self.text_of(owner, key)
         if text is None:
             return None
-        m = _TIME_RE.match(text)
-        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        value = parse_clock(text, dot=True)
+        if value is None:
             raise self.fail(f"время «{text}» записано непонятно", owner.value_source(key), "Пишите «14:00».")
-        return time(int(m.group(1)), int(m.group(2)))
+        return value
 
     def read_duration(self, merged: _Merged) -> timedelta | None:
         owner, key = merged.owner("duration")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -20,7 +20,7 @@ from slugify import slugify
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.periods import term_of
 from plan_calendar.dates.school import AcademicYear, Term, TermKind
-from plan_calendar.durations import format_duration, parse_duration
+from plan_calendar.durations import parse_duration
 from plan_calendar.errors import DateError, PlanError, PlanErrors, PlanFormatError, Source
 from plan_calendar.limits import MIB, PLAN_FILE_BYTES
 from plan_calendar.validation import (
@@ -142,34 +142,6 @@ class Item:
     notify_source: Source | None = None
     id_written: bool = True  # False when the plan has no id and one was proposed
 
-    def fields_as_written(self) -> dict[str, Any]:
-        """The item's fields for ``check --json``: only those the plan sets, in plan-format names."""
-        out: dict[str, Any] = {"id": self.id, "title": self.title, "when": self.when}
-        if self.kind is not None:
-            out["kind"] = self.kind.value
-        if self.time is not None:
-            out["time"] = self.time.strftime("%H:%M")
-        if self.duration is not None:
-            out["duration"] = int(self.duration.total_seconds() // 60)
-        for name in ("agenda", "responsible", "tags"):
-            value = getattr(self, name)
-            if value:
-                out[name] = list(value)
-        for name in ("description", "location"):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = value
-        if self.remind is not None:
-            out["remind"] = [format_duration(lead) for lead in self.remind] or False
-        if self.notify is not None:
-            out["notify"] = list(self.notify)
-        if self.display is not None:
-            out["display"] = self.display.value
-        out["line"] = self.source.line
-        if self.source.place is not None:  # a document plan: «таблица 1, строка 7»
-            out["place"] = self.source.place
-        return out
-
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -189,28 +161,6 @@ class Plan:
     # Items that could not be read (a missing title, an unknown key, a bad time): left out, each with its error,
     # and the id it had when one can be told (its published entries are kept, docs/dates.md).
     broken: tuple[tuple[str | None, PlanError], ...] = field(default=())
-
-    def summary(self) -> dict[str, Any]:
-        """The plan's own fields for ``check --json``."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "academic_year": self.academic_year.name,
-            "timezone": self.timezone,
-            "locale": self.locale,
-            "until_inclusive": self.until_inclusive,
-            "file": self.source.file,
-        }
-        if self.organizer is not None:
-            out["organizer"] = {"name": self.organizer.name, "email": self.organizer.email}
-        if self.description:
-            out["description"] = self.description
-        if self.academic_year.terms:
-            out["terms"] = [
-                {"name": t.name, "start": t.start.isoformat(), "end": t.end.isoformat()}
-                for t in self.academic_year.terms
-            ]
-        return out
 
 
 _PLAN_KEYS = (

@@ -9,8 +9,8 @@ import pytest
 
 from plan_calendar.config import parse_config
 from plan_calendar.errors import ConfigError, PlanErrors
-from plan_calendar.plan import parse_plan
 from plan_calendar.validation import did_you_mean, is_address, is_id, parse_clock
+from plan_calendar.yamlplan import parse_plan
 
 HEAD = 'plan: Тест\nacademic_year: "2019-2020"\n'
 

@@ -27,9 +27,10 @@ from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import ExitCode, PlanError, PlanErrors
-from plan_calendar.plan import Plan, load_plan
+from plan_calendar.plan import Plan
 from plan_calendar.report import check_json, reading_json, unusable_json
 from plan_calendar.schedule import Schedule, interpret
+from plan_calendar.yamlplan import load_plan
 
 if TYPE_CHECKING:
     from plan_calendar.config import ReminderSettings  # loaded only by the commands that read a config

@@ -10,7 +10,7 @@ from pathlib import Path
 from plan_calendar.config import Config, ReminderSettings, SmtpSettings
 from plan_calendar.errors import ConfigError, PlanError
 from plan_calendar.identity import IdStore
-from plan_calendar.plan import Item, load_plan
+from plan_calendar.plan import Item
 from plan_calendar.reminders.ledger import UNSENT, Entry, Key, Ledger, ledger_exists, open_ledger
 from plan_calendar.reminders.mail import (
     Message,
@@ -22,6 +22,7 @@ from plan_calendar.reminders.mail import (
 )
 from plan_calendar.reminders.rules import Reminder, due, recipients_of
 from plan_calendar.schedule import Schedule, interpret
+from plan_calendar.yamlplan import load_plan
 
 __all__ = ["RemindReport", "check_setup", "remind"]
 

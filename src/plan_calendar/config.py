@@ -16,17 +16,15 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from email.utils import parseaddr
 from enum import Enum
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from plan_calendar.durations import parse_duration
 from plan_calendar.errors import ConfigError, Source
 from plan_calendar.plan import Display, Kind
+from plan_calendar.reminders.workdays import holiday_calendar
 from plan_calendar.validation import ID_RULE, allowed_values, enum_member, is_address, is_id, key_hint, parse_clock
 
 __all__ = [
@@ -39,7 +37,6 @@ __all__ = [
     "Security",
     "SmtpSettings",
     "find_config",
-    "holiday_calendar",
     "load_config",
     "parse_duration",
 ]
@@ -169,15 +166,6 @@ class Config:
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     templates: Path | None = None  # a folder whose templates replace the built-in ones
     raw: dict[str, Any] = field(default_factory=dict)
-
-
-@lru_cache(maxsize=8)
-def holiday_calendar(country: str) -> holidays.HolidayBase | None:
-    """The country's holiday calendar with its transferred days (the `holidays` package); None if unknown."""
-    try:
-        return holidays.country_holidays(country)
-    except NotImplementedError:
-        return None
 
 
 def find_config(explicit: str | Path | None, *, cwd: Path | None = None) -> Path | None:

@@ -12,7 +12,7 @@ import os
 import re
 import socket
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import time, timedelta
 from email.utils import parseaddr
 from enum import Enum
@@ -29,6 +29,7 @@ from plan_calendar.validation import ID_RULE, allowed_values, enum_member, is_ad
 
 __all__ = [
     "DEFAULT_DOMAIN",
+    "SECTIONS",
     "CalendarSettings",
     "Config",
     "DisplaySettings",
@@ -38,10 +39,12 @@ __all__ = [
     "SmtpSettings",
     "find_config",
     "load_config",
-    "parse_duration",
+    "parse_config",
+    "setting_keys",
 ]
 
 ENV_VAR = "PLAN_CAL_CONFIG"
+_NOT_A_KEY = {"key": False}  # metadata of a field that is not written in the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +157,11 @@ class FeedSpec:
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """All settings; ``source`` is the file they came from (None: the defaults)."""
+    """All settings; ``source`` is the file they came from (None: the defaults).
 
-    source: Path | None = None
+    Every field is a key of the file (a section or a value at its top), except those marked ``_NOT_A_KEY``."""
+
+    source: Path | None = field(default=None, metadata=_NOT_A_KEY)
     plans: tuple[Path, ...] = ()
     out: Path = Path("public")
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
@@ -165,7 +170,24 @@ class Config:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     templates: Path | None = None  # a folder whose templates replace the built-in ones
-    raw: dict[str, Any] = field(default_factory=dict)
+    # Whether the file has an [smtp] section: the defaults name no real server, so reminders need one.
+    smtp_written: bool = field(default=False, metadata=_NOT_A_KEY)
+
+
+def setting_keys(settings: type[Any]) -> tuple[str, ...]:
+    """The keys a section of the file may have: its dataclass's fields, in their order (hints list them so)."""
+    return tuple(f.name for f in fields(settings) if f.metadata.get("key", True))
+
+
+# The file's sections and the settings each holds ("" is the file's top level; [[feeds]] is a list of them).
+SECTIONS: dict[str, type[Any]] = {
+    "": Config,
+    "calendar": CalendarSettings,
+    "display": DisplaySettings,
+    "feeds": FeedSpec,
+    "smtp": SmtpSettings,
+    "reminders": ReminderSettings,
+}
 
 
 def find_config(explicit: str | Path | None, *, cwd: Path | None = None) -> Path | None:
@@ -202,38 +224,8 @@ def load_config(explicit: str | Path | None = None) -> Config:
     return parse_config(text, path)
 
 
-_TOP_KEYS = ("plans", "out", "calendar", "display", "feeds", "smtp", "reminders", "templates", "site")
-_CALENDAR_KEYS = (
-    "domain",
-    "url",
-    "refresh",
-    "default_duration",
-    "alarms",
-    "alarm_before",
-    "organizer_name",
-    "organizer_email",
-)
-_DISPLAY_KEYS = ("period", "campaign", "ongoing")
-_SMTP_KEYS = ("host", "port", "security", "username", "password_env", "sender", "timeout")
-_REMINDER_KEYS = (
-    "recipients",
-    "groups",
-    "before_deadline",
-    "before_event",
-    "month_start",
-    "send_at",
-    "timezone",
-    "working_days_only",
-    "country",
-    "state",
-    "digest",
-    "catch_up",
-    "retry",
-    "lease",
-)
 _PG_SCHEMES = ("postgresql", "postgres")
 _LEASE_PER_TIMEOUT = 6  # a claim outlasts one letter's SMTP exchange: a handful of replies, each within timeout
-_FEED_KEYS = ("name", "title", "kinds", "tags", "responsible", "plans", "description")
 
 
 def _this_machine(host: str) -> bool:
@@ -357,7 +349,7 @@ class _ConfigReader:
             data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
             raise self.syntax_error(str(exc)) from None
-        self.check_keys(data, _TOP_KEYS, None)
+        self.check_keys(data, setting_keys(Config), None)
         base = self.path.parent
         plans = tuple(base / p for p in self.str_list(data, "plans", None))
         out = base / self.string(data, "out", None, "public")
@@ -382,7 +374,7 @@ class _ConfigReader:
             smtp=smtp,
             reminders=reminders,
             templates=base / self.string(data, "templates", None) if "templates" in data else None,
-            raw=data,
+            smtp_written="smtp" in data,
         )
 
     def syntax_error(self, english: str) -> ConfigError:
@@ -447,7 +439,7 @@ class _ConfigReader:
 
     # ---------------------------------------------------------------- sections
     def calendar(self, data: dict[str, Any]) -> CalendarSettings:
-        self.check_keys(data, _CALENDAR_KEYS, "calendar")
+        self.check_keys(data, setting_keys(CalendarSettings), "calendar")
         defaults = CalendarSettings()
         url = self.optional_string(data, "url", "calendar")
         host = None
@@ -480,7 +472,7 @@ class _ConfigReader:
         )
 
     def smtp(self, data: dict[str, Any]) -> SmtpSettings:
-        self.check_keys(data, _SMTP_KEYS, "smtp")
+        self.check_keys(data, setting_keys(SmtpSettings), "smtp")
         d = SmtpSettings()
         security = enum_member(Security, data.get("security", d.security.value))
         if security is None:
@@ -491,8 +483,6 @@ class _ConfigReader:
         timeout = data.get("timeout", d.timeout)
         if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
             raise self.fail("«timeout» должен быть числом секунд больше нуля", "smtp", "timeout")
-        if "password" in data:  # pragma: no cover - check_keys rejects it first; kept for clarity
-            raise self.fail("пароль нельзя хранить в файле", "smtp", "password")
         sender = self.string(data, "sender", "smtp", d.sender)
         if "@" not in parseaddr(sender)[1] or any(c in sender for c in "\r\n"):
             raise self.fail(
@@ -522,7 +512,7 @@ class _ConfigReader:
         )
 
     def reminders(self, data: dict[str, Any], base: Path) -> ReminderSettings:
-        self.check_keys(data, _REMINDER_KEYS, "reminders")
+        self.check_keys(data, setting_keys(ReminderSettings), "reminders")
         d = ReminderSettings()
         recipients = self.emails(self.str_list(data, "recipients", "reminders"), "recipients")
         groups_table = data.get("groups", {})
@@ -623,9 +613,10 @@ class _ConfigReader:
         return tuple(sorted(set(out), reverse=True))
 
     def display(self, data: dict[str, Any]) -> DisplaySettings:
-        self.check_keys(data, _DISPLAY_KEYS, "display")
+        keys = setting_keys(DisplaySettings)
+        self.check_keys(data, keys, "display")
         values: dict[str, Display] = {}
-        for key in _DISPLAY_KEYS:
+        for key in keys:
             if key in data:
                 values[key] = self.display_value(data[key], "display", key)
         return DisplaySettings(**values)
@@ -648,7 +639,7 @@ class _ConfigReader:
         for table in value:
             if not isinstance(table, dict):
                 raise self.fail("каждый [[feeds]] — раздел с name и title", "feeds")
-            self.check_keys(table, _FEED_KEYS, "feeds")
+            self.check_keys(table, setting_keys(FeedSpec), "feeds")
             name = self.string(table, "name", "feeds")
             if not is_id(name):
                 raise self.fail(

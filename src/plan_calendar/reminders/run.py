@@ -77,7 +77,7 @@ def load_schedules(
 def check_setup(config: Config, schedules: list[Schedule], *, sending: bool = True) -> None:
     """Stop with a set-up error when reminders could never go out, rather than report «0 letters sent»: no
     [smtp] section (when ``sending``), nobody to send to (no recipients, groups or `notify:` anywhere)."""
-    if sending and "smtp" not in config.raw:
+    if sending and not config.smtp_written:
         if config.source is None:
             raise ConfigError(
                 "файл настроек не найден, а без него напоминаниям некуда и не через что уходить: в нём задают "

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from plan_calendar.config import SECTIONS, Config, parse_config, setting_keys
+from plan_calendar.config import SECTIONS, Config, setting_keys
+from plan_calendar.configfile import parse_config
 from plan_calendar.errors import ConfigError
 
 EXAMPLE_CONFIG = ROOT / "config.example.toml"

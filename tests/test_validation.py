@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from plan_calendar.config import parse_config
+from plan_calendar.configfile import parse_config
 from plan_calendar.errors import ConfigError, PlanErrors
 from plan_calendar.validation import did_you_mean, is_address, is_id, parse_clock
 from plan_calendar.yamlplan import parse_plan

@@ -235,7 +235,7 @@ def check(
     unusable: list[tuple[Path, list[PlanError]]] = []
     country = "RU"
     if config_file is not None:
-        from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
+        from plan_calendar.configfile import load_config  # noqa: PLC0415 - only with --config
 
         country = load_config(config_file).reminders.country
     ids = _document_ids(plans, config_file)
@@ -251,7 +251,7 @@ def check(
                 continue
             unusable.append((path, exc.errors if isinstance(exc, PlanErrors) else [exc]))
     if config_file is not None:
-        from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
+        from plan_calendar.configfile import load_config  # noqa: PLC0415 - only with --config
 
         settings = load_config(config_file).reminders
         schedules = [_with_group_warnings(s, settings, config_file) for s in schedules]
@@ -282,7 +282,7 @@ def _document_ids(plans: list[Path], config_file: Path | None) -> IdStore | None
 
     if not any(is_document(p) for p in plans):
         return None
-    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.identity import IdStore  # noqa: PLC0415
 
     try:
@@ -449,7 +449,8 @@ def build(
     попадает (если он был в календаре раньше — остаётся, каким был), о нём сообщается, код выхода 1; план,
     который нельзя прочитать целиком (ошибка YAML), не записывает ничего.
     """
-    from plan_calendar.config import DEFAULT_DOMAIN, load_config  # noqa: PLC0415 - only build needs the config
+    from plan_calendar.config import DEFAULT_DOMAIN  # noqa: PLC0415 - only build needs the config
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
 
     config = load_config(config_file)
@@ -554,7 +555,7 @@ def remind(  # noqa: PLR0917 - a Typer command: its options are its parameters
     повторить позже (напоминания уйдут при следующем запуске); 1 — ошибки в плане, настройках или адрес
     отклонён сервером. С --test АДРЕС — только пробное письмо (журнал не трогается).
     """
-    from plan_calendar.config import load_config  # noqa: PLC0415 - reminders load their own modules
+    from plan_calendar.configfile import load_config  # noqa: PLC0415 - reminders load their own modules
     from plan_calendar.reminders.run import remind as run_reminders  # noqa: PLC0415
 
     config = load_config(config_file)
@@ -659,7 +660,7 @@ def scheduler(
     """
     import logging  # noqa: PLC0415
 
-    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.reminders.run import check_setup, load_schedules  # noqa: PLC0415
     from plan_calendar.reminders.scheduler import ReminderService, ZoneFormatter  # noqa: PLC0415
 
@@ -735,7 +736,7 @@ def ledger_status(
     limit: Annotated[int, typer.Option("--limit", help="Сколько последних записей каждого вида показать.", min=0)] = 20,
 ) -> None:
     """Показать, что записано в журнале: сколько отправлено, отложено, отклонено и пропущено, и последние из них."""
-    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.reminders.ledger import ledger_exists, open_ledger  # noqa: PLC0415
 
     settings = load_config(config_file).reminders
@@ -789,7 +790,7 @@ def ledger_migrate(
     """
     from collections import Counter  # noqa: PLC0415
 
-    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.reminders.ledger import SCHEMA_VERSION, Record, ledger_exists, open_ledger  # noqa: PLC0415
 
     settings = load_config(config_file).reminders
@@ -930,7 +931,7 @@ def serve(
 
 
 def _build_quietly(plans: list[Path], config_file: Path | None, folder: Path) -> None:
-    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
 
     try:

@@ -239,7 +239,7 @@ def test_import_refuses_a_table_larger_than_a_plan_may_be(cli: Callable[..., Res
 
 
 def test_proposing_ids_is_linear_in_repeated_titles() -> None:
-    from plan_calendar.plan import IdPool
+    from plan_calendar.ids import IdPool
 
     class Counting(set[str]):
         probes = 0

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import EXAMPLE, Result
 from pgcluster import Cluster
-from plan_calendar.config import ReminderSettings, parse_config
+from plan_calendar.config import ReminderSettings
+from plan_calendar.configfile import parse_config
 from plan_calendar.errors import ConfigError, PlanError, ServiceError
 from plan_calendar.reminders.ledger import SCHEMA_VERSION, Key, Ledger, Record, open_ledger
 from smtpserver import Server

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from conftest import EXAMPLE, Result
 from plan_calendar import interpret, load_plan
-from plan_calendar.plan import Kind, parse_plan
+from plan_calendar.plan import Kind
 from plan_calendar.when import Day, Deadline, Recurring, Span
+from plan_calendar.yamlplan import parse_plan
 
 HEAD = 'plan: Тест\nacademic_year: "2019-2020"\n'
 

@@ -16,7 +16,8 @@ from plan_calendar.dates.describe import describe
 from plan_calendar.dates.lexicon import Word, lexicon
 from plan_calendar.dates.tokens import K, tokenize
 from plan_calendar.expand import Entry, expand_item
-from plan_calendar.plan import Display, parse_plan
+from plan_calendar.plan import Display
+from plan_calendar.yamlplan import parse_plan
 
 YEAR = AcademicYear(2019)
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import DateError, PlanError
-from plan_calendar.plan import Item, Plan, load_plan
+from plan_calendar.plan import Item, Plan
 from plan_calendar.schedule import Schedule, interpret
+from plan_calendar.yamlplan import load_plan
 
 
 def __getattr__(name: str) -> str:

@@ -19,9 +19,10 @@ from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import DateError, Source
 from plan_calendar.identity import IdStore, Row
+from plan_calendar.ids import IdPool
 from plan_calendar.importers.document import Document
 from plan_calendar.importers.table import ImportedItem
-from plan_calendar.plan import IdPool, Item, Plan, PlanWarning
+from plan_calendar.plan import Item, Plan, PlanWarning
 
 __all__ = ["DOCUMENT_SUFFIXES", "is_document", "load_document_plan"]
 

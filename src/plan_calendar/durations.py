@@ -8,8 +8,8 @@ from datetime import timedelta
 
 __all__ = ["format_duration", "parse_duration"]
 
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
-# One number and its unit; a duration is one or more of them, largest first («1 час 30 минут», «1 день 12 часов»).
+# One number and its unit; a duration is one or more of them, largest first («1 час 30 минут», «1 день 12 часов»,
+# «1h30m»): the short forms of the settings («14d», «12h», «90m») are this grammar's Latin units.
 _PART = re.compile(
     r"\s*(\d+)\s*(?P<unit>"
     r"недел[яиью]|нед\.?|w"
@@ -30,10 +30,6 @@ def _unit(word: str) -> str:
 def parse_duration(text: str) -> timedelta:
     """«14d», «1h30m», «7 дней», «2 недели», «1 час 30 минут» → timedelta; raises ValueError."""
     text = str(text)
-    m = _DURATION.match(text)
-    if m and any(m.groups()):
-        days, hours, minutes = (int(g or 0) for g in m.groups())
-        return timedelta(days=days, hours=hours, minutes=minutes)
     position, total, last = 0, 0, None
     stripped = text.strip()
     if not stripped:

@@ -44,9 +44,10 @@ from plan_calendar.errors import PlanError, PlanErrors, file_error
 from plan_calendar.expand import Entry, expand
 from plan_calendar.identity import IdStore
 from plan_calendar.locking import exclusive
-from plan_calendar.plan import Plan, load_plan
+from plan_calendar.plan import Plan
 from plan_calendar.schedule import Schedule, interpret
 from plan_calendar.site import DIGEST_MARK, FeedLink, page_digest, render_page
+from plan_calendar.yamlplan import load_plan
 
 __all__ = ["BuildReport", "Feed", "Previous", "build", "previous_events", "read_previous", "render"]
 

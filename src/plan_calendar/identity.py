@@ -33,7 +33,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from plan_calendar.plan import IdPool
+from plan_calendar.ids import IdPool
 
 __all__ = ["IDS_FILE", "IdStore", "Row"]
 

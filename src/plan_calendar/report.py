@@ -1,4 +1,5 @@
-"""Readings and check results as JSON-ready dictionaries (the shapes documented in README and docs/dates.md)."""
+"""Plans, items, readings and check results as JSON-ready dictionaries: ``check --json`` and ``explain --json``
+(the shapes documented in README and docs/dates.md)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,62 @@ from pathlib import Path
 from typing import Any
 
 from plan_calendar.dates.describe import describe
+from plan_calendar.durations import format_duration
 from plan_calendar.errors import PlanError, Source
-from plan_calendar.plan import PlanWarning
+from plan_calendar.plan import Item, Plan, PlanWarning
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Day, Deadline, Each, Reading, Recurring, Several
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """The plan's own fields for ``check --json``."""
+    out: dict[str, Any] = {
+        "id": plan.id,
+        "title": plan.title,
+        "academic_year": plan.academic_year.name,
+        "timezone": plan.timezone,
+        "locale": plan.locale,
+        "until_inclusive": plan.until_inclusive,
+        "file": plan.source.file,
+    }
+    if plan.organizer is not None:
+        out["organizer"] = {"name": plan.organizer.name, "email": plan.organizer.email}
+    if plan.description:
+        out["description"] = plan.description
+    if plan.academic_year.terms:
+        out["terms"] = [
+            {"name": t.name, "start": t.start.isoformat(), "end": t.end.isoformat()} for t in plan.academic_year.terms
+        ]
+    return out
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """The item's fields for ``check --json``: only those the plan sets, in plan-format names."""
+    out: dict[str, Any] = {"id": item.id, "title": item.title, "when": item.when}
+    if item.kind is not None:
+        out["kind"] = item.kind.value
+    if item.time is not None:
+        out["time"] = item.time.strftime("%H:%M")
+    if item.duration is not None:
+        out["duration"] = int(item.duration.total_seconds() // 60)
+    for name in ("agenda", "responsible", "tags"):
+        value = getattr(item, name)
+        if value:
+            out[name] = list(value)
+    for name in ("description", "location"):
+        value = getattr(item, name)
+        if value is not None:
+            out[name] = value
+    if item.remind is not None:
+        out["remind"] = [format_duration(lead) for lead in item.remind] or False
+    if item.notify is not None:
+        out["notify"] = list(item.notify)
+    if item.display is not None:
+        out["display"] = item.display.value
+    out["line"] = item.source.line
+    if item.source.place is not None:  # a document plan: «таблица 1, строка 7»
+        out["place"] = item.source.place
+    return out
 
 
 def reading_json(reading: Reading) -> dict[str, Any]:
@@ -75,7 +128,7 @@ def check_json(schedule: Schedule) -> dict[str, Any]:
     # Items the plan reader left out (a missing title, an unknown key) have no reading: only their errors.
     errors = [error_json(error, item_id) for item_id, error in schedule.plan.broken]
     for entry in schedule.entries:
-        data = entry.item.fields_as_written()
+        data = item_json(entry.item)
         if entry.reading is not None:
             data["reading"] = reading_json(entry.reading)
         if entry.error is not None:
@@ -83,7 +136,7 @@ def check_json(schedule: Schedule) -> dict[str, Any]:
             errors.append(data["error"])
         items.append(data)
     return {
-        "plan": schedule.plan.summary(),
+        "plan": plan_json(schedule.plan),
         "items": items,
         "errors": sorted(errors, key=lambda e: (e["line"] or 0, e["column"] or 0)),
         "warnings": [warning_json(w) for w in schedule.warnings],

@@ -22,6 +22,7 @@ from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import KIND_NAMES
 from plan_calendar.errors import Source
 from plan_calendar.expand import Entry, expand_item
+from plan_calendar.report import plan_json
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Deadline, Ongoing, Recurring, Undated
 
@@ -228,7 +229,7 @@ def page_digest(
     content.append(repr((display or DisplaySettings(), duration)))
     content.append(repr(sorted((plan, sorted(items)) for plan, items in (kept or {}).items())))
     for schedule in schedules:
-        content.append(repr(schedule.plan.summary()))
+        content.append(repr(plan_json(schedule.plan)))
         for entry in schedule.entries:
             content.append(repr((entry.item, entry.reading, entry.error and entry.error.message)))
         content.append(repr([w.message for w in schedule.warnings]))

@@ -14,10 +14,11 @@ from typing import Any
 import yaml
 
 from plan_calendar.cleantext import clean_text
-from plan_calendar.errors import PlanFormatError, Source
+from plan_calendar.errors import PlanError, PlanFormatError, Source
 from plan_calendar.limits import PLAN_CHARS
+from plan_calendar.validation import key_hint
 
-__all__ = ["YamlMap", "compose", "is_null", "plain", "sanitize", "source_of", "strip_controls"]
+__all__ = ["YamlMap", "YamlReader", "compose", "is_null", "plain", "sanitize", "source_of", "strip_controls"]
 
 _Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -253,3 +254,59 @@ def plain(node: yaml.Node | None) -> Any:
         return [plain(v) for v in node.value]
     assert isinstance(node, yaml.ScalarNode)
     return str(node.value)
+
+
+class YamlReader:
+    """The values of one YAML file as the plan format types them, with messages placed at their line and column.
+
+    Unknown keys are collected in ``errors`` (the reader goes on to find more); other problems are raised."""
+
+    def __init__(self, filename: str) -> None:
+        self.file = filename
+        self.errors: list[PlanError] = []  # found so far; raised together when the plan cannot be used
+
+    def fail(self, message: str, source: Source, hint: str | None = None) -> PlanFormatError:
+        """The error to raise (or collect) for ``message`` at ``source``."""
+        return PlanFormatError(message, source=source, hint=hint)
+
+    def mapping(self, node: yaml.Node, what: str) -> YamlMap:
+        """``node`` as a mapping; an error naming ``what`` was expected when it is not one."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(f"{what}: ожидается словарь «ключ: значение»", source_of(node, self.file))
+        return YamlMap(node, self.file)
+
+    def check_keys(self, node: YamlMap, allowed: tuple[str, ...], where: str) -> None:
+        """Collect an error for every key of ``node`` not in ``allowed``, with the key probably meant."""
+        for key in node:
+            if key not in allowed:
+                self.errors.append(
+                    self.fail(f"неизвестный ключ «{key}» {where}", node.key_source(key), key_hint(key, allowed))
+                )
+
+    def text_of(self, node: YamlMap, key: str, *, required: bool = False, where: str = "") -> str | None:
+        """A scalar as written (YAML's own typing is ignored: "19.10" stays text, "14:00" is not 840)."""
+        value = node.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"не указан «{key}» {where}".rstrip(), node.source, f"Добавьте «{key}: …».")
+            return None
+        if not isinstance(value, yaml.ScalarNode):
+            raise self.fail(f"«{key}» должен быть строкой", node.value_source(key))
+        return str(value.value).strip()
+
+    def text_list(self, node: YamlMap, key: str) -> tuple[str, ...]:
+        """A string or a list of strings, as written; empty ones dropped."""
+        value = node.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, yaml.ScalarNode):
+            text = str(value.value).strip()
+            return (text,) if text else ()
+        if isinstance(value, yaml.SequenceNode):
+            out = []
+            for v in value.value:
+                if not isinstance(v, yaml.ScalarNode):
+                    raise self.fail(f"элементы «{key}» должны быть строками", source_of(v, self.file))
+                out.append(str(v.value).strip())
+            return tuple(x for x in out if x)
+        raise self.fail(f"«{key}» должен быть строкой или списком строк", node.value_source(key))

@@ -73,7 +73,7 @@ def ledger_status(
     limit: Annotated[int, typer.Option("--limit", help="Сколько последних записей каждого вида показать.", min=0)] = 20,
 ) -> None:
     """Показать, что записано в журнале: сколько отправлено, отложено, отклонено и пропущено, и последние из них."""
-    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.reminders.ledger import ledger_exists, open_ledger  # noqa: PLC0415
 
     settings = load_config(config_file).reminders
@@ -127,7 +127,7 @@ def ledger_migrate(
     """
     from collections import Counter  # noqa: PLC0415
 
-    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.reminders.ledger import SCHEMA_VERSION, Record, ledger_exists, open_ledger  # noqa: PLC0415
 
     settings = load_config(config_file).reminders

@@ -14,9 +14,10 @@ from plan_calendar.cli.root import state
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import ExitCode, PlanError, PlanErrors
-from plan_calendar.plan import Plan, load_plan
+from plan_calendar.plan import Plan
 from plan_calendar.report import check_json, reading_json, unusable_json
 from plan_calendar.schedule import Schedule, interpret
+from plan_calendar.yamlplan import load_plan
 
 if TYPE_CHECKING:
     from plan_calendar.identity import IdStore
@@ -75,7 +76,7 @@ def _read_plans(
     unusable: list[tuple[Path, list[PlanError]]] = []
     country = "RU"
     if config_file is not None:
-        from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
+        from plan_calendar.configfile import load_config  # noqa: PLC0415 - only with --config
 
         country = load_config(config_file).reminders.country
     ids = _document_ids(plans, config_file)
@@ -91,7 +92,7 @@ def _read_plans(
                 continue
             unusable.append((path, exc.errors if isinstance(exc, PlanErrors) else [exc]))
     if config_file is not None:
-        from plan_calendar.config import load_config  # noqa: PLC0415 - only with --config
+        from plan_calendar.configfile import load_config  # noqa: PLC0415 - only with --config
 
         settings = load_config(config_file).reminders
         schedules = [with_group_warnings(s, settings, config_file) for s in schedules]
@@ -105,7 +106,7 @@ def _document_ids(plans: list[Path], config_file: Path | None) -> IdStore | None
 
     if not any(is_document(p) for p in plans):
         return None
-    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.identity import IdStore  # noqa: PLC0415
 
     try:

@@ -48,7 +48,7 @@ def remind(  # noqa: PLR0917 - a Typer command: its options are its parameters
     повторить позже (напоминания уйдут при следующем запуске); 1 — ошибки в плане, настройках или адрес
     отклонён сервером. С --test АДРЕС — только пробное письмо (журнал не трогается).
     """
-    from plan_calendar.config import load_config  # noqa: PLC0415 - reminders load their own modules
+    from plan_calendar.configfile import load_config  # noqa: PLC0415 - reminders load their own modules
     from plan_calendar.reminders.run import remind as run_reminders  # noqa: PLC0415
 
     config = load_config(config_file)
@@ -162,7 +162,7 @@ def scheduler(
     """
     import logging  # noqa: PLC0415
 
-    from plan_calendar.config import load_config  # noqa: PLC0415
+    from plan_calendar.configfile import load_config  # noqa: PLC0415
     from plan_calendar.reminders.run import check_setup, load_schedules  # noqa: PLC0415
     from plan_calendar.reminders.scheduler import ReminderService, ZoneFormatter  # noqa: PLC0415
 

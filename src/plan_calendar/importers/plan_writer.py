@@ -16,12 +16,12 @@ from plan_calendar.dates.describe import describe
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.school import AcademicYear
 from plan_calendar.errors import DateError, PlanFormatError, Source
+from plan_calendar.ids import IdPool
 from plan_calendar.importers.document import Document
 from plan_calendar.importers.header import Header, read_header, year_from_dates
 from plan_calendar.importers.readers import read_document
 from plan_calendar.importers.table import ImportedItem, guess_columns, header_row, read_rows
 from plan_calendar.limits import PLAN_CHARS
-from plan_calendar.plan import IdPool
 
 __all__ = ["DocumentPlan", "ImportResult", "import_plan", "read_document_plan"]
 

@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from plan_calendar.config import Config, ReminderSettings, holiday_calendar
+from plan_calendar.config import Config, ReminderSettings
 from plan_calendar.durations import format_duration
 from plan_calendar.errors import ConfigError, PlanFormatError
 from plan_calendar.expand import Entry, expand_item
 from plan_calendar.plan import Item, Plan
+from plan_calendar.reminders.workdays import holiday_calendar
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Day, Deadline, Each, Recurring, Span, SpanShape, When
 

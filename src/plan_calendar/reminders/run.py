@@ -10,7 +10,7 @@ from pathlib import Path
 from plan_calendar.config import Config, ReminderSettings, SmtpSettings
 from plan_calendar.errors import ConfigError, PlanError
 from plan_calendar.identity import IdStore
-from plan_calendar.plan import Item, load_plan
+from plan_calendar.plan import Item
 from plan_calendar.reminders.ledger import UNSENT, Key, Ledger, SendState, ledger_exists, open_ledger
 from plan_calendar.reminders.mail import (
     Message,
@@ -22,6 +22,7 @@ from plan_calendar.reminders.mail import (
 )
 from plan_calendar.reminders.rules import Reminder, due, recipients_of
 from plan_calendar.schedule import Schedule, interpret
+from plan_calendar.yamlplan import load_plan
 
 __all__ = ["RemindReport", "check_setup", "remind"]
 
@@ -76,7 +77,7 @@ def load_schedules(
 def check_setup(config: Config, schedules: list[Schedule], *, sending: bool = True) -> None:
     """Stop with a set-up error when reminders could never go out, rather than report «0 letters sent»: no
     [smtp] section (when ``sending``), nobody to send to (no recipients, groups or `notify:` anywhere)."""
-    if sending and "smtp" not in config.raw:
+    if sending and not config.smtp_written:
         if config.source is None:
             raise ConfigError(
                 "файл настроек не найден, а без него напоминаниям некуда и не через что уходить: в нём задают "

@@ -28,7 +28,8 @@ from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
 from apscheduler.schedulers.base import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from plan_calendar.config import Config, load_config
+from plan_calendar.config import Config
+from plan_calendar.configfile import load_config
 from plan_calendar.errors import PlanError
 from plan_calendar.identity import IdStore
 from plan_calendar.reminders.rules import next_send_time

@@ -44,10 +44,10 @@ def fill(ledger: Ledger, rows: int) -> None:
     for n in range(rows):
         batch.append((f"other-{n}", "2019-08-01", "14d", f"r{n % 50}@example.org"))
         if len(batch) == 50_000:
-            ledger.sent([("bench", *k) for k in batch], now)  # type: ignore[misc]
+            ledger.sent([("bench", *k) for k in batch], now)
             batch.clear()
     if batch:
-        ledger.sent([("bench", *k) for k in batch], now)  # type: ignore[misc]
+        ledger.sent([("bench", *k) for k in batch], now)
 
 
 def main() -> None:

@@ -100,7 +100,7 @@ def expansions(data: bytes) -> dict[str, list[date]]:
         "recurring-ical-events": sorted(day(e["DTSTART"].dt) for e in recurring_ical_events.of(cal).between(*window))
     }
     timeline = IcsCalendarStream.calendar_from_ics(text).timeline
-    out["ical"] = sorted(day(e.dtstart) for e in timeline.overlapping(*window))
+    out["ical"] = sorted(day(e.dtstart) for e in timeline.overlapping(*window) if e.dtstart is not None)
     days: list[date] = []
     for event in vobject.readOne(text).vevent_list:
         days.extend(day(d) for d in event.getrruleset(addRDate=True))

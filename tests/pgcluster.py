@@ -113,7 +113,7 @@ class Cluster:
         import psycopg
 
         with psycopg.connect(self.url(database), password=self.password, autocommit=True) as conn:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
 
     def create_database(self, name: str) -> str:
         self.sql(f'CREATE DATABASE "{name}"')

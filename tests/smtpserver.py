@@ -10,7 +10,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.message import Message
+from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,8 @@ class Recorder:
             b.on_accept()
         return "250 2.0.0 accepted"
 
-    def parsed(self) -> list[Message]:
+    def parsed(self) -> list[EmailMessage]:
+        """The messages as the default policy parses them (EmailMessage: get_body, iter_attachments)."""
         return [email.message_from_bytes(raw, policy=default_policy) for _, _, raw in self.messages]
 
 

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,7 +72,7 @@ def _docx(path: Path, *, with_table: bool = True) -> Path:
         for cell, name in zip(table.rows[0].cells, ("Сроки", "Содержание работы", "Ответственные"), strict=True):
             cell.text = name
 
-        def row(*texts: str) -> list[object]:
+        def row(*texts: str) -> list[Any]:
             cells = table.add_row().cells
             for cell, text in zip(cells, texts, strict=True):
                 cell.text = text

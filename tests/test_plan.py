@@ -35,14 +35,14 @@ def test_the_plans_terms_replace_the_approximation() -> None:
         date(2019, 9, 2), date(2019, 10, 27), readings["a"].when.shape, "I четверть"
     )
     assert not readings["a"].warnings
-    half = readings["b"].when  # type: ignore[union-attr]
+    half = readings["b"].when
     assert isinstance(half, Span) and (half.start, half.end) == (date(2019, 9, 2), date(2019, 12, 29))
-    holidays = readings["c"].when  # type: ignore[union-attr]
+    holidays = readings["c"].when
     assert isinstance(holidays, Span) and holidays.start == date(2019, 10, 28)
     # A term the plan does not give still falls back to the approximation, with a warning.
     assert readings["d"] is not None and readings["d"].warnings
     # Recurrences start on the first school day of the plan's own terms.
-    weekly = readings["e"].when  # type: ignore[union-attr]
+    weekly = readings["e"].when
     assert isinstance(weekly, Recurring) and weekly.occurrences()[0] == (date(2019, 9, 4), date(2019, 9, 4))
 
 
@@ -64,7 +64,7 @@ def test_item_time_defaults_and_kind() -> None:
     assert b.item.duration is not None and b.item.duration.total_seconds() == 90 * 60
     assert any("взято 10:00" in w for w in b.reading.warnings)
     assert entries["c"].reading is not None
-    assert [p.time for p in entries["c"].reading.when.parts] == [time(15, 0)] * 2  # type: ignore[union-attr]
+    assert [p.time for p in entries["c"].reading.when.parts] == [time(15, 0)] * 2
 
 
 def test_until_inclusive_is_a_plan_setting() -> None:

@@ -66,7 +66,7 @@ def _another_database(url: str) -> str:
 
     name = url.rsplit("/", 1)[1] + "_other"
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{name}"')
     return url.rsplit("/", 1)[0] + "/" + name
 
 

@@ -355,8 +355,7 @@ def _organizer(feed: Feed, settings: CalendarSettings) -> vCalAddress | None:
     email = settings.organizer_email
     name = settings.organizer_name
     if email is None:
-        plans = {e.plan.id: e.plan for e in feed.entries}
-        organizers = {p.organizer for p in plans.values() if p.organizer is not None and p.organizer.email}
+        organizers = {e.organizer for e in feed.entries if e.organizer is not None and e.organizer.email}
         if len(organizers) == 1:
             only = organizers.pop()
             email, name = only.email, name or only.name
@@ -384,7 +383,7 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
         if entry.until is not None:
             if isinstance(entry.start, datetime):
                 # With a TZID start, UNTIL must be a UTC date-time (RFC 5545 3.3.10).
-                tz = entry.start.tzinfo or ZoneInfo(entry.plan.timezone)
+                tz = entry.start.tzinfo or ZoneInfo(entry.timezone)
                 rule["UNTIL"] = datetime.combine(entry.until, time(23, 59, 59), tz).astimezone(UTC)
             else:
                 rule["UNTIL"] = entry.until
@@ -399,8 +398,8 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
         description = f"{description}\nПодробнее: {settings.url}"
         event["URL"] = vUri(_clean(settings.url))
     event["DESCRIPTION"] = vText(_clean(description))
-    if entry.item.location:
-        event["LOCATION"] = vText(_clean(entry.item.location))
+    if entry.location:
+        event["LOCATION"] = vText(_clean(entry.location))
     if entry.categories:
         event["CATEGORIES"] = vCategory([_clean(c) for c in entry.categories])
     event["TRANSP"] = _TRANSPARENT if entry.transparent else _OPAQUE
@@ -433,7 +432,7 @@ def _digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalA
         *((tuple(d.isoformat() for d in entry.exdates),) if entry.exdates else ()),
         *((entry.recurrence_id.isoformat(),) if entry.recurrence_id is not None else ()),
         entry.description,
-        entry.item.location,
+        entry.location,
         entry.categories,
         entry.transparent,
         entry.tentative,

@@ -125,13 +125,22 @@ class BuildReport:
 
 
 # ----------------------------------------------------------------------------- rendering
+def uid_of(feed: Feed, entry: Entry, domain: str | None = None) -> str:
+    """The UID of ``entry``'s event in ``feed``: the feed's prefix, the entry's stem, then ``@domain``.
+
+    Without ``domain``, the part that names the event whatever the domain setting (what the feed is ordered by,
+    and what the previous build's events are matched by)."""
+    stem = f"{feed.uid_prefix}{entry.uid_stem}"
+    return stem if domain is None else f"{stem}@{domain}"
+
+
 def plan_events(feed: Feed, settings: CalendarSettings) -> list[tuple[Entry, str, str]]:
     """Each entry with its UID and content digest, in the feed's order (by day, then UID)."""
     organizer = _organizer(feed, settings)
-    ordered = sorted(feed.entries, key=lambda e: (_sort_day(e.start), feed.uid_prefix + e.uid_stem))
+    ordered = sorted(feed.entries, key=lambda e: (_sort_day(e.start), uid_of(feed, e)))
     out = []
     for entry in ordered:
-        uid = f"{feed.uid_prefix}{entry.uid_stem}@{settings.domain}"
+        uid = uid_of(feed, entry, settings.domain)
         out.append((entry, uid, _digest(entry, uid, settings, organizer)))
     return out
 
@@ -614,7 +623,7 @@ def _with_kept(feed: Feed, schedules: list[Schedule], path: Path, kept: dict[str
     }
     if not stems:
         return feed
-    live = {f"{feed.uid_prefix}{entry.uid_stem}" for entry in feed.entries}
+    live = {uid_of(feed, entry) for entry in feed.entries}
     chosen = []
     for uid, block in sorted(previous_events(path).items()):
         stem = uid.rsplit("@", 1)[0]

@@ -38,10 +38,10 @@ from icalendar import (
     vUri,
 )
 
-from plan_calendar.cleantext import clean_text
 from plan_calendar.config import CalendarSettings, Config, FeedSpec
 from plan_calendar.errors import PlanError, PlanErrors, file_error
 from plan_calendar.expand import Entry, expand
+from plan_calendar.ics.feed import PRODID, Feed, clean, organizer_of, uid_of
 from plan_calendar.ics.folding import repair_folds
 from plan_calendar.identity import IdStore
 from plan_calendar.locking import exclusive
@@ -49,9 +49,8 @@ from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
 from plan_calendar.site import DIGEST_MARK, FeedLink, page_digest, render_page
 
-__all__ = ["BuildReport", "Feed", "Previous", "build", "previous_events", "read_previous", "render"]
+__all__ = ["BuildReport", "Previous", "build", "previous_events", "read_previous", "render"]
 
-PRODID = "-//plan-cal//plan-cal//RU"
 LOCK_NAME = ".plan-cal.lock"
 DIGEST_PROPERTY = "X-PLAN-CAL-DIGEST"  # what the event said, to tell a change at the next build
 DIGEST_VERSION = 1  # raise when the rendering of unchanged entries changes, so every event gets a new version
@@ -61,33 +60,6 @@ _TENTATIVE, _CONFIRMED = vText("TENTATIVE"), vText("CONFIRMED")
 _VERSION_FIELDS = frozenset({"UID", "SEQUENCE", "LAST-MODIFIED", DIGEST_PROPERTY})
 _LOCK_WAIT = 120.0
 PARALLEL_MIN_EVENTS = 4000  # below this, a fork costs more than it saves
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    """One .ics file to write: its name, what it is called in calendars, and its entries."""
-
-    name: str
-    title: str
-    description: str
-    timezone: str
-    entries: tuple[Entry, ...]
-    first_year: int  # bounds of the VTIMEZONE block
-    last_year: int
-    uid_prefix: str = ""  # extra feeds prefix their UIDs so that an event has one UID per calendar
-    stamp: datetime = datetime(1970, 1, 1, tzinfo=UTC)  # the sources' modification time
-    # Events of items that cannot be read this time, as the previous build wrote them (docs/dates.md): a typo
-    # in a plan never deletes an event from subscribers' calendars.
-    kept: tuple[bytes, ...] = ()
-
-    @property
-    def filename(self) -> str:
-        return f"{self.name}.ics"
-
-    @property
-    def events(self) -> int:
-        """How many events the feed holds: its entries and the events kept from the previous build."""
-        return len(self.entries) + len(self.kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,18 +98,9 @@ class BuildReport:
 
 
 # ----------------------------------------------------------------------------- rendering
-def uid_of(feed: Feed, entry: Entry, domain: str | None = None) -> str:
-    """The UID of ``entry``'s event in ``feed``: the feed's prefix, the entry's stem, then ``@domain``.
-
-    Without ``domain``, the part that names the event whatever the domain setting (what the feed is ordered by,
-    and what the previous build's events are matched by)."""
-    stem = f"{feed.uid_prefix}{entry.uid_stem}"
-    return stem if domain is None else f"{stem}@{domain}"
-
-
 def plan_events(feed: Feed, settings: CalendarSettings) -> list[tuple[Entry, str, str]]:
     """Each entry with its UID and content digest, in the feed's order (by day, then UID)."""
-    organizer = _organizer(feed, settings)
+    organizer = organizer_of(feed, settings)
     ordered = sorted(feed.entries, key=lambda e: (_sort_day(e.start), uid_of(feed, e)))
     out = []
     for entry in ordered:
@@ -148,7 +111,7 @@ def plan_events(feed: Feed, settings: CalendarSettings) -> list[tuple[Entry, str
 
 def feed_digest(feed: Feed, settings: CalendarSettings, events: list[tuple[Entry, str, str]]) -> str:
     """A hash of the whole feed's content: equal digests mean equal bytes (stamps come from the same feed)."""
-    organizer = _organizer(feed, settings)
+    organizer = organizer_of(feed, settings)
     content: tuple[object, ...] = (
         feed.title,
         feed.description,
@@ -179,11 +142,11 @@ def render(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    organizer = _organizer(feed, settings)
+    organizer = organizer_of(feed, settings)
     if organizer is not None:
         # RFC 5546 wants an ORGANIZER in every PUBLISH event; without one, METHOD is left out.
         cal.add("method", "PUBLISH")
-    title, description = _clean(feed.title), _clean(feed.description)  # the config's names, too
+    title, description = clean(feed.title), clean(feed.description)  # the config's names, too
     cal.add("name", title)
     cal.add("x-wr-calname", title)
     cal.add("description", description)
@@ -303,28 +266,12 @@ def _sort_day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _organizer(feed: Feed, settings: CalendarSettings) -> vCalAddress | None:
-    email = settings.organizer_email
-    name = settings.organizer_name
-    if email is None:
-        organizers = {e.organizer for e in feed.entries if e.organizer is not None and e.organizer.email}
-        if len(organizers) == 1:
-            only = organizers.pop()
-            email, name = only.email, name or only.name
-    if email is None:
-        return None
-    address = vCalAddress(_clean(f"mailto:{email}"))
-    if name:
-        address.params["CN"] = _clean(name)
-    return address
-
-
 def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> Event:
     # Properties are set with icalendar's value types directly: the same bytes as Component.add(), without its
     # per-call type dispatch, which costs as much as the serialisation itself on large plans.
     event = Event()
-    event["UID"] = vText(_clean(uid))
-    summary = _clean(entry.summary)
+    event["UID"] = vText(clean(uid))
+    summary = clean(entry.summary)
     event["SUMMARY"] = vText(summary)
     event["DTSTART"] = vDDDTypes(entry.start)
     event["DTEND"] = vDDDTypes(entry.end)
@@ -348,12 +295,12 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
     description = entry.description
     if settings.url:
         description = f"{description}\nПодробнее: {settings.url}"
-        event["URL"] = vUri(_clean(settings.url))
-    event["DESCRIPTION"] = vText(_clean(description))
+        event["URL"] = vUri(clean(settings.url))
+    event["DESCRIPTION"] = vText(clean(description))
     if entry.location:
-        event["LOCATION"] = vText(_clean(entry.location))
+        event["LOCATION"] = vText(clean(entry.location))
     if entry.categories:
-        event["CATEGORIES"] = vCategory([_clean(c) for c in entry.categories])
+        event["CATEGORIES"] = vCategory([clean(c) for c in entry.categories])
     event["TRANSP"] = _TRANSPARENT if entry.transparent else _OPAQUE
     event["STATUS"] = _TENTATIVE if entry.tentative else _CONFIRMED
     if organizer is not None:
@@ -365,11 +312,6 @@ def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAd
         alarm.add("trigger", -settings.alarm_before)
         event.add_component(alarm)
     return event
-
-
-def _clean(text: str) -> str:
-    """Text for a feed: plan text is cleaned when read, but names from the settings (TOML escapes) are not."""
-    return clean_text(text)[0]
 
 
 def _digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> str:

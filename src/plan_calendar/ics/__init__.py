@@ -1,4 +1,5 @@
 """iCalendar: what plan-cal writes into .ics files, one concern a module.
 
+- ``feed`` — a feed to render (:class:`~plan_calendar.ics.feed.Feed`), ``uid_of``, the feed's ORGANIZER.
 - ``folding`` — content lines folded without breaking a character or an escape.
 """

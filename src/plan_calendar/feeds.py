@@ -18,29 +18,15 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from icalendar import (
-    Alarm,
-    Calendar,
-    Event,
-    Timezone,
-    vCalAddress,
-    vCategory,
-    vDDDLists,
-    vDDDTypes,
-    vDuration,
-    vInt,
-    vRecur,
-    vText,
-    vUri,
-)
+from icalendar import Calendar, Timezone, vCalAddress, vDDDTypes, vDuration, vInt, vText
 
 from plan_calendar.config import CalendarSettings, Config, FeedSpec
 from plan_calendar.errors import PlanError, PlanErrors, file_error
 from plan_calendar.expand import Entry, expand
+from plan_calendar.ics.event import event_of
 from plan_calendar.ics.feed import PRODID, Feed, clean, organizer_of, uid_of
 from plan_calendar.ics.folding import repair_folds
 from plan_calendar.identity import IdStore
@@ -54,9 +40,6 @@ __all__ = ["BuildReport", "Previous", "build", "previous_events", "read_previous
 LOCK_NAME = ".plan-cal.lock"
 DIGEST_PROPERTY = "X-PLAN-CAL-DIGEST"  # what the event said, to tell a change at the next build
 DIGEST_VERSION = 1  # raise when the rendering of unchanged entries changes, so every event gets a new version
-# Values that are the same in every event; they carry no parameters, so events can share them.
-_TRANSPARENT, _OPAQUE = vText("TRANSPARENT"), vText("OPAQUE")
-_TENTATIVE, _CONFIRMED = vText("TENTATIVE"), vText("CONFIRMED")
 _VERSION_FIELDS = frozenset({"UID", "SEQUENCE", "LAST-MODIFIED", DIGEST_PROPERTY})
 _LOCK_WAIT = 120.0
 PARALLEL_MIN_EVENTS = 4000  # below this, a fork costs more than it saves
@@ -199,7 +182,7 @@ def _serialise(
     parts: list[bytes] = []
     stamps: dict[datetime, vDDDTypes] = {}  # one value object per distinct stamp (they carry no parameters)
     for entry, uid, digest in events:
-        event = _event(entry, uid, context.settings, context.organizer)
+        event = event_of(entry, uid, context.settings, context.organizer)
         before = context.previous.get(uid)
         if before is not None and before.digest == digest:
             sequence, modified = before.sequence, before.modified
@@ -264,54 +247,6 @@ def _serialise_in_two(
 
 def _sort_day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
-
-
-def _event(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> Event:
-    # Properties are set with icalendar's value types directly: the same bytes as Component.add(), without its
-    # per-call type dispatch, which costs as much as the serialisation itself on large plans.
-    event = Event()
-    event["UID"] = vText(clean(uid))
-    summary = clean(entry.summary)
-    event["SUMMARY"] = vText(summary)
-    event["DTSTART"] = vDDDTypes(entry.start)
-    event["DTEND"] = vDDDTypes(entry.end)
-    if entry.recurrence_id is not None:  # one occurrence of a repeating event, as sent in a reminder
-        event["RECURRENCE-ID"] = vDDDTypes(entry.recurrence_id)
-    if entry.rrule is not None:
-        rule = vRecur.from_ical(entry.rrule)
-        if entry.until is not None:
-            if isinstance(entry.start, datetime):
-                # With a TZID start, UNTIL must be a UTC date-time (RFC 5545 3.3.10).
-                tz = entry.start.tzinfo or ZoneInfo(entry.timezone)
-                rule["UNTIL"] = datetime.combine(entry.until, time(23, 59, 59), tz).astimezone(UTC)
-            else:
-                rule["UNTIL"] = entry.until
-        event["RRULE"] = rule
-        if entry.exdates:  # holidays: one EXDATE line, of the same value type as DTSTART
-            exdates = vDDDLists(list(entry.exdates))
-            if entry.all_day:
-                exdates.params["VALUE"] = "DATE"
-            event["EXDATE"] = exdates
-    description = entry.description
-    if settings.url:
-        description = f"{description}\nПодробнее: {settings.url}"
-        event["URL"] = vUri(clean(settings.url))
-    event["DESCRIPTION"] = vText(clean(description))
-    if entry.location:
-        event["LOCATION"] = vText(clean(entry.location))
-    if entry.categories:
-        event["CATEGORIES"] = vCategory([clean(c) for c in entry.categories])
-    event["TRANSP"] = _TRANSPARENT if entry.transparent else _OPAQUE
-    event["STATUS"] = _TENTATIVE if entry.tentative else _CONFIRMED
-    if organizer is not None:
-        event["ORGANIZER"] = organizer
-    if settings.alarms:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
-        alarm.add("trigger", -settings.alarm_before)
-        event.add_component(alarm)
-    return event
 
 
 def _digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> str:

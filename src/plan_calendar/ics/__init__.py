@@ -1,5 +1,6 @@
 """iCalendar: what plan-cal writes into .ics files, one concern a module.
 
 - ``feed`` — a feed to render (:class:`~plan_calendar.ics.feed.Feed`), ``uid_of``, the feed's ORGANIZER.
+- ``event`` — one entry → one VEVENT.
 - ``folding`` — content lines folded without breaking a character or an escape.
 """

@@ -11,7 +11,6 @@ digest of each event's content kept in X-PLAN-CAL-DIGEST), so nothing else needs
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import tempfile
@@ -29,27 +28,25 @@ from plan_calendar.expand import Entry, expand
 from plan_calendar.ics.event import event_of
 from plan_calendar.ics.feed import PRODID, Feed, clean, organizer_of, uid_of
 from plan_calendar.ics.folding import repair_folds
+from plan_calendar.ics.versions import (
+    DIGEST_PROPERTY,
+    Version,
+    event_digest,
+    feed_digest,
+    previous_events,
+    read_previous,
+)
 from plan_calendar.identity import IdStore
 from plan_calendar.locking import exclusive
 from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
 from plan_calendar.site import DIGEST_MARK, FeedLink, page_digest, render_page
 
-__all__ = ["BuildReport", "Previous", "build", "previous_events", "read_previous", "render"]
+__all__ = ["BuildReport", "build", "render"]
 
 LOCK_NAME = ".plan-cal.lock"
-DIGEST_PROPERTY = "X-PLAN-CAL-DIGEST"  # what the event said, to tell a change at the next build
-DIGEST_VERSION = 1  # raise when the rendering of unchanged entries changes, so every event gets a new version
-_VERSION_FIELDS = frozenset({"UID", "SEQUENCE", "LAST-MODIFIED", DIGEST_PROPERTY})
 _LOCK_WAIT = 120.0
 PARALLEL_MIN_EVENTS = 4000  # below this, a fork costs more than it saves
-
-
-@dataclass(frozen=True, slots=True)
-class _Version:
-    sequence: int
-    modified: datetime
-    digest: str
 
 
 @dataclass
@@ -88,33 +85,14 @@ def plan_events(feed: Feed, settings: CalendarSettings) -> list[tuple[Entry, str
     out = []
     for entry in ordered:
         uid = uid_of(feed, entry, settings.domain)
-        out.append((entry, uid, _digest(entry, uid, settings, organizer)))
+        out.append((entry, uid, event_digest(entry, uid, settings, organizer)))
     return out
-
-
-def feed_digest(feed: Feed, settings: CalendarSettings, events: list[tuple[Entry, str, str]]) -> str:
-    """A hash of the whole feed's content: equal digests mean equal bytes (stamps come from the same feed)."""
-    organizer = organizer_of(feed, settings)
-    content: tuple[object, ...] = (
-        feed.title,
-        feed.description,
-        feed.timezone,
-        feed.first_year,
-        feed.last_year,
-        settings.refresh.total_seconds(),
-        str(organizer) if organizer is not None else None,
-        [(uid, digest) for _, uid, digest in events],
-        DIGEST_VERSION,
-    )
-    if feed.kept:  # (only then, so that feeds without kept events keep their digests)
-        content = (*content, [hashlib.sha256(block).hexdigest() for block in feed.kept])
-    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:32]
 
 
 def render(
     feed: Feed,
     settings: CalendarSettings,
-    previous: dict[str, _Version] | None = None,
+    previous: dict[str, Version] | None = None,
     progress: Callable[[int], None] | None = None,
     events: list[tuple[Entry, str, str]] | None = None,
 ) -> tuple[bytes, int]:
@@ -170,7 +148,7 @@ def _timezone(feed: Feed) -> Timezone:
 class _EventContext:
     settings: CalendarSettings
     organizer: vCalAddress | None
-    previous: dict[str, _Version]
+    previous: dict[str, Version]
     stamp: datetime
 
 
@@ -247,78 +225,6 @@ def _serialise_in_two(
 
 def _sort_day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
-
-
-def _digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> str:
-    """A hash of everything an event says except its version stamps (computed from the entry, not the bytes)."""
-    content = (
-        uid,
-        entry.summary,
-        entry.start.isoformat(),
-        entry.end.isoformat(),
-        entry.rrule,
-        entry.until.isoformat() if entry.until else None,
-        *((tuple(d.isoformat() for d in entry.exdates),) if entry.exdates else ()),
-        *((entry.recurrence_id.isoformat(),) if entry.recurrence_id is not None else ()),
-        entry.description,
-        entry.location,
-        entry.categories,
-        entry.transparent,
-        entry.tentative,
-        str(organizer) if organizer is not None else None,
-        organizer.params.get("CN") if organizer is not None else None,
-        settings.url,
-        settings.alarms and settings.alarm_before.total_seconds(),
-        DIGEST_VERSION,
-    )
-    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:32]
-
-
-@dataclass(frozen=True, slots=True)
-class Previous:
-    """What the feed written before says: its content digest and each event's version."""
-
-    digest: str | None
-    versions: dict[str, _Version]
-
-
-def read_previous(path: Path) -> Previous:
-    """The digest and versions of a feed plan-cal wrote before (empty if there is none).
-
-    The feed is our own output, so a scan of its unfolded lines is enough; a file without our PRODID or
-    digests (someone else's, or damaged) starts the versions afresh.
-    """
-    try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except FileNotFoundError:
-        return Previous(None, {})
-    lines = text.replace("\r\n ", "").replace("\r\n\t", "").splitlines()
-    if f"PRODID:{PRODID}" not in lines:
-        return Previous(None, {})
-    versions: dict[str, _Version] = {}
-    feed: str | None = None
-    fields: dict[str, str] = {}
-    depth = 0
-    for line in lines:
-        if line.startswith("BEGIN:"):
-            depth += 1
-            if line == "BEGIN:VEVENT":
-                fields = {}
-        elif line.startswith("END:"):
-            depth -= 1
-            if line == "END:VEVENT":
-                try:
-                    modified = datetime.strptime(fields["LAST-MODIFIED"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-                    versions[fields["UID"]] = _Version(int(fields["SEQUENCE"]), modified, fields[DIGEST_PROPERTY])
-                except (KeyError, ValueError):
-                    continue
-        else:
-            name, _, value = line.partition(":")
-            if depth == 1 and name == DIGEST_PROPERTY:
-                feed = value
-            elif name in _VERSION_FIELDS:
-                fields[name] = value
-    return Previous(feed, versions)
 
 
 # ----------------------------------------------------------------------------- files
@@ -466,27 +372,6 @@ def _owner(stem: str, stems: dict[str, tuple[str, str]]) -> tuple[str, str] | No
         if stem == prefix or (stem.startswith(prefix) and _KEY_SUFFIX.fullmatch(stem[len(prefix) :])):
             return owner
     return None
-
-
-def previous_events(path: Path) -> dict[str, bytes]:
-    """Each event of a feed plan-cal wrote before, as its exact bytes, by UID (empty if there is none)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return {}
-    if f"PRODID:{PRODID}".encode() not in data:
-        return {}
-    out: dict[str, bytes] = {}
-    for chunk in data.split(b"BEGIN:VEVENT\r\n")[1:]:
-        body, end, _ = chunk.partition(b"END:VEVENT\r\n")
-        if not end:
-            continue
-        unfolded = body.replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
-        for line in unfolded.split(b"\r\n"):
-            if line.startswith(b"UID:"):
-                out[line[4:].decode("utf-8", "replace")] = b"BEGIN:VEVENT\r\n" + body + end
-                break
-    return out
 
 
 def _write_feeds(

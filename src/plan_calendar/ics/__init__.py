@@ -2,6 +2,7 @@
 
 - ``feed`` — a feed to render (:class:`~plan_calendar.ics.feed.Feed`), ``uid_of``, the feed's ORGANIZER.
 - ``event`` — one entry → one VEVENT.
+- ``serialise`` — the events' bytes, each with its version; a large feed in two processes.
 - ``versions`` — digests of what events say, and what the previous feed says (its digest, each event's
   version, its events' bytes).
 - ``folding`` — content lines folded without breaking a character or an escape.

@@ -11,14 +11,14 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from icalendar import vCalAddress, vDDDTypes, vInt, vText
 
 from plan_calendar.config import CalendarSettings
 from plan_calendar.expand import Entry
 from plan_calendar.ics.event import event_of
-from plan_calendar.ics.versions import DIGEST_PROPERTY, Version
+from plan_calendar.ics.versions import DIGEST_PROPERTY, Version, next_version
 
 __all__ = ["PARALLEL_MIN_EVENTS", "EventContext", "serialise_events"]
 
@@ -57,20 +57,15 @@ def _serialise(
     for entry, uid, digest in events:
         event = event_of(entry, uid, context.settings, context.organizer)
         before = context.previous.get(uid)
-        if before is not None and before.digest == digest:
-            sequence, modified = before.sequence, before.modified
-        else:
+        version = next_version(before, digest, context.stamp)
+        if version is not before:
             changed += 1
-            sequence = before.sequence + 1 if before is not None else 0
-            modified = context.stamp
-            if before is not None and modified <= before.modified:
-                modified = before.modified + timedelta(seconds=1)
-        stamp = stamps.get(modified)
+        stamp = stamps.get(version.modified)
         if stamp is None:
-            stamp = stamps[modified] = vDDDTypes(modified)
+            stamp = stamps[version.modified] = vDDDTypes(version.modified)
         event["DTSTAMP"] = stamp
         event["LAST-MODIFIED"] = stamp
-        event["SEQUENCE"] = vInt(sequence)
+        event["SEQUENCE"] = vInt(version.sequence)
         event[DIGEST_PROPERTY] = vText(digest)
         parts.append(event.to_ical())
         if progress is not None:

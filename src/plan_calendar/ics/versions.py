@@ -3,15 +3,15 @@
 Each event carries X-PLAN-CAL-DIGEST, a hash of what it says (computed from the entry, not from the bytes); the
 calendar carries one over all its events. A build reads the previous feed in the output folder with a line scan
 (:func:`read_previous`): an unchanged calendar digest means the bytes would be identical; otherwise each event
-keeps its SEQUENCE and LAST-MODIFIED when its digest is unchanged. :func:`previous_events` gives the previous
-feed's events as bytes (the events kept for items that cannot be read this time).
+keeps its SEQUENCE and LAST-MODIFIED when its digest is unchanged (:func:`next_version`). :func:`previous_events`
+gives the previous feed's events as bytes (the events kept for items that cannot be read this time).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from icalendar import vCalAddress
@@ -27,6 +27,7 @@ __all__ = [
     "Version",
     "event_digest",
     "feed_digest",
+    "next_version",
     "previous_events",
     "read_previous",
 ]
@@ -43,6 +44,18 @@ class Version:
     sequence: int
     modified: datetime
     digest: str
+
+
+def next_version(before: Version | None, digest: str, stamp: datetime) -> Version:
+    """The version of an event that says ``digest`` now: ``before`` itself when it said the same; else SEQUENCE
+    one higher (0 for a new event) and LAST-MODIFIED ``stamp``, the sources' time (a second after the previous
+    LAST-MODIFIED when the sources are not newer, so that clients see a change)."""
+    if before is not None and before.digest == digest:
+        return before
+    if before is None:
+        return Version(0, stamp, digest)
+    modified = stamp if stamp > before.modified else before.modified + timedelta(seconds=1)
+    return Version(before.sequence + 1, modified, digest)
 
 
 def feed_digest(feed: Feed, settings: CalendarSettings, events: list[tuple[Entry, str, str]]) -> str:

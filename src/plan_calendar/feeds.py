@@ -1,12 +1,4 @@
-"""Calendar feeds: entries → iCalendar bytes, and builds that cron can run forever.
-
-Every rule of docs/client-rules.md is kept here: CRLF and folding (by icalendar 7.3+), DATE values with exclusive
-DTEND, a VTIMEZONE for every TZID, stable UIDs, REFRESH-INTERVAL with X-PUBLISHED-TTL, METHOD:PUBLISH only with
-an ORGANIZER. Output is deterministic: there is no wall clock in it. An item's LAST-MODIFIED and DTSTAMP are the
-modification time of its sources (plan and config files) in the build that first saw that version of the item;
-its SEQUENCE rises with each change. Both are read back from the previous feed in the output folder (with a
-digest of each event's content kept in X-PLAN-CAL-DIGEST), so nothing else needs to be kept.
-"""
+"""Calendar feeds: builds that cron can run forever (rendering is :mod:`plan_calendar.ics`)."""
 
 from __future__ import annotations
 
@@ -16,32 +8,22 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from icalendar import Calendar, Timezone, vDuration, vText
-
-from plan_calendar.config import CalendarSettings, Config, FeedSpec
+from plan_calendar.config import Config, FeedSpec
 from plan_calendar.errors import PlanError, PlanErrors, file_error
 from plan_calendar.expand import Entry, expand
-from plan_calendar.ics.feed import PRODID, Feed, clean, organizer_of, uid_of
-from plan_calendar.ics.folding import repair_folds
-from plan_calendar.ics.serialise import EventContext, serialise_events
-from plan_calendar.ics.versions import (
-    DIGEST_PROPERTY,
-    Version,
-    event_digest,
-    feed_digest,
-    previous_events,
-    read_previous,
-)
+from plan_calendar.ics.feed import Feed, uid_of
+from plan_calendar.ics.render import plan_events, render
+from plan_calendar.ics.versions import feed_digest, previous_events, read_previous
 from plan_calendar.identity import IdStore
 from plan_calendar.locking import exclusive
 from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
 from plan_calendar.site import DIGEST_MARK, FeedLink, page_digest, render_page
 
-__all__ = ["BuildReport", "build", "render"]
+__all__ = ["BuildReport", "build"]
 
 LOCK_NAME = ".plan-cal.lock"
 _LOCK_WAIT = 120.0
@@ -73,73 +55,6 @@ class BuildReport:
     @property
     def events(self) -> int:
         return sum(f.events for f in self.feeds)
-
-
-# ----------------------------------------------------------------------------- rendering
-def plan_events(feed: Feed, settings: CalendarSettings) -> list[tuple[Entry, str, str]]:
-    """Each entry with its UID and content digest, in the feed's order (by day, then UID)."""
-    organizer = organizer_of(feed, settings)
-    ordered = sorted(feed.entries, key=lambda e: (_sort_day(e.start), uid_of(feed, e)))
-    out = []
-    for entry in ordered:
-        uid = uid_of(feed, entry, settings.domain)
-        out.append((entry, uid, event_digest(entry, uid, settings, organizer)))
-    return out
-
-
-def render(
-    feed: Feed,
-    settings: CalendarSettings,
-    previous: dict[str, Version] | None = None,
-    progress: Callable[[int], None] | None = None,
-    events: list[tuple[Entry, str, str]] | None = None,
-) -> tuple[bytes, int]:
-    """The feed's bytes, and how many of its events are new or changed since ``previous``."""
-    previous = previous or {}
-    events = plan_events(feed, settings) if events is None else events
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    organizer = organizer_of(feed, settings)
-    if organizer is not None:
-        # RFC 5546 wants an ORGANIZER in every PUBLISH event; without one, METHOD is left out.
-        cal.add("method", "PUBLISH")
-    title, description = clean(feed.title), clean(feed.description)  # the config's names, too
-    cal.add("name", title)
-    cal.add("x-wr-calname", title)
-    cal.add("description", description)
-    cal.add("x-wr-caldesc", description)
-    cal.add("x-wr-timezone", feed.timezone)
-    cal.add("refresh-interval", settings.refresh, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", vDuration(settings.refresh))
-    cal[DIGEST_PROPERTY] = vText(feed_digest(feed, settings, events))
-    if any(not e.all_day for e in feed.entries) or any(b"TZID=" in block for block in feed.kept):
-        cal.add_component(_timezone(feed))
-    # The calendar's own lines, then each event's: an event's to_ical() is exactly its part of cal.to_ical().
-    header = cal.to_ical()
-    footer = b"END:VCALENDAR\r\n"
-    assert header.endswith(footer)
-    context = EventContext(settings, organizer, previous, feed.stamp)
-    body, changed = serialise_events(events, context, progress)
-    return repair_folds(header[: -len(footer)] + body + b"".join(feed.kept) + footer), changed
-
-
-def _timezone(feed: Feed) -> Timezone:
-    """The feed's VTIMEZONE, covering every year an event falls in (written years may lie outside the plan's).
-
-    icalendar adds a COMMENT («This timezone only works from … to …»); libical's RFC 5546 check of a PUBLISH
-    calendar rejects the whole feed for it (docs/client-rules.md), so it is left out."""
-    years = [feed.first_year, feed.last_year]
-    years.extend(e.start.year for e in feed.entries if not e.all_day)
-    years.extend(e.until.year for e in feed.entries if not e.all_day and e.until is not None)
-    tz = Timezone.from_tzid(feed.timezone, first_date=date(min(years), 1, 1), last_date=date(max(years) + 1, 1, 1))
-    tz.pop("COMMENT", None)
-    return tz
-
-
-def _sort_day(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 # ----------------------------------------------------------------------------- files

@@ -38,8 +38,8 @@ from plan_calendar.config import Config, Security, SmtpSettings
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import lexicon, prepositional
 from plan_calendar.errors import ConfigError, PlanError, ServiceError, Source
-from plan_calendar.feeds import render
 from plan_calendar.ics.feed import Feed
+from plan_calendar.ics.render import render
 from plan_calendar.reminders.addresses import needs_smtputf8, wire_address
 from plan_calendar.reminders.rules import Reminder, TargetKind
 from plan_calendar.when import Span, SpanShape

@@ -1,12 +1,13 @@
-"""One entry → one VEVENT: the properties of docs/client-rules.md, without its version stamps.
+"""One entry → one VEVENT (the properties of docs/client-rules.md), and the digest of what it says.
 
 SEQUENCE, DTSTAMP, LAST-MODIFIED and the digest are set by :mod:`plan_calendar.ics.serialise` from the previous
-versions (:mod:`plan_calendar.ics.versions`). Where to add a property of an event: here, and to what the event's
-digest covers (``versions.event_digest``), so that a change shows as a new version.
+versions (:mod:`plan_calendar.ics.versions`). A new property of an event goes into :func:`event_of` and into what
+:func:`event_digest` covers, so that a change shows as a new version.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,9 @@ from plan_calendar.config import CalendarSettings
 from plan_calendar.expand import Entry
 from plan_calendar.ics.feed import clean
 
-__all__ = ["event_of"]
+__all__ = ["DIGEST_VERSION", "event_digest", "event_of"]
+
+DIGEST_VERSION = 1  # raise when the rendering of unchanged entries changes, so every event gets a new version
 
 # Values that are the same in every event; they carry no parameters, so events can share them.
 _TRANSPARENT, _OPAQUE = vText("TRANSPARENT"), vText("OPAQUE")
@@ -70,3 +73,28 @@ def event_of(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCal
         alarm.add("trigger", -settings.alarm_before)
         event.add_component(alarm)
     return event
+
+
+def event_digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> str:
+    """A hash of everything an event says except its version stamps (computed from the entry, not the bytes)."""
+    content = (
+        uid,
+        entry.summary,
+        entry.start.isoformat(),
+        entry.end.isoformat(),
+        entry.rrule,
+        entry.until.isoformat() if entry.until else None,
+        *((tuple(d.isoformat() for d in entry.exdates),) if entry.exdates else ()),
+        *((entry.recurrence_id.isoformat(),) if entry.recurrence_id is not None else ()),
+        entry.description,
+        entry.location,
+        entry.categories,
+        entry.transparent,
+        entry.tentative,
+        str(organizer) if organizer is not None else None,
+        organizer.params.get("CN") if organizer is not None else None,
+        settings.url,
+        settings.alarms and settings.alarm_before.total_seconds(),
+        DIGEST_VERSION,
+    )
+    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:32]

@@ -20,10 +20,11 @@ from icalendar import Calendar, Timezone, vDuration, vText
 
 from plan_calendar.config import CalendarSettings
 from plan_calendar.expand import Entry
+from plan_calendar.ics.event import event_digest
 from plan_calendar.ics.feed import PRODID, Feed, clean, organizer_of, uid_of
 from plan_calendar.ics.folding import repair_folds
 from plan_calendar.ics.serialise import EventContext, serialise_events
-from plan_calendar.ics.versions import DIGEST_PROPERTY, Version, event_digest, feed_digest
+from plan_calendar.ics.versions import DIGEST_PROPERTY, Version, feed_digest
 
 __all__ = ["plan_events", "render"]
 

@@ -1,10 +1,11 @@
-"""Versions without state files: digests of what events say, and what the previous feed says.
+"""Versions without state files: an event's next version, the feed's digest, and what the previous feed says.
 
-Each event carries X-PLAN-CAL-DIGEST, a hash of what it says (computed from the entry, not from the bytes); the
-calendar carries one over all its events. A build reads the previous feed in the output folder with a line scan
-(:func:`read_previous`): an unchanged calendar digest means the bytes would be identical; otherwise each event
-keeps its SEQUENCE and LAST-MODIFIED when its digest is unchanged (:func:`next_version`). :func:`previous_events`
-gives the previous feed's events as bytes (the events kept for items that cannot be read this time).
+Each event carries X-PLAN-CAL-DIGEST, a hash of what it says (:func:`~plan_calendar.ics.event.event_digest`,
+computed from the entry, not from the bytes); the calendar carries one over all its events (:func:`feed_digest`).
+A build reads the previous feed in the output folder with a line scan (:func:`read_previous`): an unchanged
+calendar digest means the bytes would be identical; otherwise each event keeps its SEQUENCE and LAST-MODIFIED when
+its digest is unchanged (:func:`next_version`). :func:`previous_events` gives the previous feed's events as bytes
+(the events kept for items that cannot be read this time).
 """
 
 from __future__ import annotations
@@ -14,18 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from icalendar import vCalAddress
-
 from plan_calendar.config import CalendarSettings
 from plan_calendar.expand import Entry
+from plan_calendar.ics.event import DIGEST_VERSION
 from plan_calendar.ics.feed import PRODID, Feed, organizer_of
 
 __all__ = [
     "DIGEST_PROPERTY",
-    "DIGEST_VERSION",
     "Previous",
     "Version",
-    "event_digest",
     "feed_digest",
     "next_version",
     "previous_events",
@@ -33,7 +31,6 @@ __all__ = [
 ]
 
 DIGEST_PROPERTY = "X-PLAN-CAL-DIGEST"  # what the event said, to tell a change at the next build
-DIGEST_VERSION = 1  # raise when the rendering of unchanged entries changes, so every event gets a new version
 _VERSION_FIELDS = frozenset({"UID", "SEQUENCE", "LAST-MODIFIED", DIGEST_PROPERTY})
 
 
@@ -74,31 +71,6 @@ def feed_digest(feed: Feed, settings: CalendarSettings, events: list[tuple[Entry
     )
     if feed.kept:  # (only then, so that feeds without kept events keep their digests)
         content = (*content, [hashlib.sha256(block).hexdigest() for block in feed.kept])
-    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:32]
-
-
-def event_digest(entry: Entry, uid: str, settings: CalendarSettings, organizer: vCalAddress | None) -> str:
-    """A hash of everything an event says except its version stamps (computed from the entry, not the bytes)."""
-    content = (
-        uid,
-        entry.summary,
-        entry.start.isoformat(),
-        entry.end.isoformat(),
-        entry.rrule,
-        entry.until.isoformat() if entry.until else None,
-        *((tuple(d.isoformat() for d in entry.exdates),) if entry.exdates else ()),
-        *((entry.recurrence_id.isoformat(),) if entry.recurrence_id is not None else ()),
-        entry.description,
-        entry.location,
-        entry.categories,
-        entry.transparent,
-        entry.tentative,
-        str(organizer) if organizer is not None else None,
-        organizer.params.get("CN") if organizer is not None else None,
-        settings.url,
-        settings.alarms and settings.alarm_before.total_seconds(),
-        DIGEST_VERSION,
-    )
     return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:32]
 
 

@@ -860,7 +860,7 @@ def import_(
     После каждого пункта — комментарий о том, как прочитана дата, и предупреждения. Код выхода 1 — таблица
     плана не найдена или файл уже существует (без --force).
     """
-    from plan_calendar.feeds import write_atomic  # noqa: PLC0415
+    from plan_calendar.files import write_atomic  # noqa: PLC0415
     from plan_calendar.importers.plan_writer import import_plan  # noqa: PLC0415
 
     if output is not None and output.exists() and not force:

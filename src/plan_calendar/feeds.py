@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -14,19 +11,16 @@ from pathlib import Path
 from plan_calendar.config import Config, FeedSpec
 from plan_calendar.errors import PlanError, PlanErrors, file_error
 from plan_calendar.expand import Entry, expand
+from plan_calendar.files import build_lock, remove_leftovers, write_atomic
 from plan_calendar.ics.feed import Feed, uid_of
 from plan_calendar.ics.render import plan_events, render
 from plan_calendar.ics.versions import feed_digest, previous_events, read_previous
 from plan_calendar.identity import IdStore
-from plan_calendar.locking import exclusive
 from plan_calendar.plan import Plan, load_plan
 from plan_calendar.schedule import Schedule, interpret
 from plan_calendar.site import DIGEST_MARK, FeedLink, page_digest, render_page
 
 __all__ = ["BuildReport", "build"]
-
-LOCK_NAME = ".plan-cal.lock"
-_LOCK_WAIT = 120.0
 
 
 @dataclass
@@ -55,62 +49,6 @@ class BuildReport:
     @property
     def events(self) -> int:
         return sum(f.events for f in self.feeds)
-
-
-# ----------------------------------------------------------------------------- files
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Replace ``path`` with ``data`` through a temporary file in the same folder; False if unchanged."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server must read the feed
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-    return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-# What write_atomic leaves behind when a build is killed while writing: ".<name>.ics.<8 random>.tmp".
-_LEFTOVER = re.compile(r"\..+\.(?:ics|html)\.[a-z0-9_]{8}\.tmp")
-
-
-def _remove_leftovers(folder: Path) -> None:
-    """Remove temporary files of builds that were killed (called under the build lock: none is in use)."""
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            if _LEFTOVER.fullmatch(entry.name) and not entry.is_dir(follow_symlinks=False):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
-
-
-def build_lock(folder: Path, wait: float = _LOCK_WAIT) -> contextlib.AbstractContextManager[None]:
-    """One build at a time per output folder; a second one waits for the first."""
-    return exclusive(
-        folder / LOCK_NAME,
-        wait,
-        f"другая сборка в папке «{folder}» не закончилась за {int(wait)} с",
-        f"не удалось записать календари в папку «{folder}»",
-    )
 
 
 # ----------------------------------------------------------------------------- builds
@@ -159,7 +97,7 @@ def build(
         raise file_error(exc, f"не удалось создать папку «{out}»") from None
     tick = progress(sum(len(f.entries) for f in feeds), 0) if progress else None
     with build_lock(out):
-        _remove_leftovers(out)
+        remove_leftovers(out)
         feeds = [_with_kept(feed, schedules, out / feed.filename, report.kept) for feed in feeds]
         try:
             _write_feeds(out, schedules, feeds, config, report=report, tick=tick, with_page=not unusable)

@@ -145,7 +145,7 @@ def remind(
             _send_all(report, ledger, config, now, sender)
         ledger.record_run(now)
     if ids.changed:  # new or changed rows of a document plan: their ids are kept for build and the next run
-        from plan_calendar.feeds import build_lock  # noqa: PLC0415
+        from plan_calendar.files import build_lock  # noqa: PLC0415
 
         config.out.mkdir(parents=True, exist_ok=True)
         with build_lock(config.out):

@@ -10,8 +10,8 @@ import yaml
 
 from conftest import Result
 from feedcheck import check_client_rules
+from plan_calendar.build import build
 from plan_calendar.config import Config
-from plan_calendar.feeds import build
 from plan_calendar.ics.folding import fold_line, repair_folds
 
 

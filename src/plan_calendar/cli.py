@@ -448,8 +448,8 @@ def build(
     попадает (если он был в календаре раньше — остаётся, каким был), о нём сообщается, код выхода 1; план,
     который нельзя прочитать целиком (ошибка YAML), не записывает ничего.
     """
+    from plan_calendar.build import build as build_feeds  # noqa: PLC0415
     from plan_calendar.config import DEFAULT_DOMAIN, load_config  # noqa: PLC0415 - only build needs the config
-    from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
 
     config = load_config(config_file)
     paths = list(plans or config.plans)
@@ -929,8 +929,8 @@ def serve(
 
 
 def _build_quietly(plans: list[Path], config_file: Path | None, folder: Path) -> None:
+    from plan_calendar.build import build as build_feeds  # noqa: PLC0415
     from plan_calendar.config import load_config  # noqa: PLC0415
-    from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
 
     try:
         build_feeds(plans, load_config(config_file), folder)

@@ -1,4 +1,10 @@
-"""Calendar feeds: builds that cron can run forever (rendering is :mod:`plan_calendar.ics`)."""
+"""`plan-cal build`: plans → the feeds and the page in the output folder, a build that cron can run forever.
+
+The pipeline: read the plans (one that cannot be read writes nothing, the others still build), choose the feeds
+(one per plan, and the config's ``[[feeds]]`` by plan, kind, tag and responsible), keep the previous build's
+events of items that cannot be read now, and under the build lock render (:mod:`plan_calendar.ics`) and replace
+only what changed (:mod:`plan_calendar.files`), the overview page (:mod:`plan_calendar.site`) too.
+"""
 
 from __future__ import annotations
 

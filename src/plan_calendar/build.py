@@ -57,7 +57,6 @@ class BuildReport:
         return sum(f.events for f in self.feeds)
 
 
-# ----------------------------------------------------------------------------- builds
 def build(
     plan_paths: list[Path],
     config: Config,
@@ -114,6 +113,7 @@ def build(
     return report
 
 
+# ----------------------------------------------------------------------------- events kept from before
 def _with_kept(feed: Feed, schedules: list[Schedule], path: Path, kept: dict[str, set[str]]) -> Feed:
     """The feed with the previous build's events of items that cannot be read now (their UIDs tell them)."""
     # A plan's own feed keeps that plan's items; an extra feed ([[feeds]]) those of every plan it drew from.
@@ -148,6 +148,7 @@ def _owner(stem: str, stems: dict[str, tuple[str, str]]) -> tuple[str, str] | No
     return None
 
 
+# ----------------------------------------------------------------------------- writing
 def _write_feeds(
     out: Path,
     schedules: list[Schedule],
@@ -209,6 +210,7 @@ def _link(feed: Feed, config: Config) -> FeedLink:
     return FeedLink(feed.name, feed.title, feed.filename, feed.events, https, webcal)
 
 
+# ----------------------------------------------------------------------------- the feeds of a build
 def _check_names(schedules: list[Schedule], config: Config) -> None:
     seen: dict[str, str] = {}
     for s in schedules:

@@ -11,16 +11,10 @@ from plan_calendar.config import Config, ReminderSettings, SmtpSettings
 from plan_calendar.errors import ConfigError, PlanError
 from plan_calendar.identity import IdStore
 from plan_calendar.plan import Item, load_plan
+from plan_calendar.reminders.compose import Message, compose
 from plan_calendar.reminders.ledger import UNSENT, Entry, Key, Ledger, ledger_exists, open_ledger
-from plan_calendar.reminders.mail import (
-    Message,
-    PermanentFailure,
-    SetupFailure,
-    SmtpSender,
-    TemporaryFailure,
-    compose,
-)
 from plan_calendar.reminders.rules import Reminder, due, recipients_of
+from plan_calendar.reminders.smtp import PermanentFailure, SetupFailure, SmtpSender, TemporaryFailure
 from plan_calendar.schedule import Schedule, interpret
 
 __all__ = ["RemindReport", "check_setup", "remind"]

@@ -373,9 +373,9 @@ def test_plans_and_out_from_config(cli: Callable[..., Result], tmp_path: Path, m
 
 
 def test_a_crash_leaves_the_old_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from plan_calendar.build import build
     from plan_calendar.config import Config
     from plan_calendar.errors import PlanError
-    from plan_calendar.feeds import build
 
     plan = _example(tmp_path)
     out = tmp_path / "out"
@@ -464,13 +464,14 @@ def test_config_example_builds_the_example(cli: Callable[..., Result], tmp_path:
 
 
 def test_parallel_serialisation_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from plan_calendar import feeds
+    from plan_calendar.build import build
     from plan_calendar.config import Config
+    from plan_calendar.ics import serialise
 
     items = "".join(f"  - {{id: i{n}, title: Пункт {n}, when: {1 + n % 28}.{1 + n % 12:02d}}}\n" for n in range(300))
     plan = _plan(tmp_path, FULL_PLAN + items)
-    monkeypatch.setattr(feeds, "PARALLEL_MIN_EVENTS", 10**9)
-    feeds.build([plan], Config(), tmp_path / "serial")
+    monkeypatch.setattr(serialise, "PARALLEL_MIN_EVENTS", 10**9)
+    build([plan], Config(), tmp_path / "serial")
     forks: list[int] = []
     real_fork = os.fork
 
@@ -480,9 +481,9 @@ def test_parallel_serialisation_gives_the_same_bytes(tmp_path: Path, monkeypatch
             forks.append(pid)
         return pid
 
-    monkeypatch.setattr(feeds, "PARALLEL_MIN_EVENTS", 2)
+    monkeypatch.setattr(serialise, "PARALLEL_MIN_EVENTS", 2)
     monkeypatch.setattr(os, "fork", counting_fork)
-    feeds.build([plan], Config(), tmp_path / "parallel")
+    build([plan], Config(), tmp_path / "parallel")
     assert forks, "the two-process path ran"
     serial = (tmp_path / "serial" / "test.ics").read_bytes()
     assert (tmp_path / "parallel" / "test.ics").read_bytes() == serial

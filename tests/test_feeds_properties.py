@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from feedcheck import check_client_rules, libical_errors
 from plan_calendar import interpret, load_plan
+from plan_calendar.build import build
 from plan_calendar.config import Config
-from plan_calendar.feeds import build
-from plan_calendar.reminders.mail import compose
+from plan_calendar.reminders.compose import compose
 from plan_calendar.reminders.rules import reminders_between
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Recurring, Several, Undated

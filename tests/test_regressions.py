@@ -10,8 +10,9 @@ import yaml
 
 from conftest import Result
 from feedcheck import check_client_rules
+from plan_calendar.build import build
 from plan_calendar.config import Config
-from plan_calendar.feeds import build, fold_line, repair_folds
+from plan_calendar.ics.folding import fold_line, repair_folds
 
 
 def test_fold_never_splits_an_escaped_backslash(tmp_path: Path) -> None:

@@ -419,7 +419,7 @@ def test_message_id_is_stable(tmp_path: Path) -> None:
     from zoneinfo import ZoneInfo
 
     from plan_calendar.configfile import load_config
-    from plan_calendar.reminders.mail import compose
+    from plan_calendar.reminders.compose import compose
     from plan_calendar.reminders.rules import due
     from plan_calendar.reminders.run import load_schedules
 

@@ -17,7 +17,7 @@ from dateutil.rrule import rrulestr
 from plan_calendar.config import DisplaySettings
 from plan_calendar.dates.describe import day_range, describe, every, month, plural
 from plan_calendar.dates.lexicon import CAMPAIGN_STEMS, KIND_NAMES
-from plan_calendar.plan import Display, Item, Kind, Plan
+from plan_calendar.plan import Display, Item, Kind, Organizer, Plan
 from plan_calendar.schedule import Schedule, Scheduled
 from plan_calendar.when import (
     Day,
@@ -46,7 +46,9 @@ class Entry:
     """One calendar entry: what a VEVENT will say, before it is iCalendar.
 
     All-day entries have ``date`` bounds with an exclusive ``end``; timed entries have aware datetimes.
-    ``rrule`` (without DTSTART/UNTIL) repeats the entry until ``until`` (inclusive).
+    ``rrule`` (without DTSTART/UNTIL) repeats the entry until ``until`` (inclusive). The entry carries what the
+    renderer needs from its plan and item (``location``, ``timezone``, ``organizer``, ``uid_stem``), so
+    rendering never reaches back into them.
     """
 
     plan: Plan
@@ -57,6 +59,9 @@ class Entry:
     end: date | datetime
     description: str
     categories: tuple[str, ...]
+    location: str | None  # the item's
+    timezone: str  # the plan's: a repetition's UNTIL in UTC
+    organizer: Organizer | None  # the plan's: the feed's ORGANIZER when all its plans have the same one
     transparent: bool = True
     tentative: bool = False
     rrule: str | None = None
@@ -326,6 +331,9 @@ class _Builder:
             end=end,
             description=self.describe(note),
             categories=self.categories,
+            location=self.item.location,
+            timezone=self.plan.timezone,
+            organizer=self.plan.organizer,
             transparent=transparent,
             tentative=tentative,
             rrule=rrule,

@@ -37,9 +37,9 @@ def build(
     попадает (если он был в календаре раньше — остаётся, каким был), о нём сообщается, код выхода 1; план,
     который нельзя прочитать целиком (ошибка YAML), не записывает ничего.
     """
+    from plan_calendar.build import build as build_feeds  # noqa: PLC0415
     from plan_calendar.config import DEFAULT_DOMAIN  # noqa: PLC0415 - only build needs the config
     from plan_calendar.configfile import load_config  # noqa: PLC0415
-    from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
 
     config = load_config(config_file)
     paths = list(plans or config.plans)
@@ -116,7 +116,7 @@ def import_(
     После каждого пункта — комментарий о том, как прочитана дата, и предупреждения. Код выхода 1 — таблица
     плана не найдена или файл уже существует (без --force).
     """
-    from plan_calendar.feeds import write_atomic  # noqa: PLC0415
+    from plan_calendar.files import write_atomic  # noqa: PLC0415
     from plan_calendar.importers.plan_writer import import_plan  # noqa: PLC0415
 
     if output is not None and output.exists() and not force:
@@ -183,8 +183,8 @@ def serve(
 
 
 def _build_quietly(plans: list[Path], config_file: Path | None, folder: Path) -> None:
+    from plan_calendar.build import build as build_feeds  # noqa: PLC0415
     from plan_calendar.configfile import load_config  # noqa: PLC0415
-    from plan_calendar.feeds import build as build_feeds  # noqa: PLC0415
 
     try:
         build_feeds(plans, load_config(config_file), folder)

@@ -135,8 +135,8 @@ def _test_letter(config: Any, address: str, at: str | None) -> None:
     """`remind --test ADDRESS`: one letter with the current settings, each step reported."""
     from dataclasses import replace  # noqa: PLC0415
 
-    from plan_calendar.reminders.mail import send_test_letter  # noqa: PLC0415
     from plan_calendar.reminders.run import check_setup  # noqa: PLC0415
+    from plan_calendar.reminders.smtp import send_test_letter  # noqa: PLC0415
 
     if "@" not in address or any(c.isspace() for c in address):
         raise typer.BadParameter(f"«{address}» — не адрес электронной почты", param_hint="--test")

@@ -11,16 +11,10 @@ from plan_calendar.config import Config, ReminderSettings, SmtpSettings
 from plan_calendar.errors import ConfigError, PlanError
 from plan_calendar.identity import IdStore
 from plan_calendar.plan import Item
+from plan_calendar.reminders.compose import Message, compose
 from plan_calendar.reminders.ledger import UNSENT, Key, Ledger, SendState, ledger_exists, open_ledger
-from plan_calendar.reminders.mail import (
-    Message,
-    PermanentFailure,
-    SetupFailure,
-    SmtpSender,
-    TemporaryFailure,
-    compose,
-)
 from plan_calendar.reminders.rules import Reminder, due, recipients_of
+from plan_calendar.reminders.smtp import PermanentFailure, SetupFailure, SmtpSender, TemporaryFailure
 from plan_calendar.schedule import Schedule, interpret
 from plan_calendar.yamlplan import load_plan
 
@@ -146,7 +140,7 @@ def remind(
             _send_all(report, ledger, config, now, sender)
         ledger.record_run(now)
     if ids.changed:  # new or changed rows of a document plan: their ids are kept for build and the next run
-        from plan_calendar.feeds import build_lock  # noqa: PLC0415
+        from plan_calendar.files import build_lock  # noqa: PLC0415
 
         config.out.mkdir(parents=True, exist_ok=True)
         with build_lock(config.out):

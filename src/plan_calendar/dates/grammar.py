@@ -23,7 +23,6 @@ label=None, approximate=False)
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -32,11 +31,11 @@ from plan_calendar.dates.days import next_is, next_is_month
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range
 from plan_calendar.dates.lenient import LenientReader, describe_parts, leftover_is_safe, temporal
-from plan_calendar.dates.lexicon import Cls, Lexicon, Word, lexicon
+from plan_calendar.dates.lexicon import Lexicon, Word, lexicon
 from plan_calendar.dates.named_days import EVE_DAYS
 from plan_calendar.dates.parts import HARD_KINDS, LEADING, except_holidays_at, split_parts
 from plan_calendar.dates.school import AcademicYear, TermKind
-from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream, tokenize
+from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream, clean_text, tokenize
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
     Day,
@@ -56,11 +55,6 @@ from plan_calendar.when import (
 )
 
 __all__ = ["read_when"]
-
-# «сен-\nтября», «те- чение»: a word broken by hyphenation at a line end (PDF exports), joined before reading.
-_HYPHENATION = re.compile(r"([а-яё]+)- *\n\s*([а-яё]+)", re.IGNORECASE)
-
-_ABBREVIATED_DURING = re.compile(r"(?<![а-яё])теч(?:-е|\.)", re.IGNORECASE)
 
 
 def read_when(text: str, year: AcademicYear, *, until_inclusive: bool = False, locale: str = "ru") -> Reading:
@@ -88,21 +82,8 @@ class _Reader(LenientReader):
         self.salvaging = False  # reading a cell piece by piece (docs/dates.md, «Что кроме даты»)
 
     # ----------------------------------------------------------------- top level
-    def _dehyphenate(self, m: re.Match[str]) -> str:
-        """Join «сен-\nтября», but not «сентябрь-\nоктябрь» (a range whose halves are words of their own)."""
-        left, right = m.group(1), m.group(2)
-        joined, alone = self.lex.lookup((left + right).lower()), self.lex.lookup(left.lower())
-        if joined[0].cls is Cls.UNKNOWN and alone[0].cls is not Cls.UNKNOWN and alone[1] is None:
-            return m.group(0)  # «сентябрь-» is a word: a range goes on below; «сен-» + «тября» is one word
-        return left + right
-
     def read(self) -> When:
-        text = self.text
-        if "-" in text and "\n" in text:
-            text = _HYPHENATION.sub(self._dehyphenate, text)  # «сен-\nтября»: a word broken by PDF hyphenation
-        if "теч" in text:
-            text = _ABBREVIATED_DURING.sub("течение ", text)  # «в теч-е года», «в теч. года», «в теч.года»
-        self.source = text
+        text = self.source = clean_text(self.text, self.lex)
         tokens = self._unwrap_parentheses(tokenize(text, self.lex, self.warnings))
         if not self._names_a_time(tokens):
             return self._without_date(tokens)

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from plan_calendar.dates.lexicon import Cls, Lexicon, Word
 
-__all__ = ["K", "NoMatch", "Tok", "TokStream", "tokenize"]
+__all__ = ["K", "NoMatch", "Tok", "TokStream", "clean_text", "tokenize"]
 
 
 class K(Enum):
@@ -79,6 +79,29 @@ _NORMALISE = str.maketrans(
 _TRAILING = frozenset({Word.YEAR, Word.FILLER})
 # What a word was recognised as → its token kind (an unknown word keeps its text as its value).
 _WORD_KINDS = {Cls.MONTH: K.MONTH, Cls.WEEKDAY: K.WDAY, Cls.ORDINAL: K.ORDW, Cls.WORD: K.WORD, Cls.UNKNOWN: K.UNK}
+
+
+# «сен-\nтября», «те- чение»: a word broken by hyphenation at a line end (PDF exports), joined before reading.
+_HYPHENATION = re.compile(r"([а-яё]+)- *\n\s*([а-яё]+)", re.IGNORECASE)
+_ABBREVIATED_DURING = re.compile(r"(?<![а-яё])теч(?:-е|\.)", re.IGNORECASE)
+
+
+def clean_text(text: str, lex: Lexicon) -> str:
+    """The cell as the grammar reads it: words broken across lines joined («сен-\nтября»), but not a range whose
+    halves are words of their own («сентябрь-\nоктябрь»); «теч-е», «теч.» spelled out."""
+
+    def join(m: re.Match[str]) -> str:
+        left, right = m.group(1), m.group(2)
+        joined, alone = lex.lookup((left + right).lower()), lex.lookup(left.lower())
+        if joined[0].cls is Cls.UNKNOWN and alone[0].cls is not Cls.UNKNOWN and alone[1] is None:
+            return m.group(0)
+        return left + right
+
+    if "-" in text and "\n" in text:
+        text = _HYPHENATION.sub(join, text)
+    if "теч" in text:
+        text = _ABBREVIATED_DURING.sub("течение ", text)  # «в теч-е года», «в теч. года», «в теч.года»
+    return text
 
 
 class NoMatch(Exception):

@@ -220,7 +220,7 @@ def test_recurrences_expand_to_the_days_read(
     assert len(list(cal.walk("VEVENT"))) == 1, "a recurrence is one rule, not copies"
     assert libical_errors([out / "test.ics"]) == {str(out / "test.ics"): []}
     loaded = load_plan(plan)
-    [entry] = interpret(loaded).entries
+    [entry] = interpret(loaded).scheduled
     assert entry.reading is not None and isinstance(entry.reading.when, Recurring)
     expected = [a for a, _ in entry.reading.when.occurrences()]
     read = read_when(when, loaded.academic_year).when.occurrences()

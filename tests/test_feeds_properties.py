@@ -148,7 +148,7 @@ def test_random_plans_give_valid_feeds(
         for attachment in attachments:
             _is_an_event_of(check_client_rules(attachment.read_bytes()), cal)
     expected = 0
-    for entry in schedule.entries:
+    for entry in schedule.scheduled:
         assert entry.reading is not None
         when = entry.reading.when
         if isinstance(when, Undated):

@@ -30,7 +30,7 @@ def test_the_plans_terms_replace_the_approximation() -> None:
         "  - {id: e, title: E, when: по средам}\n"
     )
     schedule = interpret(plan)
-    readings = {e.item.id: e.reading for e in schedule.entries}
+    readings = {e.item.id: e.reading for e in schedule.scheduled}
     assert readings["a"] is not None and readings["a"].when == Span(
         date(2019, 9, 2), date(2019, 10, 27), readings["a"].when.shape, "I четверть"
     )
@@ -54,7 +54,7 @@ def test_item_time_defaults_and_kind() -> None:
         "  - {id: b, title: B, when: 19.09 10:00, location: Школа 5, kind: meeting, duration: 1h30m}\n"
         "  - {id: c, title: C, when: '23.09, 24.09'}\n"
     )
-    entries = {e.item.id: e for e in interpret(plan).entries}
+    entries = {e.item.id: e for e in interpret(plan).scheduled}
     assert entries["a"].reading is not None
     assert entries["a"].reading.when == Day(date(2019, 9, 19), time(15, 0))
     assert entries["a"].item.location == "ИМЦ" and entries["a"].item.kind is Kind.SEMINAR
@@ -69,7 +69,7 @@ def test_item_time_defaults_and_kind() -> None:
 
 def test_until_inclusive_is_a_plan_setting() -> None:
     plan = parse_plan(HEAD + "until_inclusive: true\nitems:\n  - {id: a, title: A, when: до 1 октября}\n")
-    reading = interpret(plan).entries[0].reading
+    reading = interpret(plan).scheduled[0].reading
     assert reading is not None and reading.when == Deadline(date(2019, 10, 1))
 
 

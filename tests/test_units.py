@@ -15,7 +15,7 @@ from plan_calendar.config import DisplaySettings
 from plan_calendar.dates.describe import describe
 from plan_calendar.dates.lexicon import Word, lexicon
 from plan_calendar.dates.tokens import K, tokenize
-from plan_calendar.expand import Entry, expand_item
+from plan_calendar.display import Entry, item_entries
 from plan_calendar.plan import Display
 from plan_calendar.yamlplan import parse_plan
 
@@ -98,8 +98,8 @@ DEFAULTS = DisplaySettings()
 
 def _entries(item_id: str, display: DisplaySettings = DEFAULTS) -> list[Entry]:
     schedule = interpret(parse_plan(PLAN, "plan.yaml"))
-    [scheduled] = [e for e in schedule.entries if e.item.id == item_id]
-    return expand_item(schedule.plan, scheduled, display, timedelta(minutes=90))
+    [scheduled] = [e for e in schedule.scheduled if e.item.id == item_id]
+    return item_entries(schedule.plan, scheduled, display, timedelta(minutes=90))
 
 
 def test_a_period_is_a_marker_on_its_first_day_that_says_the_date_is_not_known() -> None:

@@ -3,7 +3,7 @@
 The pipeline: read the plans (one that cannot be read writes nothing, the others still build), choose the feeds
 (one per plan, and the config's ``[[feeds]]`` by plan, kind, tag and responsible), keep the previous build's
 events of items that cannot be read now, and under the build lock render (:mod:`plan_calendar.ics`) and replace
-only what changed (:mod:`plan_calendar.files`), the overview page (:mod:`plan_calendar.site`) too.
+only what changed (:mod:`plan_calendar.files`), the overview page (:mod:`plan_calendar.page`) too.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from plan_calendar.config import Config, FeedSpec
+from plan_calendar.display import Entry, calendar_entries
 from plan_calendar.errors import PlanError, PlanErrors, file_error
-from plan_calendar.expand import Entry, expand
 from plan_calendar.files import build_lock, remove_leftovers, write_atomic
 from plan_calendar.ics.feed import Feed, uid_of
 from plan_calendar.ics.render import plan_events, render
 from plan_calendar.ics.versions import feed_digest, previous_events, read_previous
 from plan_calendar.identity import IdStore
+from plan_calendar.page import DIGEST_MARK, FeedLink, page_digest, render_page
 from plan_calendar.plan import Plan
 from plan_calendar.schedule import Schedule, interpret
-from plan_calendar.site import DIGEST_MARK, FeedLink, page_digest, render_page
 from plan_calendar.yamlplan import load_plan
 
 __all__ = ["BuildReport", "build"]
@@ -94,7 +94,7 @@ def build(
     for s in schedules:
         report.undated.extend(
             (s.plan.id, e.item.id, " ".join(e.item.when.split()), e.item.title)
-            for e in s.entries
+            for e in s.scheduled
             if not e.dated and not e.error
         )
     try:
@@ -137,7 +137,7 @@ def _with_kept(feed: Feed, schedules: list[Schedule], path: Path, kept: dict[str
     return replace(feed, kept=tuple(chosen)) if chosen else feed
 
 
-# What expand.py puts after plan and item in a UID: a part's day, and a number for a second part on the same day.
+# What display.py puts after plan and item in a UID: a part's day, and a number for a second part on the same day.
 _KEY_SUFFIX = re.compile(r"-\d{8}(?:-\d+)?")
 
 
@@ -239,7 +239,7 @@ def _feeds(schedules: list[Schedule], config: Config, stamp: datetime) -> list[F
     everything: list[Entry] = []
     for schedule in schedules:
         plan = schedule.plan
-        entries = tuple(expand(schedule, config.display, config.calendar.default_duration))
+        entries = tuple(calendar_entries(schedule, config.display, config.calendar.default_duration))
         everything.extend(entries)
         feeds.append(
             Feed(

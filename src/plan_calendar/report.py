@@ -127,7 +127,7 @@ def check_json(schedule: Schedule) -> dict[str, Any]:
     items = []
     # Items the plan reader left out (a missing title, an unknown key) have no reading: only their errors.
     errors = [error_json(error, item_id) for item_id, error in schedule.plan.broken]
-    for entry in schedule.entries:
+    for entry in schedule.scheduled:
         data = item_json(entry.item)
         if entry.reading is not None:
             data["reading"] = reading_json(entry.reading)

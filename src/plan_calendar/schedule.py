@@ -35,27 +35,27 @@ class Schedule:
     """A plan with every item read."""
 
     plan: Plan
-    entries: tuple[Scheduled, ...]
+    scheduled: tuple[Scheduled, ...]  # each item with its reading (or why it has none)
 
     @property
     def errors(self) -> list[PlanError]:
         """Items left out by the plan reader, then dates that could not be read, in the plan's order."""
         found = [error for _, error in self.plan.broken]
-        found.extend(e.error for e in self.entries if e.error is not None)
+        found.extend(e.error for e in self.scheduled if e.error is not None)
         return sorted(found, key=lambda e: e.source.line if e.source and e.source.line else 0)
 
     @property
     def broken_ids(self) -> list[str]:
         """Ids of the items that could not be read this time (their published entries are kept)."""
         ids = [item_id for item_id, _ in self.plan.broken if item_id is not None]
-        ids.extend(e.item.id for e in self.entries if e.error is not None)
+        ids.extend(e.item.id for e in self.scheduled if e.error is not None)
         return ids
 
     @property
     def warnings(self) -> list[PlanWarning]:
         """The plan's own warnings, then each reading's, placed at the item's ``when``."""
         out = list(self.plan.warnings)
-        for entry in self.entries:
+        for entry in self.scheduled:
             if entry.reading is not None:
                 out.extend(PlanWarning(w, entry.item.when_source, entry.item.id) for w in entry.reading.warnings)
         return out
@@ -123,7 +123,7 @@ def _with_holiday_note(schedule: Schedule) -> Schedule:
     first = next(
         (
             e.item
-            for e in schedule.entries
+            for e in schedule.scheduled
             if e.reading is not None
             and any(
                 _repeats_on_days(p) and not p.skip_holidays  # type: ignore[union-attr]

@@ -64,7 +64,7 @@ def print_check(schedule: Schedule) -> None:
     # Items are named by their title (and line); the id is the secondary line. Widths are set here so that a row
     # is at most three lines at 80 columns: the title on two (then «…»), the id on one; errors and warnings are
     # printed in full below the table, with their places.
-    entries = schedule.entries
+    entries = schedule.scheduled
     number_width = max([3, *(len(_line_of(e.item.source)) for e in entries)])
     when_width = min(18, max([15, *(len(" ".join(e.item.when.split())) for e in entries)]))
     rest = max(40, width - number_width - when_width - 10)  # the gaps between columns, the edges
@@ -91,7 +91,7 @@ def print_check(schedule: Schedule) -> None:
             safe(read),
         )
     console.print(table)
-    undated = [e for e in schedule.entries if e.reading is not None and not e.dated]
+    undated = [e for e in schedule.scheduled if e.reading is not None and not e.dated]
     if undated:
         console.print("Без даты (в календарь не попадут, но останутся в плане):")
         for e in undated:
@@ -104,8 +104,8 @@ def print_check(schedule: Schedule) -> None:
         console.print(safe(line), soft_wrap=True)
     for w in schedule.warnings:
         console.print(safe(f"{w.source}: предупреждение: {w.message}"), soft_wrap=True)
-    total = len(schedule.entries)
-    dated = sum(1 for e in schedule.entries if e.dated)
+    total = len(schedule.scheduled)
+    dated = sum(1 for e in schedule.scheduled if e.dated)
     n_errors, n_warnings = len(schedule.errors), len(schedule.warnings)
     verdict = "ошибок нет" if not n_errors else count(n_errors, "ошибка", "ошибки", "ошибок")
     console.print(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Event, vCalAddress, vCategory, vDDDLists, vDDDTypes, vRecur, vText, vUri
 
 from plan_calendar.config import CalendarSettings
-from plan_calendar.expand import Entry
+from plan_calendar.display import Entry
 from plan_calendar.ics.feed import clean
 
 __all__ = ["DIGEST_VERSION", "event_digest", "event_of"]

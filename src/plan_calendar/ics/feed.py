@@ -13,7 +13,7 @@ from icalendar import vCalAddress
 
 from plan_calendar.cleantext import clean_text
 from plan_calendar.config import CalendarSettings
-from plan_calendar.expand import Entry
+from plan_calendar.display import Entry
 
 __all__ = ["PRODID", "Feed", "clean", "organizer_of", "uid_of"]
 

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from icalendar import Calendar, Timezone, vDuration, vText
 
 from plan_calendar.config import CalendarSettings
-from plan_calendar.expand import Entry
+from plan_calendar.display import Entry
 from plan_calendar.ics.event import event_digest
 from plan_calendar.ics.feed import PRODID, Feed, clean, organizer_of, uid_of
 from plan_calendar.ics.folding import repair_folds

@@ -16,7 +16,7 @@ from datetime import datetime
 from icalendar import vCalAddress, vDDDTypes, vInt, vText
 
 from plan_calendar.config import CalendarSettings
-from plan_calendar.expand import Entry
+from plan_calendar.display import Entry
 from plan_calendar.ics.event import event_of
 from plan_calendar.ics.versions import DIGEST_PROPERTY, Version, next_version
 

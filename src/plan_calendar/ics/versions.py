@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from plan_calendar.config import CalendarSettings
-from plan_calendar.expand import Entry
+from plan_calendar.display import Entry
 from plan_calendar.ics.event import DIGEST_VERSION
 from plan_calendar.ics.feed import PRODID, Feed, organizer_of
 

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from plan_calendar.config import Config, ReminderSettings
+from plan_calendar.display import Entry, item_entries
 from plan_calendar.durations import format_duration
 from plan_calendar.errors import ConfigError, PlanFormatError
-from plan_calendar.expand import Entry, expand_item
 from plan_calendar.plan import Item, Plan
 from plan_calendar.reminders.workdays import holiday_calendar
 from plan_calendar.schedule import Schedule
@@ -90,13 +90,13 @@ def targets(schedule: Schedule, config: Config) -> list[Target]:
     (the same display settings and duration), so a reminder and its attachment are the feed's event."""
     settings = config.reminders
     out: list[Target] = []
-    for scheduled in schedule.entries:
+    for scheduled in schedule.scheduled:
         if scheduled.reading is None:
             continue
         leads = scheduled.item.remind
         if leads == ():
             continue  # remind: false
-        entries = expand_item(schedule.plan, scheduled, config.display, config.calendar.default_duration, hidden=True)
+        entries = item_entries(schedule.plan, scheduled, config.display, config.calendar.default_duration, hidden=True)
         for entry in entries:
             out.extend(_targets_of(entry, settings, leads))
     return out

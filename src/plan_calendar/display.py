@@ -34,7 +34,7 @@ from plan_calendar.when import (
     When,
 )
 
-__all__ = ["Entry", "expand", "expand_item", "is_campaign"]
+__all__ = ["Entry", "calendar_entries", "is_campaign", "item_entries"]
 
 _ONE_DAY = timedelta(days=1)
 # Kinds whose day inside a period is simply not known yet: shown as «… (дата уточняется)».
@@ -73,7 +73,7 @@ class Entry:
     # period («1 раз в четверть») the period this entry is. Not written to feeds.
     part: When | None = None
     period: Span | None = None
-    hidden: bool = False  # `display: hidden`: in no feed or page (reminders only); see expand_item(hidden=True)
+    hidden: bool = False  # `display: hidden`: in no feed or page (reminders only); see item_entries(hidden=True)
 
     @property
     def all_day(self) -> bool:
@@ -124,15 +124,15 @@ def is_campaign(item: Item) -> bool:
     return any(w.startswith(stem) for w in words for stem in CAMPAIGN_STEMS)
 
 
-def expand(schedule: Schedule, display: DisplaySettings, default_duration: timedelta) -> list[Entry]:
+def calendar_entries(schedule: Schedule, display: DisplaySettings, default_duration: timedelta) -> list[Entry]:
     """Every entry of a plan's dated items, in plan order. Undated items and errors give none."""
     entries: list[Entry] = []
-    for scheduled in schedule.entries:
-        entries.extend(expand_item(schedule.plan, scheduled, display, default_duration))
+    for scheduled in schedule.scheduled:
+        entries.extend(item_entries(schedule.plan, scheduled, display, default_duration))
     return entries
 
 
-def expand_item(
+def item_entries(
     plan: Plan,
     scheduled: Scheduled,
     display: DisplaySettings,

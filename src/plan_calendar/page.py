@@ -20,8 +20,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from plan_calendar.config import CalendarSettings, DisplaySettings
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import KIND_NAMES
+from plan_calendar.display import Entry, item_entries
 from plan_calendar.errors import Source
-from plan_calendar.expand import Entry, expand_item
 from plan_calendar.report import plan_json
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Deadline, Ongoing, Recurring, Undated
@@ -94,11 +94,11 @@ def _months(schedule: Schedule, display: DisplaySettings, duration: timedelta) -
         first = date(y, m, 1)
         label = format_date(first, "LLLL y", locale="ru").capitalize()
         months[(y, m)] = Month(f"{y}-{m:02d}", label, calendar.monthrange(y, m)[1])
-    for scheduled in schedule.entries:
+    for scheduled in schedule.scheduled:
         if scheduled.reading is None or isinstance(scheduled.reading.when, Undated):
             continue
         by_month: dict[tuple[int, int], list[Segment]] = {}
-        for entry in expand_item(schedule.plan, scheduled, display, duration):
+        for entry in item_entries(schedule.plan, scheduled, display, duration):
             for a, b in entry_days(entry):
                 y, m = a.year, a.month
                 while (y, m) <= (b.year, b.month):
@@ -156,10 +156,10 @@ def _segment(entry: Entry, start: date, end: date, single_day: bool) -> Segment:
 def _errors(schedule: Schedule, kept: set[str]) -> list[str]:
     """What needs fixing: each item that could not be read, and how the calendar shows it meanwhile."""
     out = []
-    titles = {e.item.id: e.item.title for e in schedule.entries}
+    titles = {e.item.id: e.item.title for e in schedule.scheduled}
     for error in schedule.errors:
         line = _where(error.source)
-        item_id = next((e.item.id for e in schedule.entries if e.error is error), None)
+        item_id = next((e.item.id for e in schedule.scheduled if e.error is error), None)
         if item_id is None:
             item_id = next((i for i, err in schedule.plan.broken if err is error), None)
         name = f"«{titles[item_id]}» ({item_id}), " if item_id in titles else (f"{item_id}, " if item_id else "")
@@ -170,7 +170,7 @@ def _errors(schedule: Schedule, kept: set[str]) -> list[str]:
 
 def _warnings(schedule: Schedule) -> list[str]:
     """What to check, each named by its place and the item's title, the id after it."""
-    titles = {e.item.id: e.item.title for e in schedule.entries}
+    titles = {e.item.id: e.item.title for e in schedule.scheduled}
     out = []
     for w in schedule.warnings:
         where = _where(w.source)
@@ -195,7 +195,7 @@ def _view(
     plan = schedule.plan
     undated = [
         (e.item.title, " ".join(e.item.when.split()))
-        for e in schedule.entries
+        for e in schedule.scheduled
         if e.reading is not None and isinstance(e.reading.when, Undated)
     ]
     return PlanView(
@@ -230,7 +230,7 @@ def page_digest(
     content.append(repr(sorted((plan, sorted(items)) for plan, items in (kept or {}).items())))
     for schedule in schedules:
         content.append(repr(plan_json(schedule.plan)))
-        for entry in schedule.entries:
+        for entry in schedule.scheduled:
             content.append(repr((entry.item, entry.reading, entry.error and entry.error.message)))
         content.append(repr([w.message for w in schedule.warnings]))
     if templates is not None and (templates / "site" / "index.html").is_file():

@@ -14,7 +14,7 @@ from plan_calendar import AcademicYear, interpret, read_when
 from plan_calendar.config import DisplaySettings
 from plan_calendar.dates.describe import describe
 from plan_calendar.dates.lexicon import Word, lexicon
-from plan_calendar.dates.tokens import K, tokenize
+from plan_calendar.dates.tokens import K, TokKind, tokenize
 from plan_calendar.display import Entry, item_entries
 from plan_calendar.plan import Display
 from plan_calendar.yamlplan import parse_plan
@@ -43,7 +43,7 @@ YEAR = AcademicYear(2019)
         ("12,\n13", [K.NUM, K.PUNCT, K.NL, K.NUM]),
     ],
 )
-def test_tokens(text: str, kinds: list[K]) -> None:
+def test_tokens(text: str, kinds: list[TokKind]) -> None:
     assert [t.kind for t in tokenize(text, lexicon(), [])] == kinds
 
 

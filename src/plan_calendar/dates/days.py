@@ -16,7 +16,7 @@ from plan_calendar.dates.lexicon import PART_WORDS, Lexicon, Word, prepositional
 from plan_calendar.dates.named_days import BEFORE_DAYS, named_day_on
 from plan_calendar.dates.periods import NUMBER_KINDS
 from plan_calendar.dates.school import AcademicYear
-from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream
+from plan_calendar.dates.tokens import K, NoMatch, Tok, TokKind, TokStream
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
     Day,
@@ -426,7 +426,7 @@ def next_is_month(s: TokStream) -> bool:
     return next_is(s, K.MONTH)
 
 
-def next_is(s: TokStream, kind: K) -> bool:
+def next_is(s: TokStream, kind: TokKind) -> bool:
     t = s.peek(1)
     return t is not None and t.kind == kind
 

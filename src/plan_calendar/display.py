@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import assert_never
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -204,7 +205,10 @@ class _Builder:
                 return self.recurring(when, keyed)
             case Ongoing():
                 return self.ongoing(when, keyed)
-        return []  # Undated and nested Several do not occur as parts
+            case Undated() | Several():  # pragma: no cover - a reading's parts are never these (when.Several)
+                raise AssertionError(f"not a part of a reading: {when!r}")
+            case _:  # pragma: no cover - mypy proves every shape is handled
+                assert_never(when)
 
     def policy_for_period(self) -> Display:
         if self.item.display is not None:

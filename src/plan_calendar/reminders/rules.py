@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import NamedTuple
+from typing import NamedTuple, assert_never
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -25,7 +25,7 @@ from plan_calendar.errors import ConfigError, PlanFormatError
 from plan_calendar.plan import Item, Plan
 from plan_calendar.reminders.workdays import holiday_calendar
 from plan_calendar.schedule import Schedule
-from plan_calendar.when import Day, Deadline, Each, Recurring, Span, SpanShape, When
+from plan_calendar.when import Day, Deadline, Each, Ongoing, Recurring, Several, Span, SpanShape, Undated, When
 
 __all__ = ["Due", "Reminder", "Target", "TargetKind", "due", "next_send_time", "reminders_between", "targets"]
 
@@ -136,8 +136,12 @@ def _targets_of(entry: Entry, settings: ReminderSettings, leads: tuple[timedelta
             for moment in entry.occurrences():
                 day = _day(moment)
                 yield Target(plan, item, TargetKind.EVENT, day, day, event_leads, part, entry.occurrence(moment))
-        case _:
-            return  # Ongoing, weekly/monthly repetitions without a day: nothing to count down to
+        case Span() | Ongoing() | Recurring():
+            return  # the school year, throughout it, weekly/monthly markers without a day: nothing to count down to
+        case Undated() | Several() | None:  # pragma: no cover - an entry's part is one of the shapes above
+            raise AssertionError(f"not a part of a reading: {part!r}")
+        case _:  # pragma: no cover - mypy proves every shape is handled
+            assert_never(part)
 
 
 # ----------------------------------------------------------------------------- when to send

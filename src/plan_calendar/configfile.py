@@ -28,10 +28,10 @@ from plan_calendar.config import (
     SmtpSettings,
     setting_keys,
 )
+from plan_calendar.dates.closed import holiday_calendar
 from plan_calendar.durations import parse_duration
 from plan_calendar.errors import ConfigError
 from plan_calendar.plan import Display, Kind
-from plan_calendar.reminders.workdays import holiday_calendar
 from plan_calendar.tomlsource import TomlReader
 from plan_calendar.validation import ID_RULE, allowed_values, enum_member, is_address, is_id, parse_clock
 

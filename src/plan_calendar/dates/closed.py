@@ -8,10 +8,27 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from plan_calendar.dates.school import AcademicYear, TermKind
 
-__all__ = ["closed_days", "known_school_holidays", "public_holidays"]
+if TYPE_CHECKING:
+    import holidays
+
+__all__ = ["closed_days", "holiday_calendar", "known_school_holidays", "public_holidays"]
+
+
+@lru_cache(maxsize=8)
+def holiday_calendar(country: str) -> holidays.HolidayBase | None:
+    """The country's production calendar (holidays and the days off they move to; the `holidays` package), or
+    None for a country it does not know. Reminders move to the working day before a holiday with it
+    (:mod:`plan_calendar.reminders.rules`); the settings reader checks the configured country with it."""
+    import holidays  # noqa: PLC0415 - a large package: imported when a repetition or a reminder needs it
+
+    try:
+        return holidays.country_holidays(country)
+    except NotImplementedError:
+        return None
 
 
 @lru_cache(maxsize=64)
@@ -21,13 +38,11 @@ def public_holidays(country: str, first_year: int) -> frozenset[date]:
     >>> date(2020, 1, 2) in public_holidays("RU", 2019), date(2020, 1, 9) in public_holidays("RU", 2019)
     (True, False)
     """
-    import holidays  # noqa: PLC0415 - a large package, imported only for plans that repeat something
-
-    try:
-        calendar = holidays.country_holidays(country, years=(first_year, first_year + 1))
-    except NotImplementedError:  # an unknown country: the config check reports it; no holidays are skipped
+    if holiday_calendar(country) is None:  # an unknown country: the config check reports it; none are skipped
         return frozenset()
-    return frozenset(calendar.keys())
+    import holidays  # noqa: PLC0415 - see holiday_calendar
+
+    return frozenset(holidays.country_holidays(country, years=(first_year, first_year + 1)))
 
 
 def known_school_holidays(year: AcademicYear) -> bool:

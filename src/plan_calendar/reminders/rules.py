@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from plan_calendar.config import Config, ReminderSettings
+from plan_calendar.dates.closed import holiday_calendar
 from plan_calendar.display import Entry, item_entries
 from plan_calendar.durations import format_duration
 from plan_calendar.errors import ConfigError, PlanFormatError
 from plan_calendar.plan import Item, Plan
-from plan_calendar.reminders.workdays import holiday_calendar
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Day, Deadline, Each, Ongoing, Recurring, Several, Span, SpanShape, Undated, When
 

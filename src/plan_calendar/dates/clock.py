@@ -1,113 +1,100 @@
 """Times of day in the date grammar: «14:00», «в 15.00», «11.00-13.00», «с 9 до 15», «11-30-13-30».
 
-A mixin of the grammar's reader, like :mod:`~plan_calendar.dates.recurrence`."""
+Plain functions over a :class:`~plan_calendar.dates.context.Context`, like :mod:`~plan_calendar.dates.recurrence`."""
 
 from __future__ import annotations
 
 from datetime import date, time
 
+from plan_calendar.dates.context import Context
 from plan_calendar.dates.describe import day as _ru_date
-from plan_calendar.dates.lexicon import Lexicon, Word
-from plan_calendar.dates.periods import PeriodReader
-from plan_calendar.dates.school import AcademicYear
+from plan_calendar.dates.lexicon import Word
 from plan_calendar.dates.tokens import K, NoMatch, TokStream
 
-__all__ = ["ClockReader", "clock_text", "next_is_month_at"]
+__all__ = ["check_weekday", "clock_text", "next_is_month_at", "time_range"]
 
 
-class ClockReader(PeriodReader):
-    """Reads times of day."""
-
-    text: str
-    year: AcademicYear
-    until_inclusive: bool
-    lex: Lexicon
-    warnings: list[str]
-
-    def _time_range(self, s: TokStream, *, after_day: bool = False) -> tuple[time, time | None] | None:
-        """A time or a time range: «14:00», «в 15.00», «11.00-13.00», «с 10.00 до 13.00», «с 9 до 15 ч»,
-        «11-30-13-30»; after a day also «- 16.00» («22.12-16.00»)."""
-        save = s.pos
-        if after_day:
-            dash, nxt = s.peek(), s.peek(1)
-            if (
-                dash is not None
-                and dash.kind is K.PUNCT
-                and dash.value == "-"
-                and nxt is not None
-                and nxt.kind is K.TIME
-            ):
-                s.next()
-        since = s.word(Word.FROM)
-        if since and _hours_range(s):  # «с 9 до 15», «с 10 до 15 часов»
-            a, b = s.next().value, s.peek(1)
+def time_range(cx: Context, s: TokStream, *, after_day: bool = False) -> tuple[time, time | None] | None:
+    """A time or a time range: «14:00», «в 15.00», «11.00-13.00», «с 10.00 до 13.00», «с 9 до 15 ч»,
+    «11-30-13-30»; after a day also «- 16.00» («22.12-16.00»)."""
+    save = s.pos
+    if after_day:
+        dash, nxt = s.peek(), s.peek(1)
+        if dash is not None and dash.kind is K.PUNCT and dash.value == "-" and nxt is not None and nxt.kind is K.TIME:
             s.next()
-            assert b is not None
-            s.next()
-            s.word(Word.HOUR)
-            return time(a), time(b.value)
-        start = self._clock(s, context=after_day or since)
-        if start is None:
-            s.pos = save
-            return None
-        mark = s.pos
-        if s.punct("-") or s.word(Word.UNTIL) or s.word(Word.TO):
-            end = self._clock(s, context=True)
-            if end is not None:
-                return start, end
-            s.pos = mark
-        return start, None
-
-    def _time(self, s: TokStream) -> time | None:
-        """A time alone (no range), as after «по средам»."""
-        times = self._time_range(s)
-        return None if times is None else times[0]
-
-    def _clock(self, s: TokStream, *, context: bool) -> time | None:
-        """«14:00», «в 14.00», «15.00ч», «в 14 ч», «в 14-00»; in the context of a day also «14-30»."""
-        save = s.pos
-        had_in = s.word(Word.IN) or context
-        t = s.peek()
-        if t is None:
-            s.pos = save
-            return None
-        hm: tuple[int, int] | None = None
-        if t.kind is K.TIME:
-            hm = t.value
-            s.next()
-        elif t.kind is K.DOT and t.value[2] is None:
-            h, m, _ = t.value
-            nxt = s.peek(1)
-            hour_word = nxt is not None and nxt.kind is K.WORD and nxt.value is Word.HOUR
-            if (had_in and not context) or hour_word:
-                hm = (h, m)
-                s.next()
-        elif t.kind is K.NUM:
-            nxt = s.peek(1)
-            if nxt is not None and nxt.kind is K.WORD and nxt.value is Word.HOUR:
-                hm = (t.value, 0)
-                s.next()
-            elif had_in and nxt is not None and nxt.kind is K.PUNCT and nxt.value == "-":
-                after = s.peek(2)
-                minutes = after is not None and after.kind is K.NUM and len(after.text) == 2 and after.value < 60
-                if minutes and after is not None and t.value <= 23 and not next_is_month_at(s, 3):
-                    hm = (t.value, after.value)
-                    s.pos += 3
-        if hm is None:
-            s.pos = save
-            return None
+    since = s.word(Word.FROM)
+    if since and _hours_range(s):  # «с 9 до 15», «с 10 до 15 часов»
+        a, b = s.next().value, s.peek(1)
+        s.next()
+        assert b is not None
+        s.next()
         s.word(Word.HOUR)
-        h, m = hm
-        if not (0 <= h <= 23 and 0 <= m <= 59):
-            raise NoMatch(f"время {h}:{m:02d} невозможно")
-        return time(h, m)
+        return time(a), time(b.value)
+    start = _clock(cx, s, context=after_day or since)
+    if start is None:
+        s.pos = save
+        return None
+    mark = s.pos
+    if s.punct("-") or s.word(Word.UNTIL) or s.word(Word.TO):
+        end = _clock(cx, s, context=True)
+        if end is not None:
+            return start, end
+        s.pos = mark
+    return start, None
 
-    def _check_weekday(self, day: date, weekday: int, written: str) -> None:
-        if day.weekday() != weekday:
-            actual = self.lex.weekday_names[day.weekday()]
-            self.warnings.append(
-                f"{_ru_date(day)} — {actual}, а в плане указано «{written}»: проверьте число или день недели"
-            )
+
+def _time(cx: Context, s: TokStream) -> time | None:
+    """A time alone (no range), as after «по средам»."""
+    times = time_range(cx, s)
+    return None if times is None else times[0]
+
+
+def _clock(cx: Context, s: TokStream, *, context: bool) -> time | None:
+    """«14:00», «в 14.00», «15.00ч», «в 14 ч», «в 14-00»; in the context of a day also «14-30»."""
+    save = s.pos
+    had_in = s.word(Word.IN) or context
+    t = s.peek()
+    if t is None:
+        s.pos = save
+        return None
+    hm: tuple[int, int] | None = None
+    if t.kind is K.TIME:
+        hm = t.value
+        s.next()
+    elif t.kind is K.DOT and t.value[2] is None:
+        h, m, _ = t.value
+        nxt = s.peek(1)
+        hour_word = nxt is not None and nxt.kind is K.WORD and nxt.value is Word.HOUR
+        if (had_in and not context) or hour_word:
+            hm = (h, m)
+            s.next()
+    elif t.kind is K.NUM:
+        nxt = s.peek(1)
+        if nxt is not None and nxt.kind is K.WORD and nxt.value is Word.HOUR:
+            hm = (t.value, 0)
+            s.next()
+        elif had_in and nxt is not None and nxt.kind is K.PUNCT and nxt.value == "-":
+            after = s.peek(2)
+            minutes = after is not None and after.kind is K.NUM and len(after.text) == 2 and after.value < 60
+            if minutes and after is not None and t.value <= 23 and not next_is_month_at(s, 3):
+                hm = (t.value, after.value)
+                s.pos += 3
+    if hm is None:
+        s.pos = save
+        return None
+    s.word(Word.HOUR)
+    h, m = hm
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        raise NoMatch(f"время {h}:{m:02d} невозможно")
+    return time(h, m)
+
+
+def check_weekday(cx: Context, day: date, weekday: int, written: str) -> None:
+    if day.weekday() != weekday:
+        actual = cx.lex.weekday_names[day.weekday()]
+        cx.warnings.append(
+            f"{_ru_date(day)} — {actual}, а в плане указано «{written}»: проверьте число или день недели"
+        )
 
 
 def clock_text(times: tuple[time, time | None]) -> str:

@@ -1,7 +1,7 @@
 """Days, months and their parts, ranges and deadlines in the date grammar: «19.09», «5 сентября 2019», «начало
 октября», «12-16 ноября», «с 20 мая», «до 1 октября», «в течение октября», «I квартал».
 
-A mixin of the grammar's reader, like :mod:`~plan_calendar.dates.recurrence`."""
+Plain functions over a :class:`~plan_calendar.dates.context.Context`, like :mod:`~plan_calendar.dates.recurrence`."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from plan_calendar.dates.clock import ClockReader, next_is_month_at
+from plan_calendar.dates.clock import check_weekday, next_is_month_at, time_range
+from plan_calendar.dates.context import Context
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, plural
-from plan_calendar.dates.lexicon import PART_WORDS, Lexicon, Word, prepositional
+from plan_calendar.dates.lexicon import PART_WORDS, Word, prepositional
 from plan_calendar.dates.named_days import BEFORE_DAYS, named_day_on
-from plan_calendar.dates.periods import NUMBER_KINDS
-from plan_calendar.dates.school import AcademicYear
+from plan_calendar.dates.periods import NUMBER_KINDS, named_school_year, read_term, whole_year
+from plan_calendar.dates.recurrence import monthly_due, school_year
 from plan_calendar.dates.tokens import K, NoMatch, Tok, TokKind, TokStream
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
@@ -27,7 +28,21 @@ from plan_calendar.when import (
     When,
 )
 
-__all__ = ["DaysReader", "Point", "bounds", "next_is", "next_is_month"]
+__all__ = [
+    "Point",
+    "bounds",
+    "calendar_quarter",
+    "check_year",
+    "from_range",
+    "month_point",
+    "next_is",
+    "next_is_month",
+    "point_or_range",
+    "read_deadline",
+    "read_period",
+    "read_point",
+    "span_between",
+]
 
 _SUMMER = frozenset({6, 7, 8})
 
@@ -50,364 +65,366 @@ class Point:
     label: str | None = None  # "начало октября"
 
 
-class DaysReader(ClockReader):
-    """Reads days, months, their parts, ranges and deadlines."""
+def calendar_quarter(cx: Context, s: TokStream) -> Span | None:
+    """«I квартал», «1 кв. 2017 г.», «1-4 квартал»: quarters of the calendar year (three months each)."""
+    t = s.peek()
+    if t is None or t.kind not in NUMBER_KINDS or not isinstance(t.value, int):
+        return None
+    last_t, word_at = t, 1
+    dash = s.peek(1)
+    if dash is not None and dash.kind is K.PUNCT and dash.value == "-":
+        last_t, word_at = s.peek(2) or t, 3
+    word = s.peek(word_at)
+    if word is None or word.kind is not K.WORD or word.value is not Word.CAL_QUARTER:
+        return None
+    a, b = t.value, last_t.value
+    if not (isinstance(b, int) and 1 <= a <= b <= 4):
+        raise NoMatch("кварталов в году четыре")
+    s.pos += word_at + 1
+    y = _year_after(cx, s)
+    s.expect_done()
+    start = month_point(cx, 3 * a - 2, y)
+    end_year = start.first.year  # quarters count in the calendar year of the first one
+    end_month = 3 * b
+    end = Point(
+        date(end_year, end_month, 1),
+        date(end_year, end_month, calendar.monthrange(end_year, end_month)[1]),
+        True,
+        y is not None,
+        end_month,
+    )
+    span = span_between(cx, start, end)
+    label = f"{a}–{b} кварталы" if a != b else f"{a} квартал"
+    return Span(span.start, span.end, SpanShape.MONTHS, label)
 
-    text: str
-    year: AcademicYear
-    until_inclusive: bool
-    lex: Lexicon
-    warnings: list[str]
 
-    def _calendar_quarter(self, s: TokStream) -> Span | None:
-        """«I квартал», «1 кв. 2017 г.», «1-4 квартал»: quarters of the calendar year (three months each)."""
-        t = s.peek()
-        if t is None or t.kind not in NUMBER_KINDS or not isinstance(t.value, int):
-            return None
-        last_t, word_at = t, 1
-        dash = s.peek(1)
-        if dash is not None and dash.kind is K.PUNCT and dash.value == "-":
-            last_t, word_at = s.peek(2) or t, 3
-        word = s.peek(word_at)
-        if word is None or word.kind is not K.WORD or word.value is not Word.CAL_QUARTER:
-            return None
-        a, b = t.value, last_t.value
-        if not (isinstance(b, int) and 1 <= a <= b <= 4):
-            raise NoMatch("кварталов в году четыре")
-        s.pos += word_at + 1
-        y = self._year_after(s)
-        s.expect_done()
-        start = self._month_point(3 * a - 2, y)
-        end_year = start.first.year  # quarters count in the calendar year of the first one
-        end_month = 3 * b
-        end = Point(
-            date(end_year, end_month, 1),
-            date(end_year, end_month, calendar.monthrange(end_year, end_month)[1]),
-            True,
-            y is not None,
-            end_month,
-        )
-        span = self._span(start, end)
-        label = f"{a}–{b} кварталы" if a != b else f"{a} квартал"
-        return Span(span.start, span.end, SpanShape.MONTHS, label)
-
-    # ----------------------------------------------------------------- deadlines
-    def _deadline(self, s: TokStream, *, inclusive: bool, by: bool = False) -> Deadline | Recurring | Span:
-        """After «до», «к» (``by``) or «не позднее»: the due day. «к 8 Марта», «к 23 февраля» name a holiday:
-        the days just before it, as «к Международному женскому дню» (docs/dates.md)."""
-        s.skip(_FILLER)
-        monthly = self._monthly_due(s, self._school_year(), inclusive=inclusive, monthly=False)
-        if monthly is not None:  # «до 5 числа каждого месяца»
-            return monthly
-        if s.peek_word(Word.END) or s.peek_word(Word.START):
-            edge = s.next().value
-            period = self._period(s, during=False)
-            first, last = bounds(period)
-            due = last if edge is Word.END else first - timedelta(days=1)
-            return Deadline(due)
-        term = self._term(s)
-        if term is not None:
-            s.expect_done()
-            due = term.end if inclusive else term.start - timedelta(days=1)
-            return Deadline(due)
-        point = self._point(s)
-        if point is None:
-            raise NoMatch("после «до» ожидается дата, например «до 1 октября» или «до конца сентября»")
-        day = self._day_tail(s, point)
-        s.expect_done()
-        holiday = named_day_on(point.first, self.year.month_years()) if by and not point.is_month else None
-        if holiday is not None and day.time is None:
-            first, last = point.first - timedelta(days=BEFORE_DAYS), point.first - timedelta(days=1)
-            taken = day_range(first, last)
-            self.warnings.append(
-                f"«к {_ru_date(point.first)}» — {holiday.name}: взяты дни перед ним: {taken} — проверьте"
-            )
-            return Span(first, last, SpanShape.DAYS)
-        due = point.last if inclusive else point.first - timedelta(days=1)
+# ----------------------------------------------------------------- deadlines
+def read_deadline(cx: Context, s: TokStream, *, inclusive: bool, by: bool = False) -> Deadline | Recurring | Span:
+    """After «до», «к» (``by``) or «не позднее»: the due day. «к 8 Марта», «к 23 февраля» name a holiday:
+    the days just before it, as «к Международному женскому дню» (docs/dates.md)."""
+    s.skip(_FILLER)
+    monthly = monthly_due(cx, s, school_year(cx), inclusive=inclusive, monthly=False)
+    if monthly is not None:  # «до 5 числа каждого месяца»
+        return monthly
+    if s.peek_word(Word.END) or s.peek_word(Word.START):
+        edge = s.next().value
+        period = read_period(cx, s, during=False)
+        first, last = bounds(period)
+        due = last if edge is Word.END else first - timedelta(days=1)
         return Deadline(due)
-
-    # ----------------------------------------------------------------- "с ... по ..."
-    def _from_range(self, s: TokStream) -> When:
-        start = self._point(s, allow_bare_day=True)
-        if start is None:
-            raise NoMatch("после «с» ожидается дата")
-        if start.is_month is False:
-            self._day_tail(s, start)
-        if s.done():
-            if start.first.year == 1:  # bare day "с 20" with no month
-                raise NoMatch("не указан месяц")
-            _, last_day = self.year.school_span()
-            if start.first > last_day:  # "с 1 июня": a summer start runs to the academic year's last day
-                last_day = self.year.end
-            if start.first > last_day:
-                raise NoMatch("начало позже конца учебного года")
-            self.warnings.append(f"конец не указан: считается до конца учебного года ({_ru_date(last_day)})")
-            return Span(start.first, last_day, SpanShape.OPEN)
-        if not (s.word(Word.TO) or s.word(Word.UNTIL) or s.punct("-")):
-            raise NoMatch("после начала ожидается «по …» или «до …»")
-        return self._range_end(s, start)
-
-    def _range_end(self, s: TokStream, start: Point) -> Span:
-        """After «-», «по» or «до»: the end of a range, then nothing more."""
-        s.punct("-")  # «с 28.01. по-31.01.»
-        end = self._point(s)
-        if end is None:
-            raise NoMatch("не указан конец периода")
-        weekdays = _weekdays_of_ends(s)
-        if not end.is_month and weekdays is None:
-            self._day_tail(s, end)
+    term = read_term(cx, s)
+    if term is not None:
         s.expect_done()
-        span = self._span(start, end)
-        if weekdays is not None:  # «17-18 октября (чт-пт)»: the weekdays of the first and the last day
-            self._check_weekday(span.start, weekdays[0].value, weekdays[0].text)
-            self._check_weekday(span.end, weekdays[1].value, weekdays[1].text)
-        return span
-
-    # ----------------------------------------------------------------- periods
-    def _period(self, s: TokStream, *, during: bool) -> When:
-        """After "в течение" / "до конца": a month, a term, or the (school) year."""
-        s.skip(_WHOLE_FILLER)
-        if self._named_school_year(s):
-            return self._whole_year()
-        t = s.peek()
-        if t is not None and t.kind is K.NUM and 1900 <= t.value <= 2200 and s.peek_word(Word.YEAR, 1):
-            s.pos += 2  # «в течение 2010 года»: that calendar year
-            s.expect_done()
-            start, end = self._month_point(1, t.value), self._month_point(12, t.value)
-            return Span(start.first, end.last, SpanShape.MONTHS, f"{t.value} год")
-        if s.word(Word.CALENDAR):  # «в течение календарного года» in a plan for a school year
-            if not s.word(Word.YEAR):
-                raise NoMatch("ожидается «календарного года»")
-            s.expect_done()
-            self.warnings.append("«календарный год» прочитан как учебный год плана — проверьте")
-            return self._whole_year()
-        if s.word(Word.SCHOOL) or s.peek_word(Word.YEAR):
-            if s.word(Word.YEAR):
-                s.word(Word.SCHOOL)
-                s.expect_done()
-                return self._whole_year()
-            raise NoMatch("ожидается «года»")
-        term = self._term(s)
-        if term is not None:
-            s.expect_done()
-            return term
-        if during and s.done() and s.tokens[s.pos - 1].text.startswith("период"):
-            return self._whole_year()  # «в течение всего периода»: the plan's whole period
-        point = self._point(s)
-        if point is None or not point.is_month:
-            if during:
-                raise NoMatch("после «в течение» ожидается месяц, четверть или «года»")
-            raise NoMatch("ожидается месяц, четверть или «года»")
-        last = point
-        if s.punct("-") or s.word(Word.TO):
-            last = self._point(s) or point
-        s.expect_done()
-        return self._span(point, last)
-
-    # ----------------------------------------------------------------- days, months, ranges
-    def _point_or_range(self, s: TokStream) -> When:
-        t, dash, month = s.peek(), s.peek(1), s.peek(2)
-        if (
-            t is not None
-            and t.kind is K.NUM
-            and dash is not None
-            and dash.kind is K.PUNCT
-            and dash.value == "-"
-            and month is not None
-            and month.kind is K.MONTH
-        ):
-            s.tokens = [t, *s.tokens[s.pos + 2 :]]  # "5-сентября" is "5 сентября"
-            s.pos = 0
-        start = self._point(s, allow_bare_day=True)
-        if start is None:
-            t = s.peek()
-            what = f"«{t.text}»" if t is not None else "конец строки"
-            raise NoMatch(f"непонятно {what}")
-        if not start.is_month and start.first.year != 1:
-            day_tail = self._day_tail(s, start)
-            if s.done():
-                return day_tail
-        if s.punct("-") or s.word(Word.TO) or s.word(Word.UNTIL):
-            return self._range_end(s, start)
-        if start.first.year == 1:
-            raise NoMatch(f"у числа {start.first.day} не указан месяц")
-        s.expect_done()
-        if start.is_month:
-            if start.label:
-                return Span(start.first, start.last, SpanShape.MONTH_PART, start.label)
-            return Span(start.first, start.last, SpanShape.MONTH)
-        return Day(start.first)  # pragma: no cover - handled by _day_tail above
-
-    def _span(self, start: Point, end: Point) -> Span:
-        if start.first.year == 1:  # "12-16 ноября": the bare day takes the end's month
-            start = self._make_day(start.first.day, end.month, end.first.year, end.explicit_year, inherited=True)
-        first, last = start.first, end.last
-        if end.explicit_year and not start.explicit_year and first.year != last.year:
-            # «январь - март 2020 года», «19.01.-23.01.2014»: the year written at the end is the start's too
-            first = _shift_year(first, last.year - first.year)
-            if first > last:
-                first = _shift_year(first, -1)
-        if first > last and not start.explicit_year and first.month in _SUMMER and last.month not in _SUMMER:
-            # "август-сентябрь": the range crosses the start of the school year, so August comes first.
-            first = _shift_year(first, -1)
-        elif first > last and start.explicit_year and not end.explicit_year:
-            last = _shift_year(last, 1)
-        elif first > last and not start.explicit_year and not end.explicit_year and start.is_month:
-            # «май - октябрь»: from the spring to the autumn after it, across the summer
-            last = _shift_year(last, 1)
-            self.warnings.append(f"период через лето: прочитан как {day_range(first, last)} — проверьте")
-        if first > last:
-            raise NoMatch(f"начало периода ({_ru_date(first)}) позже конца ({_ru_date(last)})")
-        if start.is_month and end.is_month and not start.label and not end.label:
-            if start.first.month == end.first.month and first.year == last.year:
-                return Span(first, last, SpanShape.MONTH)
-            return Span(first, last, SpanShape.MONTHS)
+        due = term.end if inclusive else term.start - timedelta(days=1)
+        return Deadline(due)
+    point = read_point(cx, s)
+    if point is None:
+        raise NoMatch("после «до» ожидается дата, например «до 1 октября» или «до конца сентября»")
+    day = _day_tail(cx, s, point)
+    s.expect_done()
+    holiday = named_day_on(point.first, cx.year.month_years()) if by and not point.is_month else None
+    if holiday is not None and day.time is None:
+        first, last = point.first - timedelta(days=BEFORE_DAYS), point.first - timedelta(days=1)
+        taken = day_range(first, last)
+        cx.warnings.append(f"«к {_ru_date(point.first)}» — {holiday.name}: взяты дни перед ним: {taken} — проверьте")
         return Span(first, last, SpanShape.DAYS)
+    due = point.last if inclusive else point.first - timedelta(days=1)
+    return Deadline(due)
 
-    def _point(self, s: TokStream, *, allow_bare_day: bool = False) -> Point | None:
-        """A day ("19.09", "5 сентября 2019"), a month ("октябрь 2019"), or part of a month ("начало мая")."""
-        s.skip(_FILLER_IN)
-        nxt = s.peek(1)
-        if s.peek_word(Word.WHOLE) and nxt is not None and nxt.kind is K.MONTH:  # "весь октябрь"
-            s.next()
+
+# ----------------------------------------------------------------- "с ... по ..."
+def from_range(cx: Context, s: TokStream) -> When:
+    start = read_point(cx, s, allow_bare_day=True)
+    if start is None:
+        raise NoMatch("после «с» ожидается дата")
+    if start.is_month is False:
+        _day_tail(cx, s, start)
+    if s.done():
+        if start.first.year == 1:  # bare day "с 20" with no month
+            raise NoMatch("не указан месяц")
+        _, last_day = cx.year.school_span()
+        if start.first > last_day:  # "с 1 июня": a summer start runs to the academic year's last day
+            last_day = cx.year.end
+        if start.first > last_day:
+            raise NoMatch("начало позже конца учебного года")
+        cx.warnings.append(f"конец не указан: считается до конца учебного года ({_ru_date(last_day)})")
+        return Span(start.first, last_day, SpanShape.OPEN)
+    if not (s.word(Word.TO) or s.word(Word.UNTIL) or s.punct("-")):
+        raise NoMatch("после начала ожидается «по …» или «до …»")
+    return _range_end(cx, s, start)
+
+
+def _range_end(cx: Context, s: TokStream, start: Point) -> Span:
+    """After «-», «по» or «до»: the end of a range, then nothing more."""
+    s.punct("-")  # «с 28.01. по-31.01.»
+    end = read_point(cx, s)
+    if end is None:
+        raise NoMatch("не указан конец периода")
+    weekdays = _weekdays_of_ends(s)
+    if not end.is_month and weekdays is None:
+        _day_tail(cx, s, end)
+    s.expect_done()
+    span = span_between(cx, start, end)
+    if weekdays is not None:  # «17-18 октября (чт-пт)»: the weekdays of the first and the last day
+        check_weekday(cx, span.start, weekdays[0].value, weekdays[0].text)
+        check_weekday(cx, span.end, weekdays[1].value, weekdays[1].text)
+    return span
+
+
+# ----------------------------------------------------------------- periods
+def read_period(cx: Context, s: TokStream, *, during: bool) -> When:
+    """After "в течение" / "до конца": a month, a term, or the (school) year."""
+    s.skip(_WHOLE_FILLER)
+    if named_school_year(cx, s):
+        return whole_year(cx)
+    t = s.peek()
+    if t is not None and t.kind is K.NUM and 1900 <= t.value <= 2200 and s.peek_word(Word.YEAR, 1):
+        s.pos += 2  # «в течение 2010 года»: that calendar year
+        s.expect_done()
+        start, end = month_point(cx, 1, t.value), month_point(cx, 12, t.value)
+        return Span(start.first, end.last, SpanShape.MONTHS, f"{t.value} год")
+    if s.word(Word.CALENDAR):  # «в течение календарного года» in a plan for a school year
+        if not s.word(Word.YEAR):
+            raise NoMatch("ожидается «календарного года»")
+        s.expect_done()
+        cx.warnings.append("«календарный год» прочитан как учебный год плана — проверьте")
+        return whole_year(cx)
+    if s.word(Word.SCHOOL) or s.peek_word(Word.YEAR):
+        if s.word(Word.YEAR):
+            s.word(Word.SCHOOL)
+            s.expect_done()
+            return whole_year(cx)
+        raise NoMatch("ожидается «года»")
+    term = read_term(cx, s)
+    if term is not None:
+        s.expect_done()
+        return term
+    if during and s.done() and s.tokens[s.pos - 1].text.startswith("период"):
+        return whole_year(cx)  # «в течение всего периода»: the plan's whole period
+    point = read_point(cx, s)
+    if point is None or not point.is_month:
+        if during:
+            raise NoMatch("после «в течение» ожидается месяц, четверть или «года»")
+        raise NoMatch("ожидается месяц, четверть или «года»")
+    last = point
+    if s.punct("-") or s.word(Word.TO):
+        last = read_point(cx, s) or point
+    s.expect_done()
+    return span_between(cx, point, last)
+
+
+# ----------------------------------------------------------------- days, months, ranges
+def point_or_range(cx: Context, s: TokStream) -> When:
+    t, dash, month = s.peek(), s.peek(1), s.peek(2)
+    if (
+        t is not None
+        and t.kind is K.NUM
+        and dash is not None
+        and dash.kind is K.PUNCT
+        and dash.value == "-"
+        and month is not None
+        and month.kind is K.MONTH
+    ):
+        s.tokens = [t, *s.tokens[s.pos + 2 :]]  # "5-сентября" is "5 сентября"
+        s.pos = 0
+    start = read_point(cx, s, allow_bare_day=True)
+    if start is None:
         t = s.peek()
-        if t is None:
-            return None
-        if t.kind is K.DOT:
-            s.next()
-            d, m, y = t.value
-            if y is None:
-                y = self._year_after(s)
-            else:
-                s.word(Word.YEAR)  # «01.09.2024 г.»
-            return self._make_day(d, m, y if y is not None else self.year.year_of(m), y is not None)
-        if t.kind is K.ORD and next_is_month_at(s, 1):  # «11-го ноября»
-            t = t._replace(kind=K.NUM)
-        if t.kind is K.NUM:
-            nxt = s.peek(1)
-            if nxt is not None and nxt.kind is K.MONTH:
-                s.pos += 2
-                y = self._year_after(s)
-                m = nxt.value
-                return self._make_day(t.value, m, y if y is not None else self.year.year_of(m), y is not None)
-            if nxt is not None and nxt.kind is K.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
-                s.pos += 2  # «2 неделя апреля»
-                return self._month_part(s, t, nxt)
-            if allow_bare_day and 1 <= t.value <= 31:
-                s.next()
-                return Point(date(1, 1, t.value), date(1, 1, t.value), False, False, 0)
-            return None
-        if t.kind is K.MONTH:
-            s.next()
-            return self._month_point(t.value, self._year_after(s))
-        if t.kind is K.WORD and t.value in PART_WORDS:
-            s.next()
-            return self._month_part(s, t)
-        if t.kind in (K.ORD, K.ORDW) and isinstance(t.value, int):
-            nxt = s.peek(1)
-            if nxt is not None and nxt.kind is K.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
-                s.pos += 2
-                return self._month_part(s, t, nxt)
-        return None
+        what = f"«{t.text}»" if t is not None else "конец строки"
+        raise NoMatch(f"непонятно {what}")
+    if not start.is_month and start.first.year != 1:
+        day_tail = _day_tail(cx, s, start)
+        if s.done():
+            return day_tail
+    if s.punct("-") or s.word(Word.TO) or s.word(Word.UNTIL):
+        return _range_end(cx, s, start)
+    if start.first.year == 1:
+        raise NoMatch(f"у числа {start.first.day} не указан месяц")
+    s.expect_done()
+    if start.is_month:
+        if start.label:
+            return Span(start.first, start.last, SpanShape.MONTH_PART, start.label)
+        return Span(start.first, start.last, SpanShape.MONTH)
+    return Day(start.first)  # pragma: no cover - handled by _day_tail above
 
-    def _month_point(self, month: int, y: int | None, label: str | None = None) -> Point:
-        year = y if y is not None else self.year.year_of(month)
-        self._check_year(year, y is not None, month)
-        last = calendar.monthrange(year, month)[1]
-        return Point(date(year, month, 1), date(year, month, last), True, y is not None, month, label)
 
-    def _month_part(self, s: TokStream, first: Tok, unit: Tok | None = None) -> Point:
-        t = s.peek()
-        if t is None or t.kind is not K.MONTH:
-            raise NoMatch(f"после «{first.text}» ожидается месяц, например «{first.text} октября»")
+def span_between(cx: Context, start: Point, end: Point) -> Span:
+    if start.first.year == 1:  # "12-16 ноября": the bare day takes the end's month
+        start = _make_day(cx, start.first.day, end.month, end.first.year, end.explicit_year, inherited=True)
+    first, last = start.first, end.last
+    if end.explicit_year and not start.explicit_year and first.year != last.year:
+        # «январь - март 2020 года», «19.01.-23.01.2014»: the year written at the end is the start's too
+        first = _shift_year(first, last.year - first.year)
+        if first > last:
+            first = _shift_year(first, -1)
+    if first > last and not start.explicit_year and first.month in _SUMMER and last.month not in _SUMMER:
+        # "август-сентябрь": the range crosses the start of the school year, so August comes first.
+        first = _shift_year(first, -1)
+    elif first > last and start.explicit_year and not end.explicit_year:
+        last = _shift_year(last, 1)
+    elif first > last and not start.explicit_year and not end.explicit_year and start.is_month:
+        # «май - октябрь»: from the spring to the autumn after it, across the summer
+        last = _shift_year(last, 1)
+        cx.warnings.append(f"период через лето: прочитан как {day_range(first, last)} — проверьте")
+    if first > last:
+        raise NoMatch(f"начало периода ({_ru_date(first)}) позже конца ({_ru_date(last)})")
+    if start.is_month and end.is_month and not start.label and not end.label:
+        if start.first.month == end.first.month and first.year == last.year:
+            return Span(first, last, SpanShape.MONTH)
+        return Span(first, last, SpanShape.MONTHS)
+    return Span(first, last, SpanShape.DAYS)
+
+
+def read_point(cx: Context, s: TokStream, *, allow_bare_day: bool = False) -> Point | None:
+    """A day ("19.09", "5 сентября 2019"), a month ("октябрь 2019"), or part of a month ("начало мая")."""
+    s.skip(_FILLER_IN)
+    nxt = s.peek(1)
+    if s.peek_word(Word.WHOLE) and nxt is not None and nxt.kind is K.MONTH:  # "весь октябрь"
         s.next()
-        month = t.value
-        whole = self._month_point(month, self._year_after(s))
-        last_day = whole.last.day
-        # From the lexicon: a corrected typo or a nominative («апрель, 2 неделя») is not shown in the label.
-        genitive = self.lex.month_genitives[month]
-        if unit is None:
-            word = first.value
-            ranges = {Word.START: (1, 10), Word.MIDDLE: (11, 20), Word.END: (21, last_day)}
-            a, b = ranges[word]
-            label = f"{PART_WORDS[word]} {genitive}"
-        else:
-            n = first.value
-            if unit.value is Word.HALF:
-                if n not in (1, 2, -1):
-                    raise NoMatch("половин в месяце две")
-                a, b = (1, 15) if n == 1 else (16, last_day)
-            elif unit.value is Word.DECADE:
-                if n not in (1, 2, 3, -1):
-                    raise NoMatch("декад в месяце три")
-                a, b = {1: (1, 10), 2: (11, 20), 3: (21, last_day), -1: (21, last_day)}[n]
-            else:
-                if n not in (1, 2, 3, 4, 5, -1):
-                    raise NoMatch("недель в месяце не больше пяти")
-                if n == -1:
-                    a, b = last_day - 6, last_day
-                else:
-                    a, b = 7 * n - 6, min(7 * n, last_day)
-                    if a > last_day:
-                        raise NoMatch(f"в этом месяце нет {n}-й недели")
-            label = f"{first.text} {unit.text} {genitive}"
-        y, m = whole.first.year, whole.first.month
-        return Point(date(y, m, a), date(y, m, b), True, whole.explicit_year, m, label)
-
-    def _year_after(self, s: TokStream) -> int | None:
-        t = s.peek()
-        if t is not None and t.kind is K.NUM and 1900 <= t.value <= 2200:
-            s.next()
-            s.word(Word.YEAR)
-            return int(t.value)
-        if t is not None and t.kind is K.NUM and len(t.text) == 2 and s.peek_word(Word.YEAR, 1):
-            s.pos += 2  # «05.01. 23г»
-            return 2000 + int(t.value)
+    t = s.peek()
+    if t is None:
         return None
-
-    def _make_day(self, d: int, m: int, y: int, explicit: bool, *, inherited: bool = False) -> Point:
-        if not 1 <= m <= 12:
-            raise NoMatch(f"месяца с номером {m} нет")
-        last = calendar.monthrange(y, m)[1]
-        if not 1 <= d <= last:
-            month = self.lex.month_names[m]
-            raise DateError(
-                f"«{' '.join(self.text.split())}»: даты {d} {self.lex.month_genitives[m]} {y} не бывает — "
-                f"в {prepositional(month)} {y} года {last} {plural(last, 'день', 'дня', 'дней')}",
-                expression=self.text,
-                hint="Исправьте число.",
-            )
-        if not inherited:
-            self._check_year(y, explicit, m, d)
-        return Point(date(y, m, d), date(y, m, d), False, explicit, m)
-
-    def _check_year(self, y: int, explicit: bool, month: int | None = None, day: int | None = None) -> None:
-        if not explicit:
-            return
-        if y not in (self.year.first, self.year.second):
-            self.warnings.append(f"год {y} не входит в учебный год {self.year.name}")
-        elif month is not None and (
-            (y == self.year.first and month < 9) or (y == self.year.second and month >= 9 and (month, day) != (9, 1))
-        ):  # «19.01.2014» in a plan for 2014-2015; 1 September after it is the next year's start («до 1 сентября»)
-            self.warnings.append(
-                f"{self.lex.month_names[month]} {y} года — вне учебного года {self.year.name} "
-                f"(сентябрь {self.year.first} – август {self.year.second}): проверьте год"
-            )
-
-    def _day_tail(self, s: TokStream, point: Point) -> Day:
-        """After a day: an optional weekday to check, then an optional time or time range."""
-        wday = s.peek()
-        if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
+    if t.kind is K.DOT:
+        s.next()
+        d, m, y = t.value
+        if y is None:
+            y = _year_after(cx, s)
+        else:
+            s.word(Word.YEAR)  # «01.09.2024 г.»
+        return _make_day(cx, d, m, y if y is not None else cx.year.year_of(m), y is not None)
+    if t.kind is K.ORD and next_is_month_at(s, 1):  # «11-го ноября»
+        t = t._replace(kind=K.NUM)
+    if t.kind is K.NUM:
+        nxt = s.peek(1)
+        if nxt is not None and nxt.kind is K.MONTH:
+            s.pos += 2
+            y = _year_after(cx, s)
+            m = nxt.value
+            return _make_day(cx, t.value, m, y if y is not None else cx.year.year_of(m), y is not None)
+        if nxt is not None and nxt.kind is K.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
+            s.pos += 2  # «2 неделя апреля»
+            return _month_part(cx, s, t, nxt)
+        if allow_bare_day and 1 <= t.value <= 31:
             s.next()
-            self._check_weekday(point.first, wday.value, wday.text)
-        times = self._time_range(s, after_day=True)
-        wday = s.peek()
-        if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
-            s.next()
-            self._check_weekday(point.first, wday.value, wday.text)
-        if times is None:
-            return Day(point.first)
-        return Day(point.first, times[0], times[1])
+            return Point(date(1, 1, t.value), date(1, 1, t.value), False, False, 0)
+        return None
+    if t.kind is K.MONTH:
+        s.next()
+        return month_point(cx, t.value, _year_after(cx, s))
+    if t.kind is K.WORD and t.value in PART_WORDS:
+        s.next()
+        return _month_part(cx, s, t)
+    if t.kind in (K.ORD, K.ORDW) and isinstance(t.value, int):
+        nxt = s.peek(1)
+        if nxt is not None and nxt.kind is K.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
+            s.pos += 2
+            return _month_part(cx, s, t, nxt)
+    return None
+
+
+def month_point(cx: Context, month: int, y: int | None, label: str | None = None) -> Point:
+    year = y if y is not None else cx.year.year_of(month)
+    check_year(cx, year, y is not None, month)
+    last = calendar.monthrange(year, month)[1]
+    return Point(date(year, month, 1), date(year, month, last), True, y is not None, month, label)
+
+
+def _month_part(cx: Context, s: TokStream, first: Tok, unit: Tok | None = None) -> Point:
+    t = s.peek()
+    if t is None or t.kind is not K.MONTH:
+        raise NoMatch(f"после «{first.text}» ожидается месяц, например «{first.text} октября»")
+    s.next()
+    month = t.value
+    whole = month_point(cx, month, _year_after(cx, s))
+    last_day = whole.last.day
+    # From the lexicon: a corrected typo or a nominative («апрель, 2 неделя») is not shown in the label.
+    genitive = cx.lex.month_genitives[month]
+    if unit is None:
+        word = first.value
+        ranges = {Word.START: (1, 10), Word.MIDDLE: (11, 20), Word.END: (21, last_day)}
+        a, b = ranges[word]
+        label = f"{PART_WORDS[word]} {genitive}"
+    else:
+        n = first.value
+        if unit.value is Word.HALF:
+            if n not in (1, 2, -1):
+                raise NoMatch("половин в месяце две")
+            a, b = (1, 15) if n == 1 else (16, last_day)
+        elif unit.value is Word.DECADE:
+            if n not in (1, 2, 3, -1):
+                raise NoMatch("декад в месяце три")
+            a, b = {1: (1, 10), 2: (11, 20), 3: (21, last_day), -1: (21, last_day)}[n]
+        else:
+            if n not in (1, 2, 3, 4, 5, -1):
+                raise NoMatch("недель в месяце не больше пяти")
+            if n == -1:
+                a, b = last_day - 6, last_day
+            else:
+                a, b = 7 * n - 6, min(7 * n, last_day)
+                if a > last_day:
+                    raise NoMatch(f"в этом месяце нет {n}-й недели")
+        label = f"{first.text} {unit.text} {genitive}"
+    y, m = whole.first.year, whole.first.month
+    return Point(date(y, m, a), date(y, m, b), True, whole.explicit_year, m, label)
+
+
+def _year_after(cx: Context, s: TokStream) -> int | None:
+    t = s.peek()
+    if t is not None and t.kind is K.NUM and 1900 <= t.value <= 2200:
+        s.next()
+        s.word(Word.YEAR)
+        return int(t.value)
+    if t is not None and t.kind is K.NUM and len(t.text) == 2 and s.peek_word(Word.YEAR, 1):
+        s.pos += 2  # «05.01. 23г»
+        return 2000 + int(t.value)
+    return None
+
+
+def _make_day(cx: Context, d: int, m: int, y: int, explicit: bool, *, inherited: bool = False) -> Point:
+    if not 1 <= m <= 12:
+        raise NoMatch(f"месяца с номером {m} нет")
+    last = calendar.monthrange(y, m)[1]
+    if not 1 <= d <= last:
+        month = cx.lex.month_names[m]
+        raise DateError(
+            f"«{' '.join(cx.text.split())}»: даты {d} {cx.lex.month_genitives[m]} {y} не бывает — "
+            f"в {prepositional(month)} {y} года {last} {plural(last, 'день', 'дня', 'дней')}",
+            expression=cx.text,
+            hint="Исправьте число.",
+        )
+    if not inherited:
+        check_year(cx, y, explicit, m, d)
+    return Point(date(y, m, d), date(y, m, d), False, explicit, m)
+
+
+def check_year(cx: Context, y: int, explicit: bool, month: int | None = None, day: int | None = None) -> None:
+    if not explicit:
+        return
+    if y not in (cx.year.first, cx.year.second):
+        cx.warnings.append(f"год {y} не входит в учебный год {cx.year.name}")
+    elif month is not None and (
+        (y == cx.year.first and month < 9) or (y == cx.year.second and month >= 9 and (month, day) != (9, 1))
+    ):  # «19.01.2014» in a plan for 2014-2015; 1 September after it is the next year's start («до 1 сентября»)
+        cx.warnings.append(
+            f"{cx.lex.month_names[month]} {y} года — вне учебного года {cx.year.name} "
+            f"(сентябрь {cx.year.first} – август {cx.year.second}): проверьте год"
+        )
+
+
+def _day_tail(cx: Context, s: TokStream, point: Point) -> Day:
+    """After a day: an optional weekday to check, then an optional time or time range."""
+    wday = s.peek()
+    if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
+        s.next()
+        check_weekday(cx, point.first, wday.value, wday.text)
+    times = time_range(cx, s, after_day=True)
+    wday = s.peek()
+    if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
+        s.next()
+        check_weekday(cx, point.first, wday.value, wday.text)
+    if times is None:
+        return Day(point.first)
+    return Day(point.first, times[0], times[1])
 
 
 def _weekdays_of_ends(s: TokStream) -> tuple[Tok, Tok] | None:

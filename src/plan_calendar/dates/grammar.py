@@ -15,7 +15,7 @@ Reading goes in three steps:
 Text that names no time at all is :class:`~plan_calendar.when.Undated`; text that names a time the grammar
 cannot read is a :class:`~plan_calendar.errors.DateError` that says what was not understood.
 
-    >>> from plan_calendar.dates.school import AcademicYear, TermKind
+    >>> from plan_calendar.dates.school import AcademicYear
     >>> read_when("Январь-апрель", AcademicYear(2019)).when
     Span(start=datetime.date(2020, 1, 1), end=datetime.date(2020, 4, 30), shape=<SpanShape.MONTHS: 'months'>, \
 label=None, approximate=False)
@@ -23,17 +23,40 @@ label=None, approximate=False)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
-from plan_calendar.dates.clock import clock_text
-from plan_calendar.dates.days import next_is, next_is_month
+from plan_calendar.dates.clock import check_weekday, clock_text, time_range
+from plan_calendar.dates.context import Context
+from plan_calendar.dates.days import (
+    calendar_quarter,
+    check_year,
+    from_range,
+    next_is,
+    next_is_month,
+    point_or_range,
+    read_deadline,
+    read_period,
+    read_point,
+)
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range
-from plan_calendar.dates.lenient import LenientReader, describe_parts, leftover_is_safe, temporal
-from plan_calendar.dates.lexicon import Lexicon, Word, lexicon
+from plan_calendar.dates.lenient import (
+    describe_parts,
+    leftover_is_safe,
+    named_day,
+    names_a_time,
+    only_time,
+    temporal,
+    warn_rest,
+    without_date,
+)
+from plan_calendar.dates.lexicon import Word, lexicon
 from plan_calendar.dates.named_days import EVE_DAYS
 from plan_calendar.dates.parts import HARD_KINDS, LEADING, except_holidays_at, split_parts
+from plan_calendar.dates.periods import edge_of_period, every_holiday, named_school_year, read_ongoing, read_term
+from plan_calendar.dates.recurrence import read_recurrence
 from plan_calendar.dates.school import AcademicYear, TermKind
 from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream, clean_text, tokenize
 from plan_calendar.errors import DateError
@@ -64,372 +87,374 @@ def read_when(text: str, year: AcademicYear, *, until_inclusive: bool = False, l
     whether «до 1 октября» is due on 1 October (True) or on 30 September (False, the default).
     Raises :class:`DateError` for text that names a time it cannot read, or an impossible date.
     """
-    parser = _Reader(text, year, until_inclusive, lexicon(locale))
-    when = parser.read()
-    return Reading(text=text, when=when, warnings=tuple(dict.fromkeys(parser.warnings)))
+    cx = Context(text, year, until_inclusive, lexicon(locale), source=text)
+    when = _read(cx)
+    return Reading(text=text, when=when, warnings=tuple(dict.fromkeys(cx.warnings)))
 
 
-class _Reader(LenientReader):
-    def __init__(self, text: str, year: AcademicYear, until_inclusive: bool, lex: Lexicon) -> None:
-        self.text = text
-        self.year = year
-        self.until_inclusive = until_inclusive
-        self.lex = lex
-        self.warnings: list[str] = []
-        self.month_unnamed = False
-        self.source = text  # the text as read (after joining words broken by hyphenation)
-        self.rest: list[Tok] = []  # tokens that are not part of the date (quoted in a warning)
-        self.salvaging = False  # reading a cell piece by piece (docs/dates.md, «Что кроме даты»)
-
-    # ----------------------------------------------------------------- top level
-    def read(self) -> When:
-        text = self.source = clean_text(self.text, self.lex)
-        tokens = self._unwrap_parentheses(tokenize(text, self.lex, self.warnings))
-        if not self._names_a_time(tokens):
-            return self._without_date(tokens)
-        parts = split_parts(tokens)
-        said, remarks = len(self.warnings), len(self.rest)
-        try:
-            whens: list[When] = []
-            for part in parts:
-                self._read_part_into(part, whens)
-            if not whens:
-                raise NoMatch()
-        except NoMatch as exc:  # an impossible date («31 февраля») is an error as it stands: no leniency
-            error = self._error(str(exc) or None)
-            del self.warnings[said:]  # what the failed reading assumed does not stand
-            del self.rest[remarks:]
-            self.salvaging = True
-            whens = self._salvage(parts, error)
-        self._warn_rest()
-        if len(whens) == 1:
-            return whens[0]
-        flat: list[Day | Span | Deadline | Recurring | Ongoing] = []
-        for w in whens:
-            if isinstance(w, Several):
-                flat.extend(w.parts)
-            elif isinstance(w, Undated):  # pragma: no cover - parts are never undated
-                continue
-            else:
-                flat.append(w)
-        return Several(tuple(flat))
-
-    # ----------------------------------------------------------------- leniency (docs/dates.md, «Что кроме даты»)
-    def _salvage(self, parts: list[list[Tok]], error: DateError) -> list[When]:
-        """A cell that does not read whole: read every date in it, keep the rest as words that are not a date.
-
-        Each part is read from left to right: the longest run of tokens from here that reads is a date (or a time
-        of the day before it); a token that starts no such run is not part of the date. What is left over may
-        only be words, numbers of something else («3 урок», «(7 дней)») and years: a leftover that could be part
-        of a date («с 16 по 12 ноября», «середина учебного года») means the cell is wrong, and the error stands.
-        Every guess leaves a warning (the words left over, or the pieces a part was read as)."""
+# ----------------------------------------------------------------- top level
+def _read(cx: Context) -> When:
+    text = cx.source = clean_text(cx.text, cx.lex)
+    tokens = _unwrap_parentheses(cx, tokenize(text, cx.lex, cx.warnings))
+    if not names_a_time(cx, tokens):
+        return without_date(cx, tokens)
+    parts = split_parts(tokens)
+    said, remarks = len(cx.warnings), len(cx.rest)
+    try:
         whens: list[When] = []
-        times: list[str] = []
-        pieces = 0
-        dated = any(t.kind in (K.DOT, K.MONTH) for part in parts for t in part)
         for part in parts:
-            p, n = 0, len(part)
-            before = len(whens)
-            read = [False] * n
-            while p < n:
-                end = self._longest_reading(part, p, whens, dated=dated)
-                if end is not None:
-                    read[p:end] = [True] * (end - p)
-                    p = end
-                    continue
-                clock = TokStream(part[p:])
-                mark = len(self.warnings)
-                try:
-                    found = self._time_range(clock)
-                except NoMatch:
-                    found = None
-                    del self.warnings[mark:]
-                if found is not None and clock.pos > 0:
-                    times.append(clock_text(found))
-                    read[p : p + clock.pos] = [True] * clock.pos
-                    p += clock.pos
-                    continue
-                self.rest.append(part[p])
-                p += 1
-            if not leftover_is_safe(part, read, dated=dated):
-                raise error
-            pieces = max(pieces, len(whens) - before)
+            _read_part_into(cx, part, whens)
         if not whens:
-            del self.rest[:]
-            named = self._named_day()
-            if named is not None:
-                return [named]
-            if times:
-                return [self._only_time(times)]
-            if all(leftover_is_safe(part, [False] * len(part), dated=False, years=False) for part in parts):
-                return [self._without_date([])]  # «2-й урок», «5-7 классы»: numbers of something else
-            raise error
-        if pieces > 1:
-            self.warnings.append(
-                f"«{' '.join(self.text.split())}» прочитано по частям: {describe_parts(whens)} — проверьте"
-            )
-        if times:
-            self.warnings.append(f"время {', '.join(times)} не отнесено ни к одному дню — не учтено")
-        return whens
-
-    def _longest_reading(self, part: list[Tok], p: int, whens: list[When], *, dated: bool) -> int | None:
-        """The end of the longest run of ``part`` from ``p`` that reads (appended to ``whens``), or None.
-
-        In a cell that writes a date («Осенние каникулы: 29.10.2018 — 04.11.2018»), only runs with a date count:
-        the words around it name the period, they do not date it a second time."""
-        for j in range(len(part), p, -1):
-            window = part[p:j]
-            if not temporal(window):
-                return None  # shorter runs hold no more temporal tokens than this one
-            if dated and not any(t.kind in (K.DOT, K.MONTH) for t in window):
-                return None
-            mark = len(self.warnings)
-            trial = list(whens)
-            try:
-                self._read_part_into(window, trial)
-            except NoMatch:
-                del self.warnings[mark:]
-                continue
-            whens[:] = trial
-            return j
-        return None
-
-    def _error(self, detail: str | None) -> DateError:
-        text = " ".join(self.text.split())
-        message = f"не удалось прочитать дату «{text}»"
-        if detail:
-            message = f"{message}: {detail}"
-        return DateError(
-            message,
-            expression=self.text,
-            hint="Запишите дату одним из способов из docs/dates.md, например «19.09», «до 1 октября», "
-            "«октябрь», «12-16 ноября», «по средам», «в течение года», «по плану».",
-        )
-
-    def _unwrap_parentheses(self, tokens: list[Tok]) -> list[Tok]:
-        """Parenthesised notes: a weekday is checked later, dates are read, anything else is a remark."""
-        out: list[Tok] = []
-        i = 0
-        while i < len(tokens):
-            t = tokens[i]
-            if t.kind is K.PUNCT and t.value == "(":
-                j = i + 1
-                while j < len(tokens) and not (tokens[j].kind is K.PUNCT and tokens[j].value == ")"):
-                    j += 1
-                inner = [x for x in tokens[i + 1 : j] if not (x.kind is K.PUNCT and x.value == ",")]
-                if len(inner) == 1 and inner[0].kind is K.WDAY:
-                    out.append(Tok(K.WCHECK, inner[0].value, inner[0].text))
-                elif any(x.kind in HARD_KINDS for x in inner) or except_holidays_at(inner) == 0:
-                    out.extend(tokens[i + 1 : j])  # a date, or «(кроме каникул)» after a repetition
-                else:  # a remark such as "(по согласованию)": no date in it, but shown
-                    self.rest.extend(tokens[i + 1 : j])
-                i = j + 1
-                continue
-            if t.kind is K.PUNCT and t.value == ")":
-                i += 1
-                continue
-            out.append(t)
-            i += 1
-        return out
-
-    def _read_part_into(self, part: list[Tok], whens: list[When]) -> None:
-        # A part that is only a time or a weekday completes the day before it.
-        previous = whens[-1] if whens else None
-        if isinstance(previous, Day | Recurring) and (not isinstance(previous, Recurring) or previous.each is Each.DAY):
-            tail = TokStream(part)
-            times = self._time_range(tail)
-            if times is not None and tail.done() and previous.time is None:
-                whens[-1] = replace(previous, time=times[0], end_time=times[1])
-                return
-        if len(part) == 1 and part[0].kind in (K.WDAY, K.WCHECK) and previous is not None:
-            completed = self._weekday_of(previous, part[0])
-            if completed is not None:
-                whens[-1] = completed
-                return
-        when = self._part(TokStream(part))
-        if isinstance(when, Recurring) and when.each is Each.DAY and when.rule and not when.deadline:
-            match previous:
-                case Ongoing():  # «в течение года, по средам»: the year is what the repetition fills anyway
-                    whens[-1] = when
-                    return
-                case Span(shape=SpanShape.MONTH | SpanShape.MONTHS, start=start, end=end):
-                    # «октябрь, по средам»: the repetition within the month
-                    self.warnings.append("повторение после месяца прочитано как повторение в этом месяце — проверьте")
-                    whens[-1] = replace(when, within=Span(start, end, SpanShape.MONTH))
-                    return
-        whens.append(when)
-
-    def _weekday_of(self, previous: When, wday: Tok) -> When | None:
-        """A weekday alone after a day checks it; after a range of days it is one of them; after a month it is
-        every such weekday of that month; after a weekday schedule it is one more day of it."""
-        match previous:
-            case Day(date=day):
-                self._check_weekday(day, wday.value, wday.text)
-                return previous
-            case Span(shape=SpanShape.DAYS, start=start, end=end):  # «17-18 октября, чт, пт»
-                days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-                if not any(d.weekday() == wday.value for d in days):
-                    self.warnings.append(
-                        f"в {day_range(start, end)} нет дня «{wday.text}»: проверьте числа или дни недели"
-                    )
-                return previous
-            case Span(shape=SpanShape.MONTH, start=start, end=end):  # «октябрь, среда»: every Wednesday of it
-                self.warnings.append(
-                    f"«{wday.text}» после месяца прочитано как каждый такой день этого месяца — проверьте"
-                )
-                return Recurring(weekly([wday.value]), Span(start, end, SpanShape.MONTH), Each.DAY)
-            case Recurring(rule=Rule(freq=Freq.WEEKLY, interval=1, nth=None) as rule, each=Each.DAY):
-                return replace(previous, rule=rule.with_weekday(wday.value))  # «вторник, четверг»
-            case Recurring(rule=Rule(freq=Freq.WEEKLY, interval=1), each=Each.WEEK):  # «еженедельно, пятница»
-                return replace(previous, rule=weekly([wday.value]), each=Each.DAY)
-        return None
-
-    # ----------------------------------------------------------------- one part
-    def _part(self, s: TokStream) -> When:
-        # Leading words that add nothing: "в", "на", "в срок", "срок", "дата проведения".
-        s.skip(LEADING)
-        if s.done():
             raise NoMatch()
-        last = s.tokens[-1]
-        if last.kind is K.WORD and last.value is Word.YEARLY and len(s.tokens) - s.pos > 1:
-            s.tokens = s.tokens[:-1]  # «май ежегодно»: in a plan for one year, that month of this year
-        holidays_at = except_holidays_at(s.tokens)
-        if holidays_at is not None and holidays_at > s.pos:  # «по средам, кроме каникул»
-            s.tokens = s.tokens[:holidays_at]
-            return self._except_holidays(self._part(s))
-        bounded = self._bounded_repetition(s)
-        if bounded is not None:
-            return bounded
-        led = self._led_by_first(s, s.tokens[s.pos])
-        if led is not None:
-            return led
-        # The other readers, most specific first: a holiday word before a term («в каникулы» is every holiday,
-        # «осенние каникулы» one term), edges before terms («конец I четверти»), repetitions before days
-        # («2-я среда каждого месяца» starts with a number), throughout-the-year before terms.
-        for reader in (self._every_holiday, self._edge_of_period, self._recurrence, self._ongoing, self._term_alone):
-            found = reader(s)
-            if found is not None:
-                return found
-        return self._point_or_range(s)
+    except NoMatch as exc:  # an impossible date («31 февраля») is an error as it stands: no leniency
+        error = _error(cx, str(exc) or None)
+        del cx.warnings[said:]  # what the failed reading assumed does not stand
+        del cx.rest[remarks:]
+        cx.salvaging = True
+        whens = _salvage(cx, parts, error)
+    warn_rest(cx)
+    if len(whens) == 1:
+        return whens[0]
+    flat: list[Day | Span | Deadline | Recurring | Ongoing] = []
+    for w in whens:
+        if isinstance(w, Several):
+            flat.extend(w.parts)
+        elif isinstance(w, Undated):  # pragma: no cover - parts are never undated
+            continue
+        else:
+            flat.append(w)
+    return Several(tuple(flat))
 
-    def _bounded_repetition(self, s: TokStream) -> Recurring | None:
-        """«по средам с 10 ноября», «каждый вторник до 20 декабря», «по четвергам с 5 сентября по 19 декабря»:
-        a repetition within the days it names."""
-        tokens = s.tokens
-        at = next(
-            (
-                i
-                for i in range(s.pos + 1, len(tokens))
-                if tokens[i].kind is K.WORD
-                and tokens[i].value in (Word.FROM, Word.UNTIL, Word.TO)
-                and i + 1 < len(tokens)
-                and tokens[i + 1].kind in (K.NUM, K.DOT, K.ORD)
-            ),
-            None,
-        )
-        if at is None:
+
+# ----------------------------------------------------------------- leniency (docs/dates.md, «Что кроме даты»)
+def _salvage(cx: Context, parts: list[list[Tok]], error: DateError) -> list[When]:
+    """A cell that does not read whole: read every date in it, keep the rest as words that are not a date.
+
+    Each part is read from left to right: the longest run of tokens from here that reads is a date (or a time
+    of the day before it); a token that starts no such run is not part of the date. What is left over may
+    only be words, numbers of something else («3 урок», «(7 дней)») and years: a leftover that could be part
+    of a date («с 16 по 12 ноября», «середина учебного года») means the cell is wrong, and the error stands.
+    Every guess leaves a warning (the words left over, or the pieces a part was read as)."""
+    whens: list[When] = []
+    times: list[str] = []
+    pieces = 0
+    dated = any(t.kind in (K.DOT, K.MONTH) for part in parts for t in part)
+    for part in parts:
+        p, n = 0, len(part)
+        before = len(whens)
+        read = [False] * n
+        while p < n:
+            end = _longest_reading(cx, part, p, whens, dated=dated)
+            if end is not None:
+                read[p:end] = [True] * (end - p)
+                p = end
+                continue
+            clock = TokStream(part[p:])
+            mark = len(cx.warnings)
+            try:
+                found = time_range(cx, clock)
+            except NoMatch:
+                found = None
+                del cx.warnings[mark:]
+            if found is not None and clock.pos > 0:
+                times.append(clock_text(found))
+                read[p : p + clock.pos] = [True] * clock.pos
+                p += clock.pos
+                continue
+            cx.rest.append(part[p])
+            p += 1
+        if not leftover_is_safe(part, read, dated=dated):
+            raise error
+        pieces = max(pieces, len(whens) - before)
+    if not whens:
+        del cx.rest[:]
+        named = named_day(cx)
+        if named is not None:
+            return [named]
+        if times:
+            return [only_time(cx, times)]
+        if all(leftover_is_safe(part, [False] * len(part), dated=False, years=False) for part in parts):
+            return [without_date(cx, [])]  # «2-й урок», «5-7 классы»: numbers of something else
+        raise error
+    if pieces > 1:
+        cx.warnings.append(f"«{' '.join(cx.text.split())}» прочитано по частям: {describe_parts(whens)} — проверьте")
+    if times:
+        cx.warnings.append(f"время {', '.join(times)} не отнесено ни к одному дню — не учтено")
+    return whens
+
+
+def _longest_reading(cx: Context, part: list[Tok], p: int, whens: list[When], *, dated: bool) -> int | None:
+    """The end of the longest run of ``part`` from ``p`` that reads (appended to ``whens``), or None.
+
+    In a cell that writes a date («Осенние каникулы: 29.10.2018 — 04.11.2018»), only runs with a date count:
+    the words around it name the period, they do not date it a second time."""
+    for j in range(len(part), p, -1):
+        window = part[p:j]
+        if not temporal(window):
+            return None  # shorter runs hold no more temporal tokens than this one
+        if dated and not any(t.kind in (K.DOT, K.MONTH) for t in window):
             return None
-        left = TokStream(tokens[:at])
-        left.pos = s.pos
-        said = len(self.warnings)
+        mark = len(cx.warnings)
+        trial = list(whens)
         try:
-            repetition = self._recurrence(left)
+            _read_part_into(cx, window, trial)
         except NoMatch:
-            repetition = None
-        if not isinstance(repetition, Recurring) or not left.done() or repetition.each is not Each.DAY:
-            del self.warnings[said:]
-            return None
-        bound = TokStream(tokens[at:])
-        start, end = repetition.within.start, repetition.within.end
-        if bound.word(Word.FROM):
-            first = self._point(bound)
-            if first is None:
-                raise NoMatch("после «с» ожидается дата")
-            start = first.first
-        through = bound.word(Word.TO)  # «по 19 декабря» includes the day; «до 20 декабря» as a deadline does
-        if through or bound.word(Word.UNTIL):
-            last = self._point(bound)
-            if last is None:
-                raise NoMatch("после «до» ожидается дата")
-            end = last.last if through or self.until_inclusive else last.first - timedelta(days=1)
-        bound.expect_done()
-        if start > end:
-            raise NoMatch(f"начало периода ({_ru_date(start)}) позже конца ({_ru_date(end)})")
-        s.pos = len(tokens)
-        return replace(repetition, within=Span(start, end, SpanShape.DAYS))
+            del cx.warnings[mark:]
+            continue
+        whens[:] = trial
+        return j
+    return None
 
-    def _led_by_first(self, s: TokStream, first: Tok) -> When | None:
-        """Shapes their first token announces: a weekday or «накануне» before a day, a calendar quarter, a day or
-        month, «до»/«к»/«не позднее», «в течение», «с … по»."""
-        if first.kind is K.WDAY and len(s.tokens) - s.pos > 1 and s.tokens[s.pos + 1].kind in (K.DOT, K.NUM):
-            s.next()  # «ЧТ. 17 октября», «пятница 13.03»
-            when = self._point_or_range(s)
-            if not isinstance(when, Day):
-                raise NoMatch(f"день недели «{first.text}» стоит перед периодом, а не перед днём")
-            self._check_weekday(when.date, first.value, first.text)
-            return when
-        quarter = self._calendar_quarter(s)
-        if quarter is not None:
-            return quarter
-        whole_part = not self.salvaging  # a year inside a cell read piece by piece is no year of events
-        if whole_part and first.kind is K.NUM and 1900 <= first.value <= 2200 and _only_years(s.tokens[s.pos + 1 :]):
-            s.pos = len(s.tokens)  # «2020 год», «2019г.»: a whole calendar year
-            start, end = date(first.value, 1, 1), date(first.value, 12, 31)
-            self._check_year(first.value, explicit=True)
-            self.warnings.append(f"«{first.text}» прочитано как весь {first.value} год — проверьте")
-            return Span(start, end, SpanShape.MONTHS, f"{first.value} год")
-        if first.kind in (K.DOT, K.MONTH) or (first.kind is K.NUM and next_is_month(s)):
-            return self._point_or_range(s)  # «19.09», «октябрь», «5 сентября»: no other shape starts so
-        if first.kind is not K.WORD:
-            return None
-        word = first.value
-        if word is Word.EVE:
-            s.next()
-            return self._eve(s)
-        if word is Word.UNTIL or word is Word.BY:
-            s.next()
-            return self._deadline(s, inclusive=self.until_inclusive, by=word is Word.BY)
-        if word is Word.NOT and s.peek_word(Word.LATER, 1):
-            s.pos += 2
-            return self._deadline(s, inclusive=True)
-        if word is Word.DURING:
-            holidays = self._every_holiday(s)  # «во время каникул»
-            if holidays is not None:
-                return holidays
-            s.next()
-            return self._period(s, during=True)
-        if word is Word.FROM and not next_is(s, K.WDAY):  # «с понедельника по пятницу» is a recurrence
-            s.next()
-            return self._from_range(s)
+
+def _error(cx: Context, detail: str | None) -> DateError:
+    text = " ".join(cx.text.split())
+    message = f"не удалось прочитать дату «{text}»"
+    if detail:
+        message = f"{message}: {detail}"
+    return DateError(
+        message,
+        expression=cx.text,
+        hint="Запишите дату одним из способов из docs/dates.md, например «19.09», «до 1 октября», "
+        "«октябрь», «12-16 ноября», «по средам», «в течение года», «по плану».",
+    )
+
+
+def _unwrap_parentheses(cx: Context, tokens: list[Tok]) -> list[Tok]:
+    """Parenthesised notes: a weekday is checked later, dates are read, anything else is a remark."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.kind is K.PUNCT and t.value == "(":
+            j = i + 1
+            while j < len(tokens) and not (tokens[j].kind is K.PUNCT and tokens[j].value == ")"):
+                j += 1
+            inner = [x for x in tokens[i + 1 : j] if not (x.kind is K.PUNCT and x.value == ",")]
+            if len(inner) == 1 and inner[0].kind is K.WDAY:
+                out.append(Tok(K.WCHECK, inner[0].value, inner[0].text))
+            elif any(x.kind in HARD_KINDS for x in inner) or except_holidays_at(inner) == 0:
+                out.extend(tokens[i + 1 : j])  # a date, or «(кроме каникул)» after a repetition
+            else:  # a remark such as "(по согласованию)": no date in it, but shown
+                cx.rest.extend(tokens[i + 1 : j])
+            i = j + 1
+            continue
+        if t.kind is K.PUNCT and t.value == ")":
+            i += 1
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _read_part_into(cx: Context, part: list[Tok], whens: list[When]) -> None:
+    # A part that is only a time or a weekday completes the day before it.
+    previous = whens[-1] if whens else None
+    if isinstance(previous, Day | Recurring) and (not isinstance(previous, Recurring) or previous.each is Each.DAY):
+        tail = TokStream(part)
+        times = time_range(cx, tail)
+        if times is not None and tail.done() and previous.time is None:
+            whens[-1] = replace(previous, time=times[0], end_time=times[1])
+            return
+    if len(part) == 1 and part[0].kind in (K.WDAY, K.WCHECK) and previous is not None:
+        completed = _weekday_of(cx, previous, part[0])
+        if completed is not None:
+            whens[-1] = completed
+            return
+    when = _part(cx, TokStream(part))
+    if isinstance(when, Recurring) and when.each is Each.DAY and when.rule and not when.deadline:
+        match previous:
+            case Ongoing():  # «в течение года, по средам»: the year is what the repetition fills anyway
+                whens[-1] = when
+                return
+            case Span(shape=SpanShape.MONTH | SpanShape.MONTHS, start=start, end=end):
+                # «октябрь, по средам»: the repetition within the month
+                cx.warnings.append("повторение после месяца прочитано как повторение в этом месяце — проверьте")
+                whens[-1] = replace(when, within=Span(start, end, SpanShape.MONTH))
+                return
+    whens.append(when)
+
+
+def _weekday_of(cx: Context, previous: When, wday: Tok) -> When | None:
+    """A weekday alone after a day checks it; after a range of days it is one of them; after a month it is
+    every such weekday of that month; after a weekday schedule it is one more day of it."""
+    match previous:
+        case Day(date=day):
+            check_weekday(cx, day, wday.value, wday.text)
+            return previous
+        case Span(shape=SpanShape.DAYS, start=start, end=end):  # «17-18 октября, чт, пт»
+            days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+            if not any(d.weekday() == wday.value for d in days):
+                cx.warnings.append(f"в {day_range(start, end)} нет дня «{wday.text}»: проверьте числа или дни недели")
+            return previous
+        case Span(shape=SpanShape.MONTH, start=start, end=end):  # «октябрь, среда»: every Wednesday of it
+            cx.warnings.append(f"«{wday.text}» после месяца прочитано как каждый такой день этого месяца — проверьте")
+            return Recurring(weekly([wday.value]), Span(start, end, SpanShape.MONTH), Each.DAY)
+        case Recurring(rule=Rule(freq=Freq.WEEKLY, interval=1, nth=None) as rule, each=Each.DAY):
+            return replace(previous, rule=rule.with_weekday(wday.value))  # «вторник, четверг»
+        case Recurring(rule=Rule(freq=Freq.WEEKLY, interval=1), each=Each.WEEK):  # «еженедельно, пятница»
+            return replace(previous, rule=weekly([wday.value]), each=Each.DAY)
+    return None
+
+
+# ----------------------------------------------------------------- one part
+def _part(cx: Context, s: TokStream) -> When:
+    # Leading words that add nothing: "в", "на", "в срок", "срок", "дата проведения".
+    s.skip(LEADING)
+    if s.done():
+        raise NoMatch()
+    last = s.tokens[-1]
+    if last.kind is K.WORD and last.value is Word.YEARLY and len(s.tokens) - s.pos > 1:
+        s.tokens = s.tokens[:-1]  # «май ежегодно»: in a plan for one year, that month of this year
+    holidays_at = except_holidays_at(s.tokens)
+    if holidays_at is not None and holidays_at > s.pos:  # «по средам, кроме каникул»
+        s.tokens = s.tokens[:holidays_at]
+        return _except_holidays(cx, _part(cx, s))
+    bounded = _bounded_repetition(cx, s)
+    if bounded is not None:
+        return bounded
+    led = _led_by_first(cx, s, s.tokens[s.pos])
+    if led is not None:
+        return led
+    for reader in _READERS:
+        found = reader(cx, s)
+        if found is not None:
+            return found
+    return point_or_range(cx, s)
+
+
+def _bounded_repetition(cx: Context, s: TokStream) -> Recurring | None:
+    """«по средам с 10 ноября», «каждый вторник до 20 декабря», «по четвергам с 5 сентября по 19 декабря»:
+    a repetition within the days it names."""
+    tokens = s.tokens
+    at = next(
+        (
+            i
+            for i in range(s.pos + 1, len(tokens))
+            if tokens[i].kind is K.WORD
+            and tokens[i].value in (Word.FROM, Word.UNTIL, Word.TO)
+            and i + 1 < len(tokens)
+            and tokens[i + 1].kind in (K.NUM, K.DOT, K.ORD)
+        ),
+        None,
+    )
+    if at is None:
         return None
+    left = TokStream(tokens[:at])
+    left.pos = s.pos
+    said = len(cx.warnings)
+    try:
+        repetition = read_recurrence(cx, left)
+    except NoMatch:
+        repetition = None
+    if not isinstance(repetition, Recurring) or not left.done() or repetition.each is not Each.DAY:
+        del cx.warnings[said:]
+        return None
+    bound = TokStream(tokens[at:])
+    start, end = repetition.within.start, repetition.within.end
+    if bound.word(Word.FROM):
+        first = read_point(cx, bound)
+        if first is None:
+            raise NoMatch("после «с» ожидается дата")
+        start = first.first
+    through = bound.word(Word.TO)  # «по 19 декабря» includes the day; «до 20 декабря» as a deadline does
+    if through or bound.word(Word.UNTIL):
+        last = read_point(cx, bound)
+        if last is None:
+            raise NoMatch("после «до» ожидается дата")
+        end = last.last if through or cx.until_inclusive else last.first - timedelta(days=1)
+    bound.expect_done()
+    if start > end:
+        raise NoMatch(f"начало периода ({_ru_date(start)}) позже конца ({_ru_date(end)})")
+    s.pos = len(tokens)
+    return replace(repetition, within=Span(start, end, SpanShape.DAYS))
 
-    def _eve(self, s: TokStream) -> Span:
-        """After «накануне»: a day; the days just before it."""
-        eve = self._point_or_range(s)
-        if not isinstance(eve, Day):
-            raise NoMatch("после «накануне» ожидается день, например «накануне 23 февраля»")
-        a, b = eve.date - timedelta(days=EVE_DAYS), eve.date - timedelta(days=1)
-        self.warnings.append(f"«накануне»: взяты {EVE_DAYS} дня перед {_ru_date(eve.date)} ({day_range(a, b)})")
-        return Span(a, b, SpanShape.DAYS)
 
-    def _except_holidays(self, when: When) -> Recurring:
-        """«по средам, кроме каникул»: the repetition skips the school holidays even without ``terms:``."""
-        if not isinstance(when, Recurring) or when.rule is None or when.each is not Each.DAY:
-            raise NoMatch("«кроме каникул» относится к повторению по дням, например «по средам, кроме каникул»")
-        if not any(t.kind is TermKind.HOLIDAY for t in self.year.terms):
-            self.warnings.append(
-                "«кроме каникул»: сроки каникул в плане не указаны, взяты приблизительные — укажите их в "
-                "разделе terms: плана"
-            )
-        return replace(when, skip_holidays=True)
+def _led_by_first(cx: Context, s: TokStream, first: Tok) -> When | None:
+    """Shapes their first token announces: a weekday or «накануне» before a day, a calendar quarter, a day or
+    month, «до»/«к»/«не позднее», «в течение», «с … по»."""
+    if first.kind is K.WDAY and len(s.tokens) - s.pos > 1 and s.tokens[s.pos + 1].kind in (K.DOT, K.NUM):
+        s.next()  # «ЧТ. 17 октября», «пятница 13.03»
+        when = point_or_range(cx, s)
+        if not isinstance(when, Day):
+            raise NoMatch(f"день недели «{first.text}» стоит перед периодом, а не перед днём")
+        check_weekday(cx, when.date, first.value, first.text)
+        return when
+    quarter = calendar_quarter(cx, s)
+    if quarter is not None:
+        return quarter
+    whole_part = not cx.salvaging  # a year inside a cell read piece by piece is no year of events
+    if whole_part and first.kind is K.NUM and 1900 <= first.value <= 2200 and _only_years(s.tokens[s.pos + 1 :]):
+        s.pos = len(s.tokens)  # «2020 год», «2019г.»: a whole calendar year
+        start, end = date(first.value, 1, 1), date(first.value, 12, 31)
+        check_year(cx, first.value, explicit=True)
+        cx.warnings.append(f"«{first.text}» прочитано как весь {first.value} год — проверьте")
+        return Span(start, end, SpanShape.MONTHS, f"{first.value} год")
+    if first.kind in (K.DOT, K.MONTH) or (first.kind is K.NUM and next_is_month(s)):
+        return point_or_range(cx, s)  # «19.09», «октябрь», «5 сентября»: no other shape starts so
+    if first.kind is not K.WORD:
+        return None
+    word = first.value
+    if word is Word.EVE:
+        s.next()
+        return _eve(cx, s)
+    if word is Word.UNTIL or word is Word.BY:
+        s.next()
+        return read_deadline(cx, s, inclusive=cx.until_inclusive, by=word is Word.BY)
+    if word is Word.NOT and s.peek_word(Word.LATER, 1):
+        s.pos += 2
+        return read_deadline(cx, s, inclusive=True)
+    if word is Word.DURING:
+        holidays = every_holiday(cx, s)  # «во время каникул»
+        if holidays is not None:
+            return holidays
+        s.next()
+        return read_period(cx, s, during=True)
+    if word is Word.FROM and not next_is(s, K.WDAY):  # «с понедельника по пятницу» is a recurrence
+        s.next()
+        return from_range(cx, s)
+    return None
 
-    def _term_alone(self, s: TokStream) -> Span | None:
-        """A term and nothing else («I четверть», «1 полугодие 2009-2010 уч. года»)."""
-        term = self._term(s)
-        if term is not None:
-            self._named_school_year(s)  # the plan's year, said again
-            s.expect_done()
-        return term
+
+def _eve(cx: Context, s: TokStream) -> Span:
+    """After «накануне»: a day; the days just before it."""
+    eve = point_or_range(cx, s)
+    if not isinstance(eve, Day):
+        raise NoMatch("после «накануне» ожидается день, например «накануне 23 февраля»")
+    a, b = eve.date - timedelta(days=EVE_DAYS), eve.date - timedelta(days=1)
+    cx.warnings.append(f"«накануне»: взяты {EVE_DAYS} дня перед {_ru_date(eve.date)} ({day_range(a, b)})")
+    return Span(a, b, SpanShape.DAYS)
+
+
+def _except_holidays(cx: Context, when: When) -> Recurring:
+    """«по средам, кроме каникул»: the repetition skips the school holidays even without ``terms:``."""
+    if not isinstance(when, Recurring) or when.rule is None or when.each is not Each.DAY:
+        raise NoMatch("«кроме каникул» относится к повторению по дням, например «по средам, кроме каникул»")
+    if not any(t.kind is TermKind.HOLIDAY for t in cx.year.terms):
+        cx.warnings.append(
+            "«кроме каникул»: сроки каникул в плане не указаны, взяты приблизительные — укажите их в "
+            "разделе terms: плана"
+        )
+    return replace(when, skip_holidays=True)
+
+
+def _term_alone(cx: Context, s: TokStream) -> Span | None:
+    """A term and nothing else («I четверть», «1 полугодие 2009-2010 уч. года»)."""
+    term = read_term(cx, s)
+    if term is not None:
+        named_school_year(cx, s)  # the plan's year, said again
+        s.expect_done()
+    return term
+
+
+# The readers of a part that no first token announces, tried in this order, most specific first; the first that
+# returns a value wins. Each either returns None without consuming (not its shape), or reads the whole part.
+_READERS: tuple[Callable[[Context, TokStream], When | None], ...] = (
+    every_holiday,  # «в каникулы» is every holiday, while «осенние каникулы» is one term (read by _term_alone)
+    edge_of_period,  # «конец I четверти» before the term alone would stop at «конец»
+    read_recurrence,  # «2-я среда каждого месяца» starts with a number, which a day would take
+    read_ongoing,  # «постоянно», «весь учебный год», «2019-2020 уч. год»: the year as a whole, not a term of it
+    _term_alone,  # «I четверть»; after it only days, months and ranges are left (point_or_range)
+)
 
 
 def _only_years(tokens: list[Tok]) -> bool:

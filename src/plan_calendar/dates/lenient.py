@@ -2,21 +2,21 @@
 
 Words left over are quoted in warnings; a cell with no date is undated with a warning; a named day or a season
 dates a cell that has no date; `leftover_is_safe` is the precision rule of reading a cell piece by piece.
-A mixin of the grammar's reader, like :mod:`~plan_calendar.dates.recurrence`."""
+Plain functions over a :class:`~plan_calendar.dates.context.Context`, like :mod:`~plan_calendar.dates.recurrence`."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 
-from plan_calendar.dates.days import DaysReader, bounds
+from plan_calendar.dates.context import Context
+from plan_calendar.dates.days import bounds, month_point, span_between
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, describe
-from plan_calendar.dates.lexicon import Lexicon, Word
+from plan_calendar.dates.lexicon import Word
 from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, QUIET_WORDS, Found, find_named_days
 from plan_calendar.dates.parts import HARD_KINDS, LEADING, PERIOD_WORDS, QUANTIFIERS, RELATIVE, TEMPORAL_WORDS
 from plan_calendar.dates.periods import NUMBER_KINDS
-from plan_calendar.dates.school import AcademicYear
 from plan_calendar.dates.tokens import K, Tok
 from plan_calendar.when import (
     Day,
@@ -28,7 +28,16 @@ from plan_calendar.when import (
     When,
 )
 
-__all__ = ["LenientReader", "describe_parts", "leftover_is_safe", "temporal"]
+__all__ = [
+    "describe_parts",
+    "leftover_is_safe",
+    "named_day",
+    "names_a_time",
+    "only_time",
+    "temporal",
+    "warn_rest",
+    "without_date",
+]
 
 _TRAILING_WORDS = frozenset({Word.YEAR, Word.FILLER, Word.IN, Word.AND, Word.HOUR})
 
@@ -44,200 +53,191 @@ _SHIFTING_WORDS = frozenset({"после", "через", "за", "кроме", "
 _RANGE_WORDS = frozenset({Word.FROM, Word.TO, Word.UNTIL, Word.BY, Word.NOT, Word.LATER})
 
 
-class LenientReader(DaysReader):
-    """Reads what is in a cell besides its dates."""
+def warn_rest(cx: Context) -> None:
+    """One warning per run of words that were not part of the date, quoted as the plan wrote them."""
+    if not cx.rest:
+        return
+    runs: list[list[Tok]] = []
+    previous = -2
+    for t in sorted(cx.rest, key=lambda t: t.span):
+        if runs and not cx.source[previous : t.span[0]].strip(' \t\n\r,.«»"()'):
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+        previous = t.span[1]
+    for run in runs:
+        if all(t.kind is K.PUNCT or (t.kind is K.WORD and t.value in _TRAILING_WORDS) for t in run):
+            continue
+        start, end = run[0].span[0], run[-1].span[1]
+        while start > 0 and cx.source[start - 1] in _QUOTES:
+            start -= 1  # the quotes of a name belong to it: «ДК «Строитель»»
+        while end < len(cx.source) and cx.source[end] in _QUOTES:
+            end += 1
+        words = cx.source[start:end].strip(" ,;.-–—")
+        if len(words) > 2 and words[0] in _QUOTES and words[-1] in _QUOTES and words.count("«") <= 1:
+            words = words[1:-1]  # «День учителя» in the cell: quoted once in the warning
+        words = " ".join(words.split())
+        if not words:
+            continue
+        if any(t.kind in HARD_KINDS for t in run):
+            cx.warnings.append(f"не прочитано как дата: «{words}» — проверьте, нет ли здесь даты")
+        else:
+            cx.warnings.append(f"не часть даты: «{words}» (текст ячейки сохранён в описании)")
+    cx.rest.clear()
 
-    text: str
-    year: AcademicYear
-    until_inclusive: bool
-    lex: Lexicon
-    warnings: list[str]
-    month_unnamed: bool
-    source: str
-    rest: list[Tok]
 
-    def _warn_rest(self) -> None:
-        """One warning per run of words that were not part of the date, quoted as the plan wrote them."""
-        if not self.rest:
-            return
-        runs: list[list[Tok]] = []
-        previous = -2
-        for t in sorted(self.rest, key=lambda t: t.span):
-            if runs and not self.source[previous : t.span[0]].strip(' \t\n\r,.«»"()'):
-                runs[-1].append(t)
-            else:
-                runs.append([t])
-            previous = t.span[1]
-        for run in runs:
-            if all(t.kind is K.PUNCT or (t.kind is K.WORD and t.value in _TRAILING_WORDS) for t in run):
-                continue
-            start, end = run[0].span[0], run[-1].span[1]
-            while start > 0 and self.source[start - 1] in _QUOTES:
-                start -= 1  # the quotes of a name belong to it: «ДК «Строитель»»
-            while end < len(self.source) and self.source[end] in _QUOTES:
-                end += 1
-            words = self.source[start:end].strip(" ,;.-–—")
-            if len(words) > 2 and words[0] in _QUOTES and words[-1] in _QUOTES and words.count("«") <= 1:
-                words = words[1:-1]  # «День учителя» in the cell: quoted once in the warning
-            words = " ".join(words.split())
-            if not words:
-                continue
-            if any(t.kind in HARD_KINDS for t in run):
-                self.warnings.append(f"не прочитано как дата: «{words}» — проверьте, нет ли здесь даты")
-            else:
-                self.warnings.append(f"не часть даты: «{words}» (текст ячейки сохранён в описании)")
-        self.rest.clear()
+def without_date(cx: Context, tokens: list[Tok]) -> When:
+    """A cell that names no day: a named day («ко Дню учителя»), a season («летом»), only a time, or undated."""
+    named = named_day(cx)
+    if named is not None:
+        return named
+    season = _season(cx, tokens)
+    if season is not None:
+        return season
+    times = [t for t in tokens if t.kind is K.TIME]
+    if times and all(t.kind in (K.TIME, K.PUNCT, K.NL) or t.kind is K.WORD for t in tokens):
+        return only_time(cx, [f"{h:02d}:{m:02d}" for h, m in (t.value for t in times)])
+    reason = " ".join(cx.text.split())
+    if not cx.month_unnamed:
+        if reason:
+            cx.warnings.append(f"в ячейке нет даты: «{reason}» — пункт без даты, в календарь не попадёт")
+        else:
+            cx.warnings.append("дата не указана — пункт без даты, в календарь не попадёт")
+    return Undated(reason or "дата не указана", month_unnamed=cx.month_unnamed)
 
-    def _without_date(self, tokens: list[Tok]) -> When:
-        """A cell that names no day: a named day («ко Дню учителя»), a season («летом»), only a time, or undated."""
-        named = self._named_day()
-        if named is not None:
-            return named
-        season = self._season(tokens)
-        if season is not None:
-            return season
-        times = [t for t in tokens if t.kind is K.TIME]
-        if times and all(t.kind in (K.TIME, K.PUNCT, K.NL) or t.kind is K.WORD for t in tokens):
-            return self._only_time([f"{h:02d}:{m:02d}" for h, m in (t.value for t in times)])
-        reason = " ".join(self.text.split())
-        if not self.month_unnamed:
-            if reason:
-                self.warnings.append(f"в ячейке нет даты: «{reason}» — пункт без даты, в календарь не попадёт")
-            else:
-                self.warnings.append("дата не указана — пункт без даты, в календарь не попадёт")
-        return Undated(reason or "дата не указана", month_unnamed=self.month_unnamed)
 
-    def _only_time(self, times: list[str]) -> Undated:
-        reason = " ".join(self.text.split())
-        self.warnings.append(
-            f"указано только время ({', '.join(times)}), а день не назван: «{reason}» — пункт без даты; "
-            "напишите день, например «19.09 14:00»"
-        )
-        return Undated(reason)
+def only_time(cx: Context, times: list[str]) -> Undated:
+    reason = " ".join(cx.text.split())
+    cx.warnings.append(
+        f"указано только время ({', '.join(times)}), а день не назван: «{reason}» — пункт без даты; "
+        "напишите день, например «19.09 14:00»"
+    )
+    return Undated(reason)
 
-    def _named_day(self) -> When | None:
-        """«ко Дню учителя», «День матери», «к Новому году», «с Дня учителя до Дня матери»: named days as the
-        day, the days just before it, a deadline or a range; always with a warning saying which days were taken.
-        «после Дня Победы», «через неделю после …» name no day: undated, with a warning."""
-        text = self.source.lower().replace("ё", "е")
-        found = find_named_days(text)
-        if not found:
-            return None
-        leftover = text
-        for f in found:
-            leftover = leftover[: f.start] + " " * (f.end - f.start) + leftover[f.end :]
-        words = [
-            w
-            for w in re.findall(r"[а-яa-z0-9]+", leftover)
-            if w not in QUIET_WORDS and not w.startswith(_NAME_PREFIXES)
+
+def named_day(cx: Context) -> When | None:
+    """«ко Дню учителя», «День матери», «к Новому году», «с Дня учителя до Дня матери»: named days as the
+    day, the days just before it, a deadline or a range; always with a warning saying which days were taken.
+    «после Дня Победы», «через неделю после …» name no day: undated, with a warning."""
+    text = cx.source.lower().replace("ё", "е")
+    found = find_named_days(text)
+    if not found:
+        return None
+    leftover = text
+    for f in found:
+        leftover = leftover[: f.start] + " " * (f.end - f.start) + leftover[f.end :]
+    words = [
+        w for w in re.findall(r"[а-яa-z0-9]+", leftover) if w not in QUIET_WORDS and not w.startswith(_NAME_PREFIXES)
+    ]
+    cell = " ".join(cx.text.split())
+    if any(f.before == "после" for f in found) or any(w in _SHIFTING_WORDS for w in words):
+        cx.warnings.append(f"«{cell}»: день по названию праздника не определить — напишите дату")
+        return Undated(cell)
+    if words:
+        cx.warnings.append(f"не часть даты: «{' '.join(words)}» (текст ячейки сохранён в описании)")
+    if len(found) == 2 and found[0].before == "с" and found[1].before in ("до", "по"):
+        first = _named_when(cx, found[0], "")
+        last = _named_when(cx, found[1], "" if found[1].before == "по" else "до")
+        a, b = bounds(first)[0], bounds(last)[1]
+        return Span(a, b, SpanShape.DAYS) if a <= b else None
+    whens = [_named_when(cx, f, f.before) for f in found]
+    return whens[0] if len(whens) == 1 else Several(tuple(whens))
+
+
+def _named_when(cx: Context, found: Found, before: str) -> Day | Span | Deadline:
+    day = found.day
+    first = day.start(cx.year.month_years())
+    last = first + timedelta(days=day.days - 1)
+    when: Day | Span | Deadline
+    if before == "до":
+        due = first if cx.until_inclusive else first - timedelta(days=1)
+        when, taken = Deadline(due), f"срок — {_ru_date(due)}"
+    elif before in ("к", "накануне", "канун"):
+        length = {"к": BEFORE_DAYS, "накануне": EVE_DAYS, "канун": 1}[before]
+        first, last = first - timedelta(days=length), first - timedelta(days=1)
+        when = Span(first, last, SpanShape.DAYS) if first != last else Day(first)
+        taken = f"взяты дни перед ним: {day_range(first, last)}" if first != last else f"взят {_ru_date(first)}"
+    else:
+        when = Span(first, last, SpanShape.DAYS) if first != last else Day(first)
+        taken = f"взят {day_range(first, last)}" if day.days > 1 else f"взят этот день: {_ru_date(first)}"
+    cx.warnings.append(f"дата по названию праздника «{day.name}»: {taken} — проверьте")
+    return when
+
+
+def _season(cx: Context, tokens: list[Tok]) -> Span | None:
+    """«летом», «осенью», «зимой», «весной»: the season's months in the school year, with a warning."""
+    words = [t for t in tokens if not (t.kind is K.WORD and t.value in LEADING)]
+    if len(words) != 1 or words[0].kind is not K.UNK or words[0].value not in _SEASON_MONTHS:
+        return None
+    first_month, last_month = _SEASON_MONTHS[words[0].value]
+    start = month_point(cx, first_month, None)
+    end = month_point(cx, last_month, None)
+    if first_month == 6:  # summer: after the school year, in the plan's second calendar year
+        start = month_point(cx, 6, cx.year.second)
+        end = month_point(cx, 8, cx.year.second)
+    span = span_between(cx, start, end)
+    cx.warnings.append(f"«{words[0].text}» прочитано как {day_range(span.start, span.end)} — проверьте")
+    return Span(span.start, span.end, SpanShape.MONTHS)
+
+
+def names_a_time(cx: Context, tokens: list[Tok]) -> bool:
+    if _month_unnamed(cx, tokens):
+        return False
+    for t in tokens:
+        if t.kind in HARD_KINDS:
+            return True
+        if t.kind is K.WORD and t.value in TEMPORAL_WORDS:
+            return True
+        if t.kind is K.ORDW and isinstance(t.text, str) and t.text in ("i", "ii", "iii", "iv"):
+            return True
+    # "в течение года", "весь год", "каждый месяц": a period word after a quantifier.
+    words = {t.value for t in tokens if t.kind is K.WORD}
+    if Word.WHOLE in words and any(t.text.startswith("период") for t in tokens):
+        return True  # «весь период»
+    return bool(words & QUANTIFIERS) and bool(words & PERIOD_WORDS)
+
+
+def _month_unnamed(cx: Context, tokens: list[Tok]) -> bool:
+    """«в течение месяца», «в конце месяца», «1 неделя», «последняя декада»: a time inside a month the text
+    does not name. Honest answer: no date, with a warning (in a Word table a month heading above the row is
+    what dated it: `import` puts that month in)."""
+    if len(tokens) > 5:
+        return False
+    words = [t for t in tokens if not (t.kind is K.WORD and t.value in LEADING)]
+    example = None
+    if (
+        len(words) == 2
+        and words[0].kind is K.WORD
+        and words[0].value in RELATIVE
+        and words[1].kind is K.WORD
+        and words[1].value in (Word.MONTH, Word.WEEK)
+    ):
+        phrase = {Word.DURING: "в течение", Word.START: "в начале", Word.MIDDLE: "в середине"}
+        example = f"{phrase.get(words[0].value, 'в конце')} октября"  # «в течение месяца»
+        which = "какого месяца" if words[1].value is Word.MONTH else "какой недели"
+    elif (
+        len(words) in (2, 3)
+        and words[0].kind in NUMBER_KINDS
+        and words[1].kind is K.WORD
+        and words[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
+        and all(t.kind is K.WORD and t.value is Word.MONTH for t in words[2:])
+    ):
+        example = f"{words[0].text} {words[1].text} октября"  # «1 неделя», «последняя декада месяца»
+        which = "какого месяца"
+    else:
+        days = [
+            t for t in words if t.kind not in (K.WDAY, K.WCHECK) and not (t.kind is K.WORD and t.value is Word.NUMBER)
         ]
-        cell = " ".join(self.text.split())
-        if any(f.before == "после" for f in found) or any(w in _SHIFTING_WORDS for w in words):
-            self.warnings.append(f"«{cell}»: день по названию праздника не определить — напишите дату")
-            return Undated(cell)
-        if words:
-            self.warnings.append(f"не часть даты: «{' '.join(words)}» (текст ячейки сохранён в описании)")
-        if len(found) == 2 and found[0].before == "с" and found[1].before in ("до", "по"):
-            first = self._named_when(found[0], "")
-            last = self._named_when(found[1], "" if found[1].before == "по" else "до")
-            a, b = bounds(first)[0], bounds(last)[1]
-            return Span(a, b, SpanShape.DAYS) if a <= b else None
-        whens = [self._named_when(f, f.before) for f in found]
-        return whens[0] if len(whens) == 1 else Several(tuple(whens))
-
-    def _named_when(self, found: Found, before: str) -> Day | Span | Deadline:
-        day = found.day
-        first = day.start(self.year.month_years())
-        last = first + timedelta(days=day.days - 1)
-        when: Day | Span | Deadline
-        if before == "до":
-            due = first if self.until_inclusive else first - timedelta(days=1)
-            when, taken = Deadline(due), f"срок — {_ru_date(due)}"
-        elif before in ("к", "накануне", "канун"):
-            length = {"к": BEFORE_DAYS, "накануне": EVE_DAYS, "канун": 1}[before]
-            first, last = first - timedelta(days=length), first - timedelta(days=1)
-            when = Span(first, last, SpanShape.DAYS) if first != last else Day(first)
-            taken = f"взяты дни перед ним: {day_range(first, last)}" if first != last else f"взят {_ru_date(first)}"
-        else:
-            when = Span(first, last, SpanShape.DAYS) if first != last else Day(first)
-            taken = f"взят {day_range(first, last)}" if day.days > 1 else f"взят этот день: {_ru_date(first)}"
-        self.warnings.append(f"дата по названию праздника «{day.name}»: {taken} — проверьте")
-        return when
-
-    def _season(self, tokens: list[Tok]) -> Span | None:
-        """«летом», «осенью», «зимой», «весной»: the season's months in the school year, with a warning."""
-        words = [t for t in tokens if not (t.kind is K.WORD and t.value in LEADING)]
-        if len(words) != 1 or words[0].kind is not K.UNK or words[0].value not in _SEASON_MONTHS:
-            return None
-        first_month, last_month = _SEASON_MONTHS[words[0].value]
-        start = self._month_point(first_month, None)
-        end = self._month_point(last_month, None)
-        if first_month == 6:  # summer: after the school year, in the plan's second calendar year
-            start = self._month_point(6, self.year.second)
-            end = self._month_point(8, self.year.second)
-        span = self._span(start, end)
-        self.warnings.append(f"«{words[0].text}» прочитано как {day_range(span.start, span.end)} — проверьте")
-        return Span(span.start, span.end, SpanShape.MONTHS)
-
-    def _names_a_time(self, tokens: list[Tok]) -> bool:
-        if self._month_unnamed(tokens):
-            return False
-        for t in tokens:
-            if t.kind in HARD_KINDS:
-                return True
-            if t.kind is K.WORD and t.value in TEMPORAL_WORDS:
-                return True
-            if t.kind is K.ORDW and isinstance(t.text, str) and t.text in ("i", "ii", "iii", "iv"):
-                return True
-        # "в течение года", "весь год", "каждый месяц": a period word after a quantifier.
-        words = {t.value for t in tokens if t.kind is K.WORD}
-        if Word.WHOLE in words and any(t.text.startswith("период") for t in tokens):
-            return True  # «весь период»
-        return bool(words & QUANTIFIERS) and bool(words & PERIOD_WORDS)
-
-    def _month_unnamed(self, tokens: list[Tok]) -> bool:
-        """«в течение месяца», «в конце месяца», «1 неделя», «последняя декада»: a time inside a month the text
-        does not name. Honest answer: no date, with a warning (in a Word table a month heading above the row is
-        what dated it: `import` puts that month in)."""
-        if len(tokens) > 5:
-            return False
-        words = [t for t in tokens if not (t.kind is K.WORD and t.value in LEADING)]
-        example = None
-        if (
-            len(words) == 2
-            and words[0].kind is K.WORD
-            and words[0].value in RELATIVE
-            and words[1].kind is K.WORD
-            and words[1].value in (Word.MONTH, Word.WEEK)
-        ):
-            phrase = {Word.DURING: "в течение", Word.START: "в начале", Word.MIDDLE: "в середине"}
-            example = f"{phrase.get(words[0].value, 'в конце')} октября"  # «в течение месяца»
-            which = "какого месяца" if words[1].value is Word.MONTH else "какой недели"
-        elif (
-            len(words) in (2, 3)
-            and words[0].kind in NUMBER_KINDS
-            and words[1].kind is K.WORD
-            and words[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
-            and all(t.kind is K.WORD and t.value is Word.MONTH for t in words[2:])
-        ):
-            example = f"{words[0].text} {words[1].text} октября"  # «1 неделя», «последняя декада месяца»
+        if _bare_days(days):  # «15», «20-25», «1 (суббота)», «15 числа»: days of a month not named
+            example = f"{' '.join(t.text for t in days)} октября".replace(" - ", "-")
             which = "какого месяца"
-        else:
-            days = [
-                t
-                for t in words
-                if t.kind not in (K.WDAY, K.WCHECK) and not (t.kind is K.WORD and t.value is Word.NUMBER)
-            ]
-            if _bare_days(days):  # «15», «20-25», «1 (суббота)», «15 числа»: days of a month not named
-                example = f"{' '.join(t.text for t in days)} октября".replace(" - ", "-")
-                which = "какого месяца"
-        if example is None:
-            return False
-        self.month_unnamed = True
-        self.warnings.append(
-            f"«{' '.join(self.text.split())}»: не сказано, {which} — пункт без даты; напишите, например, «{example}»"
-        )
-        return True
+    if example is None:
+        return False
+    cx.month_unnamed = True
+    cx.warnings.append(
+        f"«{' '.join(cx.text.split())}»: не сказано, {which} — пункт без даты; напишите, например, «{example}»"
+    )
+    return True
 
 
 def temporal(tokens: list[Tok]) -> bool:

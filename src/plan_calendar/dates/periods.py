@@ -1,22 +1,32 @@
 """School periods in the date grammar: terms and holidays, their parts, term ranges, the school year by name.
 
 «I четверть», «осенние каникулы», «I-II четверть», «конец I четверти», «в конце четверти» (of every term),
-«начало учебного года», «2019-2020 уч. год», «в течение года». A mixin of the grammar's reader, like
-:mod:`~plan_calendar.dates.recurrence`: it uses the reader's academic year and warnings.
+«начало учебного года», «2019-2020 уч. год», «в течение года». Plain functions
+over a :class:`~plan_calendar.dates.context.Context`; they build on :mod:`~plan_calendar.dates.recurrence`.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from plan_calendar.dates.context import Context
 from plan_calendar.dates.describe import day_range as _ru_range
 from plan_calendar.dates.lexicon import PART_WORDS, Word, lexicon, term_genitive
-from plan_calendar.dates.recurrence import RecurrenceReader
+from plan_calendar.dates.recurrence import per_period, school_year
 from plan_calendar.dates.school import AcademicYear, Season, Term, TermKind
 from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream, tokenize
 from plan_calendar.when import Each, Ongoing, Recurring, Span, SpanShape, When
 
-__all__ = ["NUMBER_KINDS", "PeriodReader", "term_of"]
+__all__ = [
+    "NUMBER_KINDS",
+    "edge_of_period",
+    "every_holiday",
+    "named_school_year",
+    "read_ongoing",
+    "read_term",
+    "term_of",
+    "whole_year",
+]
 
 _SEASONS = {
     Word.AUTUMN: Season.AUTUMN,
@@ -59,159 +69,162 @@ def _approximate_warning(name: str, period: Span | Term) -> str:
     )
 
 
-class PeriodReader(RecurrenceReader):
-    """Reads school periods; mixed into the grammar's reader."""
-
-    # ----------------------------------------------------------------- terms
-    def _term(self, s: TokStream) -> Span | None:
-        """«I четверть», «2 четверть», «первое полугодие», «осенние каникулы», «в дни осенних каникул»."""
-        save = s.pos
-        s.skip(_BEFORE_TERM)
-        t = s.peek()
-        if t is not None and t.kind is K.WORD and t.value in _SEASONS:
-            season = _SEASONS[t.value]
-            s.next()
-            if not s.word(Word.HOLIDAYS):
-                s.pos = save
-                return None
-            return self._term_span(TermKind.HOLIDAY, season.value, t.text)
-        if t is None or t.kind not in NUMBER_KINDS:
-            s.pos = save
-            return None
-        nxt = s.peek(1)
-        if nxt is not None and nxt.kind is K.PUNCT and nxt.value == "-":  # «I-II четверть», «1–2 четверти»
-            t2, word = s.peek(2), s.peek(3)
-            if t2 is not None and t2.kind in NUMBER_KINDS and word is not None and _is_term_word(word):
-                s.pos += 4
-                kind = _TERM_WORDS[word.value]
-                said = len(self.warnings)
-                first = self._term_span(kind, t.value, f"{t.text} {word.text}")
-                last = self._term_span(kind, t2.value, f"{t2.text} {word.text}")
-                del self.warnings[said:]  # one warning for the range, below
-                if first.start > last.start:
-                    raise NoMatch(f"начало периода ({first.label}) позже конца ({last.label})")
-                label = f"{(first.label or '').split()[0]}–{term_genitive(last.label or '')}"  # «I–II четверти»
-                span = Span(first.start, last.end, SpanShape.TERM, label, first.approximate or last.approximate)
-                if span.approximate:
-                    self.warnings.append(_approximate_warning(label, span))
-                return span
-        if nxt is None or not _is_term_word(nxt):
-            s.pos = save
-            return None
-        s.pos += 2
-        return self._term_span(_TERM_WORDS[nxt.value], t.value, f"{t.text} {nxt.text}")
-
-    # ----------------------------------------------------------------- parts of school periods
-    def _edge_of_period(self, s: TokStream) -> When | None:
-        """«конец I четверти», «в начале учебного года», «в конце четверти» (of each), «конец полугодия».
-
-        The start or end of a term is its first or last week, its middle the week around its midpoint; the
-        start of the school year is its first ten days, its end the last ten (as «начало» and «конец» of a month).
-        """
-        t = s.peek()
-        if t is None or t.kind is not K.WORD or t.value not in PART_WORDS:
-            return None
-        save = s.pos
+# ----------------------------------------------------------------- terms
+def read_term(cx: Context, s: TokStream) -> Span | None:
+    """«I четверть», «2 четверть», «первое полугодие», «осенние каникулы», «в дни осенних каникул»."""
+    save = s.pos
+    s.skip(_BEFORE_TERM)
+    t = s.peek()
+    if t is not None and t.kind is K.WORD and t.value in _SEASONS:
+        season = _SEASONS[t.value]
         s.next()
-        edge = t.value
-        every = s.word(Word.EVERY)
-        term = None if every else self._term(s)
-        if term is not None:
-            s.expect_done()
-            return _edge_span(term, edge)
-        word = s.peek()
-        if word is not None and word.kind is K.WORD and word.value in (Word.QUARTER, Word.HALF_YEAR):
-            s.next()
-            s.expect_done()
-            each = Each.HALF_YEAR if word.value is Word.HALF_YEAR else Each.TERM
-            per_term = self._per_period(self._school_year(), each, 1)
-            periods = tuple(_edge_span(p, edge) for p in per_term.periods)
-            return Recurring(None, per_term.within, each, 1, periods)
-        if not every and (s.word(Word.SCHOOL) or s.peek_word(Word.YEAR)) and s.word(Word.YEAR):
-            s.word(Word.SCHOOL)
-            s.expect_done()
-            if edge is Word.MIDDLE:
-                raise NoMatch("«середина учебного года» — непонятно когда: укажите месяц, например «январь»")
-            start, end = self.year.school_span()
-            a, b = (start, start + timedelta(days=9)) if edge is Word.START else (end - timedelta(days=9), end)
-            return Span(a, b, SpanShape.TERM, f"{PART_WORDS[edge]} учебного года")
-        s.pos = save
-        return None
-
-    def _every_holiday(self, s: TokStream) -> Recurring | None:
-        """«в каникулы», «на каникулах», «во время каникул», «в дни каникул»: each school holiday of the year."""
-        save = s.pos
-        s.skip(_BEFORE_HOLIDAYS)
         if not s.word(Word.HOLIDAYS):
             s.pos = save
             return None
-        s.expect_done()
-        holidays = self.year.terms_of(TermKind.HOLIDAY)
-        periods = tuple(Span(t.start, t.end, SpanShape.TERM, t.name, t.approximate) for t in holidays)
-        if any(t.approximate for t in holidays):
-            self.warnings.append("сроки каникул приблизительные: укажите их в разделе terms: плана")
-        within = Span(self.year.start, self.year.end, SpanShape.YEAR, "учебный год")
-        return Recurring(None, within, Each.HOLIDAYS, 1, periods)
-
-    def _term_span(self, kind: TermKind, number: int, written: str) -> Span:
-        term = self.year.term(kind, number)
-        if term is None:
-            names = {TermKind.QUARTER: "четвертей 4", TermKind.HALF: "полугодий 2", TermKind.TRIMESTER: "триместров 3"}
-            raise NoMatch(f"такого периода нет ({names.get(kind, '')}): «{written}»")
-        if term.approximate:
-            self.warnings.append(_approximate_warning(term.name, term))
-        return Span(term.start, term.end, SpanShape.TERM, term.name, term.approximate)
-
-    # ----------------------------------------------------------------- throughout
-    def _named_school_year(self, s: TokStream) -> bool:
-        """«2019-2020 уч. год», «2019/2020 учебного года»: the plan's own year by name (another year is an error)."""
-        a = s.peek()
-        if a is None or a.kind is not K.NUM or len(a.text) != 4:
-            return False
-        dash, b = s.peek(1), s.peek(2)
-        if not (
-            dash is not None
-            and dash.kind is K.PUNCT
-            and dash.value in ("-", "/")
-            and b is not None
-            and b.kind is K.NUM
-            and len(b.text) in (2, 4)
-        ):
-            return False
-        second = b.value if len(b.text) == 4 else a.value // 100 * 100 + b.value
-        s.pos += 3
-        school = s.word(Word.SCHOOL)
-        if not (s.word(Word.YEAR) or school):
-            raise NoMatch(f"«{a.text}-{b.text}» — это учебный год? Напишите «{a.text}-{b.text} учебный год»")
-        s.word(Word.SCHOOL)
-        s.expect_done()
-        if (a.value, second) != (self.year.first, self.year.second):
-            raise NoMatch(f"учебный год {a.value}-{second}, а план — на {self.year.name}")
-        return True
-
-    def _ongoing(self, s: TokStream) -> Ongoing | None:
-        save = s.pos
-        if self._named_school_year(s):
-            return self._whole_year()
-        if s.word(Word.ALWAYS):
-            s.expect_done()
-            return self._whole_year()
-        if s.word(Word.WHOLE):
-            t = s.peek()
-            if t is not None and t.kind is K.WORD and t.value is Word.FILLER and t.text.startswith("период"):
-                s.next()  # «весь период»: the whole period of the plan
-                s.expect_done()
-                return self._whole_year()
-            s.word(Word.SCHOOL)
-            if s.word(Word.YEAR):
-                s.word(Word.SCHOOL)
-                s.expect_done()
-                return self._whole_year()
+        return _term_span(cx, TermKind.HOLIDAY, season.value, t.text)
+    if t is None or t.kind not in NUMBER_KINDS:
         s.pos = save
         return None
+    nxt = s.peek(1)
+    if nxt is not None and nxt.kind is K.PUNCT and nxt.value == "-":  # «I-II четверть», «1–2 четверти»
+        t2, word = s.peek(2), s.peek(3)
+        if t2 is not None and t2.kind in NUMBER_KINDS and word is not None and _is_term_word(word):
+            s.pos += 4
+            kind = _TERM_WORDS[word.value]
+            said = len(cx.warnings)
+            first = _term_span(cx, kind, t.value, f"{t.text} {word.text}")
+            last = _term_span(cx, kind, t2.value, f"{t2.text} {word.text}")
+            del cx.warnings[said:]  # one warning for the range, below
+            if first.start > last.start:
+                raise NoMatch(f"начало периода ({first.label}) позже конца ({last.label})")
+            label = f"{(first.label or '').split()[0]}–{term_genitive(last.label or '')}"  # «I–II четверти»
+            span = Span(first.start, last.end, SpanShape.TERM, label, first.approximate or last.approximate)
+            if span.approximate:
+                cx.warnings.append(_approximate_warning(label, span))
+            return span
+    if nxt is None or not _is_term_word(nxt):
+        s.pos = save
+        return None
+    s.pos += 2
+    return _term_span(cx, _TERM_WORDS[nxt.value], t.value, f"{t.text} {nxt.text}")
 
-    def _whole_year(self) -> Ongoing:
-        return Ongoing(self._school_year())
+
+# ----------------------------------------------------------------- parts of school periods
+def edge_of_period(cx: Context, s: TokStream) -> When | None:
+    """«конец I четверти», «в начале учебного года», «в конце четверти» (of each), «конец полугодия».
+
+    The start or end of a term is its first or last week, its middle the week around its midpoint; the
+    start of the school year is its first ten days, its end the last ten (as «начало» and «конец» of a month).
+    """
+    t = s.peek()
+    if t is None or t.kind is not K.WORD or t.value not in PART_WORDS:
+        return None
+    save = s.pos
+    s.next()
+    edge = t.value
+    every = s.word(Word.EVERY)
+    term = None if every else read_term(cx, s)
+    if term is not None:
+        s.expect_done()
+        return _edge_span(term, edge)
+    word = s.peek()
+    if word is not None and word.kind is K.WORD and word.value in (Word.QUARTER, Word.HALF_YEAR):
+        s.next()
+        s.expect_done()
+        each = Each.HALF_YEAR if word.value is Word.HALF_YEAR else Each.TERM
+        per_term = per_period(cx, school_year(cx), each, 1)
+        periods = tuple(_edge_span(p, edge) for p in per_term.periods)
+        return Recurring(None, per_term.within, each, 1, periods)
+    if not every and (s.word(Word.SCHOOL) or s.peek_word(Word.YEAR)) and s.word(Word.YEAR):
+        s.word(Word.SCHOOL)
+        s.expect_done()
+        if edge is Word.MIDDLE:
+            raise NoMatch("«середина учебного года» — непонятно когда: укажите месяц, например «январь»")
+        start, end = cx.year.school_span()
+        a, b = (start, start + timedelta(days=9)) if edge is Word.START else (end - timedelta(days=9), end)
+        return Span(a, b, SpanShape.TERM, f"{PART_WORDS[edge]} учебного года")
+    s.pos = save
+    return None
+
+
+def every_holiday(cx: Context, s: TokStream) -> Recurring | None:
+    """«в каникулы», «на каникулах», «во время каникул», «в дни каникул»: each school holiday of the year."""
+    save = s.pos
+    s.skip(_BEFORE_HOLIDAYS)
+    if not s.word(Word.HOLIDAYS):
+        s.pos = save
+        return None
+    s.expect_done()
+    holidays = cx.year.terms_of(TermKind.HOLIDAY)
+    periods = tuple(Span(t.start, t.end, SpanShape.TERM, t.name, t.approximate) for t in holidays)
+    if any(t.approximate for t in holidays):
+        cx.warnings.append("сроки каникул приблизительные: укажите их в разделе terms: плана")
+    within = Span(cx.year.start, cx.year.end, SpanShape.YEAR, "учебный год")
+    return Recurring(None, within, Each.HOLIDAYS, 1, periods)
+
+
+def _term_span(cx: Context, kind: TermKind, number: int, written: str) -> Span:
+    term = cx.year.term(kind, number)
+    if term is None:
+        names = {TermKind.QUARTER: "четвертей 4", TermKind.HALF: "полугодий 2", TermKind.TRIMESTER: "триместров 3"}
+        raise NoMatch(f"такого периода нет ({names.get(kind, '')}): «{written}»")
+    if term.approximate:
+        cx.warnings.append(_approximate_warning(term.name, term))
+    return Span(term.start, term.end, SpanShape.TERM, term.name, term.approximate)
+
+
+# ----------------------------------------------------------------- throughout
+def named_school_year(cx: Context, s: TokStream) -> bool:
+    """«2019-2020 уч. год», «2019/2020 учебного года»: the plan's own year by name (another year is an error)."""
+    a = s.peek()
+    if a is None or a.kind is not K.NUM or len(a.text) != 4:
+        return False
+    dash, b = s.peek(1), s.peek(2)
+    if not (
+        dash is not None
+        and dash.kind is K.PUNCT
+        and dash.value in ("-", "/")
+        and b is not None
+        and b.kind is K.NUM
+        and len(b.text) in (2, 4)
+    ):
+        return False
+    second = b.value if len(b.text) == 4 else a.value // 100 * 100 + b.value
+    s.pos += 3
+    school = s.word(Word.SCHOOL)
+    if not (s.word(Word.YEAR) or school):
+        raise NoMatch(f"«{a.text}-{b.text}» — это учебный год? Напишите «{a.text}-{b.text} учебный год»")
+    s.word(Word.SCHOOL)
+    s.expect_done()
+    if (a.value, second) != (cx.year.first, cx.year.second):
+        raise NoMatch(f"учебный год {a.value}-{second}, а план — на {cx.year.name}")
+    return True
+
+
+def read_ongoing(cx: Context, s: TokStream) -> Ongoing | None:
+    save = s.pos
+    if named_school_year(cx, s):
+        return whole_year(cx)
+    if s.word(Word.ALWAYS):
+        s.expect_done()
+        return whole_year(cx)
+    if s.word(Word.WHOLE):
+        t = s.peek()
+        if t is not None and t.kind is K.WORD and t.value is Word.FILLER and t.text.startswith("период"):
+            s.next()  # «весь период»: the whole period of the plan
+            s.expect_done()
+            return whole_year(cx)
+        s.word(Word.SCHOOL)
+        if s.word(Word.YEAR):
+            s.word(Word.SCHOOL)
+            s.expect_done()
+            return whole_year(cx)
+    s.pos = save
+    return None
+
+
+def whole_year(cx: Context) -> Ongoing:
+    return Ongoing(school_year(cx))
 
 
 def term_of(name: str, year: AcademicYear) -> tuple[TermKind, int] | None:

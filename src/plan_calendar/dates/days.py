@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
-from plan_calendar.dates.clock import check_weekday, next_is_month_at, time_range
+from plan_calendar.dates.clock import check_weekday, clock_text, next_is_month_at, time_range
 from plan_calendar.dates.context import Context
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, plural
@@ -29,6 +29,7 @@ from plan_calendar.when import (
 )
 
 __all__ = [
+    "BareDay",
     "Point",
     "bounds",
     "calendar_quarter",
@@ -63,6 +64,14 @@ class Point:
     explicit_year: bool
     month: int
     label: str | None = None  # "начало октября"
+
+
+@dataclass(frozen=True, slots=True)
+class BareDay:
+    """A day of the month written without its month: «12» in «12-16 ноября», «с 20 по 25 мая». It takes the month
+    (and year) of the range's end; alone («с 20») it is an error."""
+
+    day: int
 
 
 def calendar_quarter(cx: Context, s: TokStream) -> Span | None:
@@ -134,13 +143,12 @@ def read_deadline(cx: Context, s: TokStream, *, inclusive: bool, by: bool = Fals
 
 # ----------------------------------------------------------------- "с ... по ..."
 def from_range(cx: Context, s: TokStream) -> When:
-    start = read_point(cx, s, allow_bare_day=True)
+    start = _range_start(cx, s)
     if start is None:
         raise NoMatch("после «с» ожидается дата")
-    if start.is_month is False:
-        _day_tail(cx, s, start)
+    tail = _Tail.read(cx, s) if not (isinstance(start, Point) and start.is_month) else _Tail([], None)
     if s.done():
-        if start.first.year == 1:  # bare day "с 20" with no month
+        if isinstance(start, BareDay):  # «с 20» with no month
             raise NoMatch("не указан месяц")
         _, last_day = cx.year.school_span()
         if start.first > last_day:  # "с 1 июня": a summer start runs to the academic year's last day
@@ -148,13 +156,13 @@ def from_range(cx: Context, s: TokStream) -> When:
         if start.first > last_day:
             raise NoMatch("начало позже конца учебного года")
         cx.warnings.append(f"конец не указан: считается до конца учебного года ({_ru_date(last_day)})")
-        return Span(start.first, last_day, SpanShape.OPEN)
+        return tail.at_start_of(cx, Span(start.first, last_day, SpanShape.OPEN))
     if not (s.word(Word.TO) or s.word(Word.UNTIL) or s.punct("-")):
         raise NoMatch("после начала ожидается «по …» или «до …»")
-    return _range_end(cx, s, start)
+    return tail.at_start_of(cx, _range_end(cx, s, start))
 
 
-def _range_end(cx: Context, s: TokStream, start: Point) -> Span:
+def _range_end(cx: Context, s: TokStream, start: Point | BareDay) -> Span:
     """After «-», «по» or «до»: the end of a range, then nothing more."""
     s.punct("-")  # «с 28.01. по-31.01.»
     end = read_point(cx, s)
@@ -227,19 +235,23 @@ def point_or_range(cx: Context, s: TokStream) -> When:
     ):
         s.tokens = [t, *s.tokens[s.pos + 2 :]]  # "5-сентября" is "5 сентября"
         s.pos = 0
-    start = read_point(cx, s, allow_bare_day=True)
+    start = _range_start(cx, s)
     if start is None:
         t = s.peek()
         what = f"«{t.text}»" if t is not None else "конец строки"
         raise NoMatch(f"непонятно {what}")
-    if not start.is_month and start.first.year != 1:
-        day_tail = _day_tail(cx, s, start)
+    tail = _Tail([], None)
+    if isinstance(start, Point) and not start.is_month:
+        tail = _Tail.read(cx, s)
         if s.done():
-            return day_tail
+            tail.check(cx, start.first)
+            return Day(start.first) if tail.times is None else Day(start.first, tail.times[0], tail.times[1])
+    elif isinstance(start, BareDay):
+        tail = _Tail.read(cx, s)  # «11 (пн) - 15 ноября»: checked once the end gives the month
     if s.punct("-") or s.word(Word.TO) or s.word(Word.UNTIL):
-        return _range_end(cx, s, start)
-    if start.first.year == 1:
-        raise NoMatch(f"у числа {start.first.day} не указан месяц")
+        return tail.at_start_of(cx, _range_end(cx, s, start))
+    if isinstance(start, BareDay):
+        raise NoMatch(f"у числа {start.day} не указан месяц")
     s.expect_done()
     if start.is_month:
         if start.label:
@@ -248,9 +260,9 @@ def point_or_range(cx: Context, s: TokStream) -> When:
     return Day(start.first)  # pragma: no cover - handled by _day_tail above
 
 
-def span_between(cx: Context, start: Point, end: Point) -> Span:
-    if start.first.year == 1:  # "12-16 ноября": the bare day takes the end's month
-        start = _make_day(cx, start.first.day, end.month, end.first.year, end.explicit_year, inherited=True)
+def span_between(cx: Context, start: Point | BareDay, end: Point) -> Span:
+    if isinstance(start, BareDay):  # «12-16 ноября»: the bare day takes the end's month
+        start = _make_day(cx, start.day, end.month, end.first.year, end.explicit_year, inherited=True)
     first, last = start.first, end.last
     if end.explicit_year and not start.explicit_year and first.year != last.year:
         # «январь - март 2020 года», «19.01.-23.01.2014»: the year written at the end is the start's too
@@ -275,7 +287,19 @@ def span_between(cx: Context, start: Point, end: Point) -> Span:
     return Span(first, last, SpanShape.DAYS)
 
 
-def read_point(cx: Context, s: TokStream, *, allow_bare_day: bool = False) -> Point | None:
+def _range_start(cx: Context, s: TokStream) -> Point | BareDay | None:
+    """The start of a range or a day: a point, or a day whose month the range's end gives («12-16 ноября»)."""
+    point = read_point(cx, s)
+    if point is not None:
+        return point
+    t = s.peek()
+    if t is not None and t.kind is K.NUM and 1 <= t.value <= 31:
+        s.next()
+        return BareDay(t.value)
+    return None
+
+
+def read_point(cx: Context, s: TokStream) -> Point | None:
     """A day ("19.09", "5 сентября 2019"), a month ("октябрь 2019"), or part of a month ("начало мая")."""
     s.skip(_FILLER_IN)
     nxt = s.peek(1)
@@ -304,9 +328,6 @@ def read_point(cx: Context, s: TokStream, *, allow_bare_day: bool = False) -> Po
         if nxt is not None and nxt.kind is K.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
             s.pos += 2  # «2 неделя апреля»
             return _month_part(cx, s, t, nxt)
-        if allow_bare_day and 1 <= t.value <= 31:
-            s.next()
-            return Point(date(1, 1, t.value), date(1, 1, t.value), False, False, 0)
         return None
     if t.kind is K.MONTH:
         s.next()
@@ -413,18 +434,44 @@ def check_year(cx: Context, y: int, explicit: bool, month: int | None = None, da
 
 def _day_tail(cx: Context, s: TokStream, point: Point) -> Day:
     """After a day: an optional weekday to check, then an optional time or time range."""
-    wday = s.peek()
-    if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
-        s.next()
-        check_weekday(cx, point.first, wday.value, wday.text)
-    times = time_range(cx, s, after_day=True)
-    wday = s.peek()
-    if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
-        s.next()
-        check_weekday(cx, point.first, wday.value, wday.text)
-    if times is None:
+    tail = _Tail.read(cx, s)
+    tail.check(cx, point.first)
+    if tail.times is None:
         return Day(point.first)
-    return Day(point.first, times[0], times[1])
+    return Day(point.first, tail.times[0], tail.times[1])
+
+
+@dataclass(slots=True)
+class _Tail:
+    """What may follow a day: weekdays to check against it (before and after the time), and a time or range."""
+
+    weekdays: list[Tok]
+    times: tuple[time, time | None] | None
+
+    @classmethod
+    def read(cls, cx: Context, s: TokStream) -> _Tail:
+        weekdays = []
+        wday = s.peek()
+        if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
+            weekdays.append(s.next())
+        times = time_range(cx, s, after_day=True)
+        wday = s.peek()
+        if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
+            weekdays.append(s.next())
+        return cls(weekdays, times)
+
+    def check(self, cx: Context, day: date) -> None:
+        for wday in self.weekdays:
+            check_weekday(cx, day, wday.value, wday.text)
+
+    def at_start_of(self, cx: Context, span: Span) -> Span:
+        """The tail of a range's first day, checked once the range is known; a time there is not kept."""
+        self.check(cx, span.start)
+        if self.times is not None:
+            cx.warnings.append(
+                f"время {clock_text(self.times)} у начала периода не учтено: период в календаре — целые дни"
+            )
+        return span
 
 
 def _weekdays_of_ends(s: TokStream) -> tuple[Tok, Tok] | None:

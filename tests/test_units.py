@@ -14,7 +14,7 @@ from plan_calendar import AcademicYear, interpret, read_when
 from plan_calendar.config import DisplaySettings
 from plan_calendar.dates.describe import describe
 from plan_calendar.dates.lexicon import Word, lexicon
-from plan_calendar.dates.tokens import K, TokKind, tokenize
+from plan_calendar.dates.tokens import DayMonth, DotTok, IntTok, Tag, TimeTok, TokTag, WordTok, tokenize
 from plan_calendar.display import Entry, item_entries
 from plan_calendar.plan import Display
 from plan_calendar.yamlplan import parse_plan
@@ -24,27 +24,27 @@ YEAR = AcademicYear(2019)
 
 # ----------------------------------------------------------------------------- tokenizer
 @pytest.mark.parametrize(
-    ("text", "kinds"),
+    ("text", "tags"),
     [
-        ("19.09.", [K.DOT]),
-        ("19.09.2019", [K.DOT]),
-        ("2019-09-19", [K.DOT]),
-        ("11/11", [K.DOT]),
-        ("14:00", [K.TIME]),
-        ("14.30", [K.TIME]),  # no month 30: a time
-        ("10.10", [K.DOT]),  # 10 October, not 10:10
-        ("14-00", [K.TIME]),
-        ("1-я неделя", [K.ORD, K.WORD]),
-        ("IIчетверть", [K.ORDW, K.WORD]),
-        ("5 сентября", [K.NUM, K.MONTH]),
-        ("чт", [K.WDAY]),
-        ("до 1 октября", [K.WORD, K.NUM, K.MONTH]),
-        ("актовый зал", [K.UNK, K.UNK]),
-        ("12,\n13", [K.NUM, K.PUNCT, K.NL, K.NUM]),
+        ("19.09.", [Tag.DOT]),
+        ("19.09.2019", [Tag.DOT]),
+        ("2019-09-19", [Tag.DOT]),
+        ("11/11", [Tag.DOT]),
+        ("14:00", [Tag.TIME]),
+        ("14.30", [Tag.TIME]),  # no month 30: a time
+        ("10.10", [Tag.DOT]),  # 10 October, not 10:10
+        ("14-00", [Tag.TIME]),
+        ("1-я неделя", [Tag.ORD, Tag.WORD]),
+        ("IIчетверть", [Tag.ORDW, Tag.WORD]),
+        ("5 сентября", [Tag.NUM, Tag.MONTH]),
+        ("чт", [Tag.WDAY]),
+        ("до 1 октября", [Tag.WORD, Tag.NUM, Tag.MONTH]),
+        ("актовый зал", [Tag.UNK, Tag.UNK]),
+        ("12,\n13", [Tag.NUM, Tag.PUNCT, Tag.NL, Tag.NUM]),
     ],
 )
-def test_tokens(text: str, kinds: list[TokKind]) -> None:
-    assert [t.kind for t in tokenize(text, lexicon(), [])] == kinds
+def test_tokens(text: str, tags: list[TokTag]) -> None:
+    assert [t.tag for t in tokenize(text, lexicon(), [])] == tags
 
 
 def test_tokens_keep_where_they_stand_and_typos_are_reported() -> None:
@@ -53,9 +53,18 @@ def test_tokens_keep_where_they_stand_and_typos_are_reported() -> None:
     assert (num.span, month.span, month.value) == ((2, 3), (4, 11), 2)
     assert warnings == ["«девраля» прочитано как «февраля»"]
     [approx_dropped] = tokenize("ориентировочно май", lexicon(), warnings)
-    assert approx_dropped.kind is K.MONTH and "дата приблизительная" in warnings[-1]
+    assert approx_dropped.tag is Tag.MONTH and "дата приблизительная" in warnings[-1]
     [word] = tokenize("до", lexicon(), [])
     assert word.value is Word.UNTIL
+
+
+def test_token_values_are_typed_by_their_tag() -> None:
+    day, time, ordinal, word, wday = tokenize("19.09 14:00 2-я неделя пт", lexicon(), [])
+    assert day == DotTok(Tag.DOT, DayMonth(19, 9, None), "19.09", (0, 5))
+    assert time == TimeTok(Tag.TIME, (14, 0), "14:00", (6, 11))
+    assert ordinal == IntTok(Tag.ORD, 2, "2-я", (12, 15))
+    assert word == WordTok(Tag.WORD, Word.WEEK, "неделя", (16, 22))
+    assert wday == IntTok(Tag.WDAY, 4, "пт", (23, 25))
 
 
 # ----------------------------------------------------------------------------- describe

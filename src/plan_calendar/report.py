@@ -73,7 +73,7 @@ def reading_json(reading: Reading) -> dict[str, Any]:
     times = {(p.time, p.end_time) for p in _timed(reading)}
     t, end_time = next(iter(times)) if len(times) == 1 else (None, None)
     return {
-        "kind": reading.kind,
+        "kind": reading.shape_name,
         "start": bounds[0].isoformat() if bounds else None,
         "end": bounds[1].isoformat() if bounds else None,
         "due": due,

@@ -84,14 +84,14 @@ def key_hint(key: str, allowed: tuple[str, ...]) -> str:
     return did_you_mean(key, allowed, f"Допустимые ключи: {', '.join(allowed)}.")
 
 
-def enum_member(kind: type[_E], value: object) -> _E | None:
-    """The member of ``kind`` whose value is ``value``; None when there is none."""
+def enum_member(enum: type[_E], value: object) -> _E | None:
+    """The member of ``enum`` whose value is ``value``; None when there is none."""
     try:
-        return kind(value)
+        return enum(value)
     except ValueError:
         return None
 
 
-def allowed_values(kind: type[Enum]) -> str:
-    """``kind``'s values for a hint, in their order: «span, start, monthly, hidden»."""
-    return ", ".join(str(member.value) for member in kind)
+def allowed_values(enum: type[Enum]) -> str:
+    """``enum``'s values for a hint, in their order: «span, start, monthly, hidden»."""
+    return ", ".join(str(member.value) for member in enum)

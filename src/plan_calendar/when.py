@@ -23,7 +23,7 @@ from dateutil.rrule import rrulestr
 
 
 class SpanShape(Enum):
-    """What kind of period a :class:`Span` came from; it decides how the span is described and shown."""
+    """What period a :class:`Span` came from (days, a month, a term…); it decides how the span is shown."""
 
     DAYS = "range"  # 12-16 ноября, 28.10-01.11
     OPEN = "open-range"  # с 20 мая: the end is the end of the school year
@@ -265,9 +265,9 @@ class Reading:
     warnings: tuple[str, ...] = field(default=())
 
     @property
-    def kind(self) -> str:
-        """The kind name used by ``explain --json``."""
-        return kind_of(self.when)
+    def shape_name(self) -> str:
+        """The name of its shape, the ``kind`` field of ``explain --json`` and ``check --json``."""
+        return shape_name(self.when)
 
     def bounds(self) -> tuple[date, date] | None:
         """First and last day of the whole reading (inclusive), or None when undated."""
@@ -277,8 +277,8 @@ class Reading:
         return min(a for a, _ in occ), max(b for _, b in occ)
 
 
-def kind_of(when: When) -> str:
-    """The kind name of a value: date, range, deadline, month, months, ... (see docs/dates.md)."""
+def shape_name(when: When) -> str:
+    """The name of a value's shape: date, range, deadline, month, months, ... (docs/dates.md; in JSON, ``kind``)."""
     match when:
         case Day():
             return "date"

@@ -18,7 +18,7 @@ from slugify import slugify
 
 from plan_calendar.dates.grammar import read_when
 from plan_calendar.dates.periods import term_of
-from plan_calendar.dates.school import AcademicYear, Term, TermKind
+from plan_calendar.dates.school import AcademicYear, Term, TermType
 from plan_calendar.errors import DateError, PlanError, PlanErrors, PlanFormatError, Source
 from plan_calendar.limits import MIB, PLAN_FILE_BYTES
 from plan_calendar.plan import Organizer, Plan, PlanWarning
@@ -232,10 +232,10 @@ class _PlanReader(ItemsReader):
             end = self.term_date(entry, "end", year)
             if start > end:
                 raise self.fail(f"у периода «{name}» начало позже конца", entry.value_source("end"))
-            kind, number = found
-            if any(t.kind is kind and t.number == number for t in terms):
+            term_type, number = found
+            if any(t.type is term_type and t.number == number for t in terms):
                 raise self.fail(f"период «{name}» указан дважды", entry.value_source("name"))
-            terms.append(Term(kind, number, start, end, _term_name(kind, number, name)))
+            terms.append(Term(term_type, number, start, end, _term_name(term_type, number, name)))
         return tuple(terms)
 
     def term_date(self, entry: YamlMap, key: str, year: AcademicYear) -> date:
@@ -250,12 +250,12 @@ class _PlanReader(ItemsReader):
         return reading.when.date
 
 
-def _term_name(kind: TermKind, number: int, written: str) -> str:
+def _term_name(term_type: TermType, number: int, written: str) -> str:
     roman = {1: "I", 2: "II", 3: "III", 4: "IV"}
-    if kind is TermKind.QUARTER:
+    if term_type is TermType.QUARTER:
         return f"{roman[number]} четверть"
-    if kind is TermKind.HALF:
+    if term_type is TermType.HALF:
         return f"{roman[number]} полугодие"
-    if kind is TermKind.TRIMESTER:
+    if term_type is TermType.TRIMESTER:
         return f"{roman[number]} триместр"
     return " ".join(written.lower().split())

@@ -9,7 +9,7 @@ from datetime import date, time
 from plan_calendar.dates.context import Context
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.lexicon import Word
-from plan_calendar.dates.tokens import K, NoMatch, TokStream
+from plan_calendar.dates.tokens import NoMatch, Tag, TokStream
 
 __all__ = ["check_weekday", "clock_text", "next_is_month_at", "time_range"]
 
@@ -20,16 +20,14 @@ def time_range(cx: Context, s: TokStream, *, after_day: bool = False) -> tuple[t
     save = s.pos
     if after_day:
         dash, nxt = s.peek(), s.peek(1)
-        if dash is not None and dash.kind is K.PUNCT and dash.value == "-" and nxt is not None and nxt.kind is K.TIME:
+        if dash is not None and dash.tag is Tag.PUNCT and dash.value == "-" and nxt is not None and nxt.tag is Tag.TIME:
             s.next()
     since = s.word(Word.FROM)
-    if since and _hours_range(s):  # «с 9 до 15», «с 10 до 15 часов»
-        a, b = s.next().value, s.peek(1)
-        s.next()
-        assert b is not None
-        s.next()
+    hours = _hours_range(s) if since else None
+    if hours is not None:  # «с 9 до 15», «с 10 до 15 часов»
+        s.pos += 3
         s.word(Word.HOUR)
-        return time(a), time(b.value)
+        return time(hours[0]), time(hours[1])
     start = _clock(cx, s, context=after_day or since)
     if start is None:
         s.pos = save
@@ -58,25 +56,31 @@ def _clock(cx: Context, s: TokStream, *, context: bool) -> time | None:
         s.pos = save
         return None
     hm: tuple[int, int] | None = None
-    if t.kind is K.TIME:
+    if t.tag is Tag.TIME:
         hm = t.value
         s.next()
-    elif t.kind is K.DOT and t.value[2] is None:
+    elif t.tag is Tag.DOT and t.value[2] is None:
         h, m, _ = t.value
         nxt = s.peek(1)
-        hour_word = nxt is not None and nxt.kind is K.WORD and nxt.value is Word.HOUR
+        hour_word = nxt is not None and nxt.tag is Tag.WORD and nxt.value is Word.HOUR
         if (had_in and not context) or hour_word:
             hm = (h, m)
             s.next()
-    elif t.kind is K.NUM:
+    elif t.tag is Tag.NUM:
         nxt = s.peek(1)
-        if nxt is not None and nxt.kind is K.WORD and nxt.value is Word.HOUR:
+        if nxt is not None and nxt.tag is Tag.WORD and nxt.value is Word.HOUR:
             hm = (t.value, 0)
             s.next()
-        elif had_in and nxt is not None and nxt.kind is K.PUNCT and nxt.value == "-":
+        elif had_in and nxt is not None and nxt.tag is Tag.PUNCT and nxt.value == "-":
             after = s.peek(2)
-            minutes = after is not None and after.kind is K.NUM and len(after.text) == 2 and after.value < 60
-            if minutes and after is not None and t.value <= 23 and not next_is_month_at(s, 3):
+            if (
+                after is not None
+                and after.tag is Tag.NUM
+                and len(after.text) == 2
+                and after.value < 60
+                and t.value <= 23
+                and not next_is_month_at(s, 3)
+            ):
                 hm = (t.value, after.value)
                 s.pos += 3
     if hm is None:
@@ -104,21 +108,23 @@ def clock_text(times: tuple[time, time | None]) -> str:
 
 def next_is_month_at(s: TokStream, ahead: int) -> bool:
     t = s.peek(ahead)
-    return t is not None and t.kind is K.MONTH
+    return t is not None and t.tag is Tag.MONTH
 
 
-def _hours_range(s: TokStream) -> bool:
-    """«9 до 15» after «с»: whole hours of a day."""
+def _hours_range(s: TokStream) -> tuple[int, int] | None:
+    """«9 до 15» after «с»: whole hours of a day (the next three tokens), or None."""
     a, until, b = s.peek(), s.peek(1), s.peek(2)
-    return (
+    if (
         a is not None
-        and a.kind is K.NUM
+        and a.tag is Tag.NUM
         and a.value <= 23
         and until is not None
-        and until.kind is K.WORD
+        and until.tag is Tag.WORD
         and until.value is Word.UNTIL
         and b is not None
-        and b.kind is K.NUM
+        and b.tag is Tag.NUM
         and a.value < b.value <= 23
         and not next_is_month_at(s, 3)
-    )
+    ):
+        return a.value, b.value
+    return None

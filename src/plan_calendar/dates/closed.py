@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from plan_calendar.dates.school import AcademicYear, TermKind
+from plan_calendar.dates.school import AcademicYear, TermType
 
 if TYPE_CHECKING:
     import holidays
@@ -47,14 +47,14 @@ def public_holidays(country: str, first_year: int) -> frozenset[date]:
 
 def known_school_holidays(year: AcademicYear) -> bool:
     """Whether the plan gives its school holidays in ``terms:`` (not the built-in approximation)."""
-    return any(t.kind is TermKind.HOLIDAY for t in year.terms)
+    return any(t.type is TermType.HOLIDAY for t in year.terms)
 
 
 def closed_days(year: AcademicYear, country: str, *, approximate_holidays: bool = False) -> frozenset[date]:
     """Public holidays, and the school holidays the plan gives (or, when asked, their approximation)."""
     days = set(public_holidays(country, year.first))
     if known_school_holidays(year) or approximate_holidays:
-        for term in year.terms_of(TermKind.HOLIDAY):
+        for term in year.terms_of(TermType.HOLIDAY):
             day = term.start
             while day <= term.end:
                 days.add(day)

@@ -15,9 +15,18 @@ from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, plural
 from plan_calendar.dates.lexicon import PART_WORDS, Word, prepositional
 from plan_calendar.dates.named_days import BEFORE_DAYS, named_day_on
-from plan_calendar.dates.periods import NUMBER_KINDS, named_school_year, read_term, whole_year
+from plan_calendar.dates.periods import named_school_year, read_term, whole_year
 from plan_calendar.dates.recurrence import monthly_due, school_year
-from plan_calendar.dates.tokens import K, NoMatch, Tok, TokKind, TokStream
+from plan_calendar.dates.tokens import (
+    IntTok,
+    NoMatch,
+    Tag,
+    TokStream,
+    TokTag,
+    WordTok,
+    number_token,
+    weekday_token,
+)
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
     Day,
@@ -76,18 +85,18 @@ class BareDay:
 
 def calendar_quarter(cx: Context, s: TokStream) -> Span | None:
     """«I квартал», «1 кв. 2017 г.», «1-4 квартал»: quarters of the calendar year (three months each)."""
-    t = s.peek()
-    if t is None or t.kind not in NUMBER_KINDS or not isinstance(t.value, int):
+    t = number_token(s.peek())
+    if t is None:
         return None
-    last_t, word_at = t, 1
+    last_t: IntTok | None = t
+    word_at = 1
     dash = s.peek(1)
-    if dash is not None and dash.kind is K.PUNCT and dash.value == "-":
-        last_t, word_at = s.peek(2) or t, 3
-    word = s.peek(word_at)
-    if word is None or word.kind is not K.WORD or word.value is not Word.CAL_QUARTER:
+    if dash is not None and dash.tag is Tag.PUNCT and dash.value == "-":
+        last_t, word_at = number_token(s.peek(2)), 3
+    if not s.peek_word(Word.CAL_QUARTER, word_at):
         return None
-    a, b = t.value, last_t.value
-    if not (isinstance(b, int) and 1 <= a <= b <= 4):
+    a, b = t.value, (last_t.value if last_t is not None else 0)
+    if not 1 <= a <= b <= 4:
         raise NoMatch("кварталов в году четыре")
     s.pos += word_at + 1
     y = _year_after(cx, s)
@@ -186,7 +195,7 @@ def read_period(cx: Context, s: TokStream, *, during: bool) -> When:
     if named_school_year(cx, s):
         return whole_year(cx)
     t = s.peek()
-    if t is not None and t.kind is K.NUM and 1900 <= t.value <= 2200 and s.peek_word(Word.YEAR, 1):
+    if t is not None and t.tag is Tag.NUM and 1900 <= t.value <= 2200 and s.peek_word(Word.YEAR, 1):
         s.pos += 2  # «в течение 2010 года»: that calendar year
         s.expect_done()
         start, end = month_point(cx, 1, t.value), month_point(cx, 12, t.value)
@@ -226,12 +235,12 @@ def point_or_range(cx: Context, s: TokStream) -> When:
     t, dash, month = s.peek(), s.peek(1), s.peek(2)
     if (
         t is not None
-        and t.kind is K.NUM
+        and t.tag is Tag.NUM
         and dash is not None
-        and dash.kind is K.PUNCT
+        and dash.tag is Tag.PUNCT
         and dash.value == "-"
         and month is not None
-        and month.kind is K.MONTH
+        and month.tag is Tag.MONTH
     ):
         s.tokens = [t, *s.tokens[s.pos + 2 :]]  # "5-сентября" is "5 сентября"
         s.pos = 0
@@ -293,7 +302,7 @@ def _range_start(cx: Context, s: TokStream) -> Point | BareDay | None:
     if point is not None:
         return point
     t = s.peek()
-    if t is not None and t.kind is K.NUM and 1 <= t.value <= 31:
+    if t is not None and t.tag is Tag.NUM and 1 <= t.value <= 31:
         s.next()
         return BareDay(t.value)
     return None
@@ -303,12 +312,12 @@ def read_point(cx: Context, s: TokStream) -> Point | None:
     """A day ("19.09", "5 сентября 2019"), a month ("октябрь 2019"), or part of a month ("начало мая")."""
     s.skip(_FILLER_IN)
     nxt = s.peek(1)
-    if s.peek_word(Word.WHOLE) and nxt is not None and nxt.kind is K.MONTH:  # "весь октябрь"
+    if s.peek_word(Word.WHOLE) and nxt is not None and nxt.tag is Tag.MONTH:  # "весь октябрь"
         s.next()
     t = s.peek()
     if t is None:
         return None
-    if t.kind is K.DOT:
+    if t.tag is Tag.DOT:
         s.next()
         d, m, y = t.value
         if y is None:
@@ -316,28 +325,28 @@ def read_point(cx: Context, s: TokStream) -> Point | None:
         else:
             s.word(Word.YEAR)  # «01.09.2024 г.»
         return _make_day(cx, d, m, y if y is not None else cx.year.year_of(m), y is not None)
-    if t.kind is K.ORD and next_is_month_at(s, 1):  # «11-го ноября»
-        t = t._replace(kind=K.NUM)
-    if t.kind is K.NUM:
+    if t.tag is Tag.ORD and next_is_month_at(s, 1):  # «11-го ноября»
+        t = t._replace(tag=Tag.NUM)
+    if t.tag is Tag.NUM:
         nxt = s.peek(1)
-        if nxt is not None and nxt.kind is K.MONTH:
+        if nxt is not None and nxt.tag is Tag.MONTH:
             s.pos += 2
             y = _year_after(cx, s)
             m = nxt.value
             return _make_day(cx, t.value, m, y if y is not None else cx.year.year_of(m), y is not None)
-        if nxt is not None and nxt.kind is K.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
+        if nxt is not None and nxt.tag is Tag.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
             s.pos += 2  # «2 неделя апреля»
             return _month_part(cx, s, t, nxt)
         return None
-    if t.kind is K.MONTH:
+    if t.tag is Tag.MONTH:
         s.next()
         return month_point(cx, t.value, _year_after(cx, s))
-    if t.kind is K.WORD and t.value in PART_WORDS:
+    if t.tag is Tag.WORD and t.value in PART_WORDS:
         s.next()
         return _month_part(cx, s, t)
-    if t.kind in (K.ORD, K.ORDW) and isinstance(t.value, int):
+    if t.tag in (Tag.ORD, Tag.ORDW) and isinstance(t.value, int):
         nxt = s.peek(1)
-        if nxt is not None and nxt.kind is K.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
+        if nxt is not None and nxt.tag is Tag.WORD and nxt.value in (Word.HALF, Word.DECADE, Word.WEEK):
             s.pos += 2
             return _month_part(cx, s, t, nxt)
     return None
@@ -350,9 +359,9 @@ def month_point(cx: Context, month: int, y: int | None, label: str | None = None
     return Point(date(year, month, 1), date(year, month, last), True, y is not None, month, label)
 
 
-def _month_part(cx: Context, s: TokStream, first: Tok, unit: Tok | None = None) -> Point:
+def _month_part(cx: Context, s: TokStream, first: IntTok | WordTok, unit: WordTok | None = None) -> Point:
     t = s.peek()
-    if t is None or t.kind is not K.MONTH:
+    if t is None or t.tag is not Tag.MONTH:
         raise NoMatch(f"после «{first.text}» ожидается месяц, например «{first.text} октября»")
     s.next()
     month = t.value
@@ -360,13 +369,15 @@ def _month_part(cx: Context, s: TokStream, first: Tok, unit: Tok | None = None) 
     last_day = whole.last.day
     # From the lexicon: a corrected typo or a nominative («апрель, 2 неделя») is not shown in the label.
     genitive = cx.lex.month_genitives[month]
-    if unit is None:
+    if first.tag is Tag.WORD:  # «начало октября»
         word = first.value
         ranges = {Word.START: (1, 10), Word.MIDDLE: (11, 20), Word.END: (21, last_day)}
         a, b = ranges[word]
         label = f"{PART_WORDS[word]} {genitive}"
-    else:
+    else:  # «2 неделя апреля»
         n = first.value
+        if unit is None:  # pragma: no cover - a number is read as a part of a month only with its unit
+            raise NoMatch()
         if unit.value is Word.HALF:
             if n not in (1, 2, -1):
                 raise NoMatch("половин в месяце две")
@@ -391,11 +402,11 @@ def _month_part(cx: Context, s: TokStream, first: Tok, unit: Tok | None = None) 
 
 def _year_after(cx: Context, s: TokStream) -> int | None:
     t = s.peek()
-    if t is not None and t.kind is K.NUM and 1900 <= t.value <= 2200:
+    if t is not None and t.tag is Tag.NUM and 1900 <= t.value <= 2200:
         s.next()
         s.word(Word.YEAR)
         return int(t.value)
-    if t is not None and t.kind is K.NUM and len(t.text) == 2 and s.peek_word(Word.YEAR, 1):
+    if t is not None and t.tag is Tag.NUM and len(t.text) == 2 and s.peek_word(Word.YEAR, 1):
         s.pos += 2  # «05.01. 23г»
         return 2000 + int(t.value)
     return None
@@ -445,19 +456,21 @@ def _day_tail(cx: Context, s: TokStream, point: Point) -> Day:
 class _Tail:
     """What may follow a day: weekdays to check against it (before and after the time), and a time or range."""
 
-    weekdays: list[Tok]
+    weekdays: list[IntTok]
     times: tuple[time, time | None] | None
 
     @classmethod
     def read(cls, cx: Context, s: TokStream) -> _Tail:
         weekdays = []
-        wday = s.peek()
-        if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
-            weekdays.append(s.next())
+        wday = weekday_token(s.peek())
+        if wday is not None:
+            weekdays.append(wday)
+            s.next()
         times = time_range(cx, s, after_day=True)
-        wday = s.peek()
-        if wday is not None and wday.kind in (K.WDAY, K.WCHECK):
-            weekdays.append(s.next())
+        wday = weekday_token(s.peek())
+        if wday is not None:
+            weekdays.append(wday)
+            s.next()
         return cls(weekdays, times)
 
     def check(self, cx: Context, day: date) -> None:
@@ -474,25 +487,25 @@ class _Tail:
         return span
 
 
-def _weekdays_of_ends(s: TokStream) -> tuple[Tok, Tok] | None:
+def _weekdays_of_ends(s: TokStream) -> tuple[IntTok, IntTok] | None:
     """«чт-пт», «(чт, пт)» after a range of days: the weekdays of its first and last day (taken from ``s``)."""
     rest = s.tokens[s.pos :]
-    days = [t for t in rest if t.kind in (K.WDAY, K.WCHECK)]
-    if len(days) != 2 or any(t.kind is K.PUNCT and t.value not in "-," for t in rest if t not in days):
+    days = [w for t in rest if (w := weekday_token(t)) is not None]
+    if len(days) != 2 or any(t.tag is Tag.PUNCT and t.value not in "-," for t in rest if t not in days):
         return None
-    if not all(t.kind in (K.WDAY, K.WCHECK, K.PUNCT) for t in rest):
+    if not all(t.tag in (Tag.WDAY, Tag.WCHECK, Tag.PUNCT) for t in rest):
         return None
     s.pos = len(s.tokens)
     return days[0], days[1]
 
 
 def next_is_month(s: TokStream) -> bool:
-    return next_is(s, K.MONTH)
+    return next_is(s, Tag.MONTH)
 
 
-def next_is(s: TokStream, kind: TokKind) -> bool:
+def next_is(s: TokStream, tag: TokTag) -> bool:
     t = s.peek(1)
-    return t is not None and t.kind == kind
+    return t is not None and t.tag == tag
 
 
 def bounds(when: When) -> tuple[date, date]:

@@ -54,11 +54,20 @@ from plan_calendar.dates.lenient import (
 )
 from plan_calendar.dates.lexicon import Word, lexicon
 from plan_calendar.dates.named_days import EVE_DAYS
-from plan_calendar.dates.parts import HARD_KINDS, LEADING, except_holidays_at, split_parts
+from plan_calendar.dates.parts import HARD_TAGS, LEADING, except_holidays_at, split_parts
 from plan_calendar.dates.periods import edge_of_period, every_holiday, named_school_year, read_ongoing, read_term
 from plan_calendar.dates.recurrence import read_recurrence
-from plan_calendar.dates.school import AcademicYear, TermKind
-from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream, clean_text, tokenize
+from plan_calendar.dates.school import AcademicYear, TermType
+from plan_calendar.dates.tokens import (
+    IntTok,
+    NoMatch,
+    Tag,
+    Tok,
+    TokStream,
+    clean_text,
+    tokenize,
+    weekday_token,
+)
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
     Day,
@@ -138,7 +147,7 @@ def _salvage(cx: Context, parts: list[list[Tok]], error: DateError) -> list[When
     whens: list[When] = []
     times: list[str] = []
     pieces = 0
-    dated = any(t.kind in (K.DOT, K.MONTH) for part in parts for t in part)
+    dated = any(t.tag in (Tag.DOT, Tag.MONTH) for part in parts for t in part)
     for part in parts:
         p, n = 0, len(part)
         before = len(whens)
@@ -192,7 +201,7 @@ def _longest_reading(cx: Context, part: list[Tok], p: int, whens: list[When], *,
         window = part[p:j]
         if not temporal(window):
             return None  # shorter runs hold no more temporal tokens than this one
-        if dated and not any(t.kind in (K.DOT, K.MONTH) for t in window):
+        if dated and not any(t.tag in (Tag.DOT, Tag.MONTH) for t in window):
             return None
         mark = len(cx.warnings)
         trial = list(whens)
@@ -225,20 +234,21 @@ def _unwrap_parentheses(cx: Context, tokens: list[Tok]) -> list[Tok]:
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if t.kind is K.PUNCT and t.value == "(":
+        if t.tag is Tag.PUNCT and t.value == "(":
             j = i + 1
-            while j < len(tokens) and not (tokens[j].kind is K.PUNCT and tokens[j].value == ")"):
+            while j < len(tokens) and not (tokens[j].tag is Tag.PUNCT and tokens[j].value == ")"):
                 j += 1
-            inner = [x for x in tokens[i + 1 : j] if not (x.kind is K.PUNCT and x.value == ",")]
-            if len(inner) == 1 and inner[0].kind is K.WDAY:
-                out.append(Tok(K.WCHECK, inner[0].value, inner[0].text))
-            elif any(x.kind in HARD_KINDS for x in inner) or except_holidays_at(inner) == 0:
+            inner = [x for x in tokens[i + 1 : j] if not (x.tag is Tag.PUNCT and x.value == ",")]
+            only = inner[0] if len(inner) == 1 else None
+            if only is not None and only.tag is Tag.WDAY:
+                out.append(IntTok(Tag.WCHECK, only.value, only.text))
+            elif any(x.tag in HARD_TAGS for x in inner) or except_holidays_at(inner) == 0:
                 out.extend(tokens[i + 1 : j])  # a date, or «(кроме каникул)» after a repetition
             else:  # a remark such as "(по согласованию)": no date in it, but shown
                 cx.rest.extend(tokens[i + 1 : j])
             i = j + 1
             continue
-        if t.kind is K.PUNCT and t.value == ")":
+        if t.tag is Tag.PUNCT and t.value == ")":
             i += 1
             continue
         out.append(t)
@@ -255,8 +265,9 @@ def _read_part_into(cx: Context, part: list[Tok], whens: list[When]) -> None:
         if times is not None and tail.done() and previous.time is None:
             whens[-1] = replace(previous, time=times[0], end_time=times[1])
             return
-    if len(part) == 1 and part[0].kind in (K.WDAY, K.WCHECK) and previous is not None:
-        completed = _weekday_of(cx, previous, part[0])
+    wday = weekday_token(part[0]) if len(part) == 1 else None
+    if wday is not None and previous is not None:
+        completed = _weekday_of(cx, previous, wday)
         if completed is not None:
             whens[-1] = completed
             return
@@ -274,7 +285,7 @@ def _read_part_into(cx: Context, part: list[Tok], whens: list[When]) -> None:
     whens.append(when)
 
 
-def _weekday_of(cx: Context, previous: When, wday: Tok) -> When | None:
+def _weekday_of(cx: Context, previous: When, wday: IntTok) -> When | None:
     """A weekday alone after a day checks it; after a range of days it is one of them; after a month it is
     every such weekday of that month; after a weekday schedule it is one more day of it."""
     match previous:
@@ -303,7 +314,7 @@ def _part(cx: Context, s: TokStream) -> When:
     if s.done():
         raise NoMatch()
     last = s.tokens[-1]
-    if last.kind is K.WORD and last.value is Word.YEARLY and len(s.tokens) - s.pos > 1:
+    if last.tag is Tag.WORD and last.value is Word.YEARLY and len(s.tokens) - s.pos > 1:
         s.tokens = s.tokens[:-1]  # «май ежегодно»: in a plan for one year, that month of this year
     holidays_at = except_holidays_at(s.tokens)
     if holidays_at is not None and holidays_at > s.pos:  # «по средам, кроме каникул»
@@ -330,10 +341,10 @@ def _bounded_repetition(cx: Context, s: TokStream) -> Recurring | None:
         (
             i
             for i in range(s.pos + 1, len(tokens))
-            if tokens[i].kind is K.WORD
+            if tokens[i].tag is Tag.WORD
             and tokens[i].value in (Word.FROM, Word.UNTIL, Word.TO)
             and i + 1 < len(tokens)
-            and tokens[i + 1].kind in (K.NUM, K.DOT, K.ORD)
+            and tokens[i + 1].tag in (Tag.NUM, Tag.DOT, Tag.ORD)
         ),
         None,
     )
@@ -372,7 +383,7 @@ def _bounded_repetition(cx: Context, s: TokStream) -> Recurring | None:
 def _led_by_first(cx: Context, s: TokStream, first: Tok) -> When | None:
     """Shapes their first token announces: a weekday or «накануне» before a day, a calendar quarter, a day or
     month, «до»/«к»/«не позднее», «в течение», «с … по»."""
-    if first.kind is K.WDAY and len(s.tokens) - s.pos > 1 and s.tokens[s.pos + 1].kind in (K.DOT, K.NUM):
+    if first.tag is Tag.WDAY and len(s.tokens) - s.pos > 1 and s.tokens[s.pos + 1].tag in (Tag.DOT, Tag.NUM):
         s.next()  # «ЧТ. 17 октября», «пятница 13.03»
         when = point_or_range(cx, s)
         if not isinstance(when, Day):
@@ -383,15 +394,15 @@ def _led_by_first(cx: Context, s: TokStream, first: Tok) -> When | None:
     if quarter is not None:
         return quarter
     whole_part = not cx.salvaging  # a year inside a cell read piece by piece is no year of events
-    if whole_part and first.kind is K.NUM and 1900 <= first.value <= 2200 and _only_years(s.tokens[s.pos + 1 :]):
+    if whole_part and first.tag is Tag.NUM and 1900 <= first.value <= 2200 and _only_years(s.tokens[s.pos + 1 :]):
         s.pos = len(s.tokens)  # «2020 год», «2019г.»: a whole calendar year
         start, end = date(first.value, 1, 1), date(first.value, 12, 31)
         check_year(cx, first.value, explicit=True)
         cx.warnings.append(f"«{first.text}» прочитано как весь {first.value} год — проверьте")
         return Span(start, end, SpanShape.MONTHS, f"{first.value} год")
-    if first.kind in (K.DOT, K.MONTH) or (first.kind is K.NUM and next_is_month(s)):
+    if first.tag in (Tag.DOT, Tag.MONTH) or (first.tag is Tag.NUM and next_is_month(s)):
         return point_or_range(cx, s)  # «19.09», «октябрь», «5 сентября»: no other shape starts so
-    if first.kind is not K.WORD:
+    if first.tag is not Tag.WORD:
         return None
     word = first.value
     if word is Word.EVE:
@@ -409,7 +420,7 @@ def _led_by_first(cx: Context, s: TokStream, first: Tok) -> When | None:
             return holidays
         s.next()
         return read_period(cx, s, during=True)
-    if word is Word.FROM and not next_is(s, K.WDAY):  # «с понедельника по пятницу» is a recurrence
+    if word is Word.FROM and not next_is(s, Tag.WDAY):  # «с понедельника по пятницу» is a recurrence
         s.next()
         return from_range(cx, s)
     return None
@@ -429,7 +440,7 @@ def _except_holidays(cx: Context, when: When) -> Recurring:
     """«по средам, кроме каникул»: the repetition skips the school holidays even without ``terms:``."""
     if not isinstance(when, Recurring) or when.rule is None or when.each is not Each.DAY:
         raise NoMatch("«кроме каникул» относится к повторению по дням, например «по средам, кроме каникул»")
-    if not any(t.kind is TermKind.HOLIDAY for t in cx.year.terms):
+    if not any(t.type is TermType.HOLIDAY for t in cx.year.terms):
         cx.warnings.append(
             "«кроме каникул»: сроки каникул в плане не указаны, взяты приблизительные — укажите их в "
             "разделе terms: плана"
@@ -459,4 +470,4 @@ _READERS: tuple[Callable[[Context, TokStream], When | None], ...] = (
 
 def _only_years(tokens: list[Tok]) -> bool:
     """«год», «г.»: nothing but the word for a year."""
-    return bool(tokens) and all(t.kind is K.WORD and t.value is Word.YEAR for t in tokens)
+    return bool(tokens) and all(t.tag is Tag.WORD and t.value is Word.YEAR for t in tokens)

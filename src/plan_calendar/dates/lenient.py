@@ -15,9 +15,9 @@ from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, describe
 from plan_calendar.dates.lexicon import Word
 from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, QUIET_WORDS, Found, find_named_days
-from plan_calendar.dates.parts import HARD_KINDS, LEADING, PERIOD_WORDS, QUANTIFIERS, RELATIVE, TEMPORAL_WORDS
-from plan_calendar.dates.periods import NUMBER_KINDS
-from plan_calendar.dates.tokens import K, Tok
+from plan_calendar.dates.parts import HARD_TAGS, LEADING, PERIOD_WORDS, QUANTIFIERS, RELATIVE, TEMPORAL_WORDS
+from plan_calendar.dates.periods import NUMBER_TAGS
+from plan_calendar.dates.tokens import Tag, Tok
 from plan_calendar.when import (
     Day,
     Deadline,
@@ -66,7 +66,7 @@ def warn_rest(cx: Context) -> None:
             runs.append([t])
         previous = t.span[1]
     for run in runs:
-        if all(t.kind is K.PUNCT or (t.kind is K.WORD and t.value in _TRAILING_WORDS) for t in run):
+        if all(t.tag is Tag.PUNCT or (t.tag is Tag.WORD and t.value in _TRAILING_WORDS) for t in run):
             continue
         start, end = run[0].span[0], run[-1].span[1]
         while start > 0 and cx.source[start - 1] in _QUOTES:
@@ -79,7 +79,7 @@ def warn_rest(cx: Context) -> None:
         words = " ".join(words.split())
         if not words:
             continue
-        if any(t.kind in HARD_KINDS for t in run):
+        if any(t.tag in HARD_TAGS for t in run):
             cx.warnings.append(f"не прочитано как дата: «{words}» — проверьте, нет ли здесь даты")
         else:
             cx.warnings.append(f"не часть даты: «{words}» (текст ячейки сохранён в описании)")
@@ -94,8 +94,8 @@ def without_date(cx: Context, tokens: list[Tok]) -> When:
     season = _season(cx, tokens)
     if season is not None:
         return season
-    times = [t for t in tokens if t.kind is K.TIME]
-    if times and all(t.kind in (K.TIME, K.PUNCT, K.NL) or t.kind is K.WORD for t in tokens):
+    times = [t for t in tokens if t.tag is Tag.TIME]
+    if times and all(t.tag in (Tag.TIME, Tag.PUNCT, Tag.NL) or t.tag is Tag.WORD for t in tokens):
         return only_time(cx, [f"{h:02d}:{m:02d}" for h, m in (t.value for t in times)])
     reason = " ".join(cx.text.split())
     if not cx.month_unnamed:
@@ -166,8 +166,8 @@ def _named_when(cx: Context, found: Found, before: str) -> Day | Span | Deadline
 
 def _season(cx: Context, tokens: list[Tok]) -> Span | None:
     """«летом», «осенью», «зимой», «весной»: the season's months in the school year, with a warning."""
-    words = [t for t in tokens if not (t.kind is K.WORD and t.value in LEADING)]
-    if len(words) != 1 or words[0].kind is not K.UNK or words[0].value not in _SEASON_MONTHS:
+    words = [t for t in tokens if not (t.tag is Tag.WORD and t.value in LEADING)]
+    if len(words) != 1 or words[0].tag is not Tag.UNK or words[0].value not in _SEASON_MONTHS:
         return None
     first_month, last_month = _SEASON_MONTHS[words[0].value]
     start = month_point(cx, first_month, None)
@@ -184,14 +184,14 @@ def names_a_time(cx: Context, tokens: list[Tok]) -> bool:
     if _month_unnamed(cx, tokens):
         return False
     for t in tokens:
-        if t.kind in HARD_KINDS:
+        if t.tag in HARD_TAGS:
             return True
-        if t.kind is K.WORD and t.value in TEMPORAL_WORDS:
+        if t.tag is Tag.WORD and t.value in TEMPORAL_WORDS:
             return True
-        if t.kind is K.ORDW and isinstance(t.text, str) and t.text in ("i", "ii", "iii", "iv"):
+        if t.tag is Tag.ORDW and isinstance(t.text, str) and t.text in ("i", "ii", "iii", "iv"):
             return True
     # "в течение года", "весь год", "каждый месяц": a period word after a quantifier.
-    words = {t.value for t in tokens if t.kind is K.WORD}
+    words = {t.value for t in tokens if t.tag is Tag.WORD}
     if Word.WHOLE in words and any(t.text.startswith("период") for t in tokens):
         return True  # «весь период»
     return bool(words & QUANTIFIERS) and bool(words & PERIOD_WORDS)
@@ -203,13 +203,13 @@ def _month_unnamed(cx: Context, tokens: list[Tok]) -> bool:
     what dated it: `import` puts that month in)."""
     if len(tokens) > 5:
         return False
-    words = [t for t in tokens if not (t.kind is K.WORD and t.value in LEADING)]
+    words = [t for t in tokens if not (t.tag is Tag.WORD and t.value in LEADING)]
     example = None
     if (
         len(words) == 2
-        and words[0].kind is K.WORD
+        and words[0].tag is Tag.WORD
         and words[0].value in RELATIVE
-        and words[1].kind is K.WORD
+        and words[1].tag is Tag.WORD
         and words[1].value in (Word.MONTH, Word.WEEK)
     ):
         phrase = {Word.DURING: "в течение", Word.START: "в начале", Word.MIDDLE: "в середине"}
@@ -217,16 +217,18 @@ def _month_unnamed(cx: Context, tokens: list[Tok]) -> bool:
         which = "какого месяца" if words[1].value is Word.MONTH else "какой недели"
     elif (
         len(words) in (2, 3)
-        and words[0].kind in NUMBER_KINDS
-        and words[1].kind is K.WORD
+        and words[0].tag in NUMBER_TAGS
+        and words[1].tag is Tag.WORD
         and words[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
-        and all(t.kind is K.WORD and t.value is Word.MONTH for t in words[2:])
+        and all(t.tag is Tag.WORD and t.value is Word.MONTH for t in words[2:])
     ):
         example = f"{words[0].text} {words[1].text} октября"  # «1 неделя», «последняя декада месяца»
         which = "какого месяца"
     else:
         days = [
-            t for t in words if t.kind not in (K.WDAY, K.WCHECK) and not (t.kind is K.WORD and t.value is Word.NUMBER)
+            t
+            for t in words
+            if t.tag not in (Tag.WDAY, Tag.WCHECK) and not (t.tag is Tag.WORD and t.value is Word.NUMBER)
         ]
         if _bare_days(days):  # «15», «20-25», «1 (суббота)», «15 числа»: days of a month not named
             example = f"{' '.join(t.text for t in days)} октября".replace(" - ", "-")
@@ -243,11 +245,11 @@ def _month_unnamed(cx: Context, tokens: list[Tok]) -> bool:
 def temporal(tokens: list[Tok]) -> bool:
     """Whether a run of tokens holds anything that can say when (without side effects)."""
     for t in tokens:
-        if t.kind in HARD_KINDS or t.kind is K.WCHECK:
+        if t.tag in HARD_TAGS or t.tag is Tag.WCHECK:
             return True
-        if t.kind is K.WORD and (t.value in TEMPORAL_WORDS or t.value in QUANTIFIERS or t.value in PERIOD_WORDS):
+        if t.tag is Tag.WORD and (t.value in TEMPORAL_WORDS or t.value in QUANTIFIERS or t.value in PERIOD_WORDS):
             return True
-        if t.kind is K.ORDW:
+        if t.tag is Tag.ORDW:
             return True
     return False
 
@@ -257,9 +259,9 @@ def _after_words(part: list[Tok], read: list[bool], i: int) -> bool:
     j = i - 1
     while j >= 0 and not read[j]:
         t = part[j]
-        if t.kind is K.UNK:
+        if t.tag is Tag.UNK:
             return True
-        if not (t.kind in (K.PUNCT, K.NUM) or (t.kind is K.WORD and t.value in (Word.IN, Word.FILLER))):
+        if not (t.tag in (Tag.PUNCT, Tag.NUM) or (t.tag is Tag.WORD and t.value in (Word.IN, Word.FILLER))):
             return False
         j -= 1
     return False
@@ -279,21 +281,21 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
     for i, t in enumerate(part):
         if read[i]:
             continue
-        kind = t.kind
-        if kind in (K.DOT, K.MONTH, K.WDAY, K.WCHECK):
+        tag = t.tag
+        if tag in (Tag.DOT, Tag.MONTH, Tag.WDAY, Tag.WCHECK):
             return False
-        if kind in (K.NUM, K.ORD, K.ORDW):
+        if tag in (Tag.NUM, Tag.ORD, Tag.ORDW):
             if not _number_is_safe(part, read, i, dated=dated, years=years):
                 return False
-        elif (kind is K.UNK and t.text in _SHIFTING_WORDS) or (kind is K.WORD and t.value is Word.EXCEPT):
+        elif (tag is Tag.UNK and t.text in _SHIFTING_WORDS) or (tag is Tag.WORD and t.value is Word.EXCEPT):
             if any(read):
                 return False  # «после 1 ноября», «кроме 10 ноября», «не ранее 10 ноября»: not that day
-        elif kind is K.WORD:
+        elif tag is Tag.WORD:
             if t.value in _RANGE_WORDS and i + 1 < n and read[i + 1]:
                 return False
             if not dated and t.value is not Word.YEAR and _is_period_word(t):
                 return False
-        elif kind is K.PUNCT and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
+        elif tag is Tag.PUNCT and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
             return False
     return True
 
@@ -301,20 +303,20 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
 def _number_is_safe(part: list[Tok], read: list[bool], i: int, *, dated: bool, years: bool) -> bool:
     """A number left over is a year, a number of the words before it, or a count of what follows it."""
     t = part[i]
-    if years and t.kind is K.NUM and 1900 <= t.value <= 2200:
+    if years and t.tag is Tag.NUM and 1900 <= t.value <= 2200:
         return True
     if _after_words(part, read, i):
         return True  # «Бай-Хаакская, 2», «школа N 5», «(при приеме в 1, 10 класс)»: a number of the words
     j, n = i + 1, len(part)
-    while j < n and not read[j] and part[j].kind in (K.NUM, K.ORD, K.PUNCT):
+    while j < n and not read[j] and part[j].tag in (Tag.NUM, Tag.ORD, Tag.PUNCT):
         j += 1  # «5-7 классы», «1-9, 11 кл.»
     if j >= n or read[j]:
         return False
     counted = part[j]
     return (
-        counted.kind is K.UNK
-        or (counted.kind is K.WORD and counted.value in (Word.DAYS, Word.HOUR))  # «(7 дней)»
-        or (dated and counted.kind is K.WORD and _is_period_word(counted))  # «I четверть: 01.09–28.10»
+        counted.tag is Tag.UNK
+        or (counted.tag is Tag.WORD and counted.value in (Word.DAYS, Word.HOUR))  # «(7 дней)»
+        or (dated and counted.tag is Tag.WORD and _is_period_word(counted))  # «I четверть: 01.09–28.10»
     )
 
 
@@ -326,8 +328,8 @@ def describe_parts(whens: list[When]) -> str:
 def _bare_days(tokens: list[Tok]) -> bool:
     """«15», «20-25»: a day or a range of days, nothing else."""
     if len(tokens) == 1:
-        return tokens[0].kind is K.NUM and 1 <= tokens[0].value <= 31
-    if len(tokens) == 3 and tokens[1].kind is K.PUNCT and tokens[1].value == "-":
+        return tokens[0].tag is Tag.NUM and 1 <= tokens[0].value <= 31
+    if len(tokens) == 3 and tokens[1].tag is Tag.PUNCT and tokens[1].value == "-":
         a, b = tokens[0], tokens[2]
-        return a.kind is K.NUM and b.kind is K.NUM and 1 <= a.value < b.value <= 31
+        return a.tag is Tag.NUM and b.tag is Tag.NUM and 1 <= a.value < b.value <= 31
     return False

@@ -89,7 +89,7 @@ class Lexeme:
     """A recognised word: its class, its value, and the canonical form (for correction messages)."""
 
     cls: Cls
-    value: object
+    value: int | Word | str  # a month, weekday or ordinal's number; a key word; an unknown word's text
     form: str
 
 

@@ -4,11 +4,11 @@ parts and join those that only make sense with their neighbour («12, 13 ноя�
 from __future__ import annotations
 
 from plan_calendar.dates.lexicon import Word, lexicon
-from plan_calendar.dates.periods import NUMBER_KINDS
-from plan_calendar.dates.tokens import K, Tok
+from plan_calendar.dates.periods import NUMBER_TAGS
+from plan_calendar.dates.tokens import Tag, Tok
 
 __all__ = [
-    "HARD_KINDS",
+    "HARD_TAGS",
     "LEADING",
     "PERIOD_WORDS",
     "QUANTIFIERS",
@@ -40,7 +40,7 @@ TEMPORAL_WORDS = frozenset(
     }
 )
 
-HARD_KINDS = frozenset({K.NUM, K.DOT, K.TIME, K.ORD, K.MONTH, K.WDAY})
+HARD_TAGS = frozenset({Tag.NUM, Tag.DOT, Tag.TIME, Tag.ORD, Tag.MONTH, Tag.WDAY})
 
 QUANTIFIERS = frozenset({Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE})
 
@@ -88,12 +88,12 @@ def split_parts(tokens: list[Tok]) -> Parts:
     """Commas, semicolons, line breaks and «и» split a cell into parts; a line break inside a range does not."""
     parts: Parts = [[]]
     for i, t in enumerate(tokens):
-        if t.kind is K.NL and _continues(tokens, i):
+        if t.tag is Tag.NL and _continues(tokens, i):
             continue  # a line break inside a range: "12-\n16 ноября", "с 12\nпо 16 ноября"
         if (
-            (t.kind is K.PUNCT and t.value in _SEPARATORS)
-            or t.kind is K.NL
-            or (t.kind is K.WORD and t.value is Word.AND)
+            (t.tag is Tag.PUNCT and t.value in _SEPARATORS)
+            or t.tag is Tag.NL
+            or (t.tag is Tag.WORD and t.value is Word.AND)
         ):
             if parts[-1]:
                 parts.append([])
@@ -112,44 +112,44 @@ def join_parts(parts: Parts) -> Parts:
 
 # --------------------------------------------------------------------- helpers
 def _only_word(part: list[Tok], word: Word) -> bool:
-    return len(part) == 1 and part[0].kind is K.WORD and part[0].value is word
+    return len(part) == 1 and part[0].tag is Tag.WORD and part[0].value is word
 
 
 def _says_when(part: list[Tok]) -> bool:
     """After «ежемесячно,»: «до 5 числа», «в конце месяца», «последняя неделя» — when in each month."""
-    i = 1 if part[0].kind is K.WORD and part[0].value is Word.IN else 0
+    i = 1 if part[0].tag is Tag.WORD and part[0].value is Word.IN else 0
     if i >= len(part):
         return False
     t = part[i]
-    if t.kind is K.WORD and t.value in (Word.UNTIL, Word.BY, Word.NOT, Word.START, Word.MIDDLE, Word.END):
+    if t.tag is Tag.WORD and t.value in (Word.UNTIL, Word.BY, Word.NOT, Word.START, Word.MIDDLE, Word.END):
         return True
     unit = part[i + 1] if i + 1 < len(part) else None
-    if t.kind in NUMBER_KINDS and unit is not None and unit.kind is K.WDAY:
+    if t.tag in NUMBER_TAGS and unit is not None and unit.tag is Tag.WDAY:
         return True  # «ежемесячно, последняя пятница»
     return (
-        t.kind in NUMBER_KINDS
+        t.tag in NUMBER_TAGS
         and unit is not None
-        and unit.kind is K.WORD
+        and unit.tag is Tag.WORD
         and unit.value in (Word.HALF, Word.DECADE, Word.WEEK)
     )
 
 
 def _continues(tokens: list[Tok], i: int) -> bool:
     """Whether the line break at ``i`` sits inside a range rather than between two parts."""
-    before = next((t for t in reversed(tokens[:i]) if t.kind is not K.NL), None)
-    after = next((t for t in tokens[i + 1 :] if t.kind is not K.NL), None)
+    before = next((t for t in reversed(tokens[:i]) if t.tag is not Tag.NL), None)
+    after = next((t for t in tokens[i + 1 :] if t.tag is not Tag.NL), None)
     if before is None or after is None:
         return False
-    if before.kind in (K.ORD, K.ORDW) or (before.kind is K.WORD and before.value in _NEEDS_MORE):
+    if before.tag in (Tag.ORD, Tag.ORDW) or (before.tag is Tag.WORD and before.value in _NEEDS_MORE):
         return True  # "1-я неделя\nноября", "до\n1 октября"
-    if before.kind is K.PUNCT and before.value == "-":
+    if before.tag is Tag.PUNCT and before.value == "-":
         return True
-    if before.kind is K.NUM and after.kind is K.MONTH:
+    if before.tag is Tag.NUM and after.tag is Tag.MONTH:
         return True  # "10-13\nоктября": the month of the days above
-    if before.kind in (K.MONTH, K.DOT) and after.kind is K.NUM and 1900 <= after.value <= 2200:
+    if before.tag in (Tag.MONTH, Tag.DOT) and after.tag is Tag.NUM and 1900 <= after.value <= 2200:
         return True  # "Апрель\n2007": the year of the month above
-    return (after.kind is K.PUNCT and after.value == "-") or (
-        after.kind is K.WORD and after.value in (Word.TO, Word.UNTIL)
+    return (after.tag is Tag.PUNCT and after.value == "-") or (
+        after.tag is Tag.WORD and after.value in (Word.TO, Word.UNTIL)
     )
 
 
@@ -158,11 +158,11 @@ def except_holidays_at(tokens: list[Tok]) -> int | None:
     n = len(tokens)
     for i in range(n - 1, -1, -1):
         t = tokens[i]
-        if t.kind is K.WORD and t.value is Word.EXCEPT:
+        if t.tag is Tag.WORD and t.value is Word.EXCEPT:
             rest = [
-                x for x in tokens[i + 1 :] if not (x.kind is K.WORD and x.value in (Word.IN, Word.DAYS, Word.FILLER))
+                x for x in tokens[i + 1 :] if not (x.tag is Tag.WORD and x.value in (Word.IN, Word.DAYS, Word.FILLER))
             ]
-            return i if len(rest) == 1 and rest[0].kind is K.WORD and rest[0].value is Word.HOLIDAYS else None
+            return i if len(rest) == 1 and rest[0].tag is Tag.WORD and rest[0].value is Word.HOLIDAYS else None
     return None
 
 
@@ -171,7 +171,7 @@ def _repetition_and_its_when(parts: Parts) -> Parts:
     for i in range(len(parts) - 1):
         first, rest = parts[i], parts[i + 1]
         monthly = _only_word(first, Word.MONTHLY) and _says_when(rest)
-        daily = _only_word(first, Word.DAILY) and rest[0].kind is K.WORD and rest[0].value is Word.EXCEPT
+        daily = _only_word(first, Word.DAILY) and rest[0].tag is Tag.WORD and rest[0].value is Word.EXCEPT
         if monthly or daily:
             parts[i], parts[i + 1] = [], [*first, *rest]
     return parts
@@ -181,8 +181,8 @@ def _year_to_part_before(parts: Parts) -> Parts:
     """«Ноябрь, 2023», «Апрель\n2007 года»: a year alone belongs to the part before it."""
     for i in range(len(parts) - 1, 0, -1):
         year = parts[i]
-        alone = year[0].kind is K.NUM and 1900 <= year[0].value <= 2200
-        if alone and all(t.kind is K.WORD and t.value is Word.YEAR for t in year[1:]):
+        alone = year[0].tag is Tag.NUM and 1900 <= year[0].value <= 2200
+        if alone and all(t.tag is Tag.WORD and t.value is Word.YEAR for t in year[1:]):
             parts[i - 1], parts[i] = [*parts[i - 1], *year], []
     return parts
 
@@ -190,7 +190,7 @@ def _year_to_part_before(parts: Parts) -> Parts:
 def _exception_to_repetition(parts: Parts) -> Parts:
     """«по средам, кроме каникул»: the exception belongs to the repetition before it."""
     for i in range(len(parts) - 1, 0, -1):
-        if parts[i][0].kind is K.WORD and parts[i][0].value is Word.EXCEPT and except_holidays_at(parts[i]) == 0:
+        if parts[i][0].tag is Tag.WORD and parts[i][0].value is Word.EXCEPT and except_holidays_at(parts[i]) == 0:
             parts[i - 1], parts[i] = [*parts[i - 1], *parts[i]], []
     return parts
 
@@ -206,7 +206,7 @@ def _weekday_to_its_day(parts: Parts) -> Parts:
     """«пятница, 17 октября»: a weekday alone before a day is that day's weekday."""
     for i in range(len(parts) - 1):
         wday, day = parts[i], parts[i + 1]
-        if len(wday) == 1 and wday[0].kind is K.WDAY and day[0].kind in (K.DOT, K.NUM):
+        if len(wday) == 1 and wday[0].tag is Tag.WDAY and day[0].tag in (Tag.DOT, Tag.NUM):
             parts[i], parts[i + 1] = [], [*wday, *day]
     return parts
 
@@ -216,11 +216,11 @@ def _unit_takes_month(parts: Parts) -> Parts:
     for i in range(len(parts) - 1):
         month, unit = parts[i], parts[i + 1]
         if (
-            month[0].kind is K.MONTH
-            and all(t.kind in (K.MONTH, K.NUM, K.WORD) for t in month)
+            month[0].tag is Tag.MONTH
+            and all(t.tag in (Tag.MONTH, Tag.NUM, Tag.WORD) for t in month)
             and len(unit) == 2
-            and unit[0].kind in NUMBER_KINDS
-            and unit[1].kind is K.WORD
+            and unit[0].tag in NUMBER_TAGS
+            and unit[1].tag is Tag.WORD
             and unit[1].value in (Word.WEEK, Word.DECADE, Word.HALF)
         ):
             parts[i], parts[i + 1] = [], [*unit, *month]
@@ -232,13 +232,13 @@ def _number_borrows_unit(parts: Parts) -> Parts:
     декабря», «I и III четверть», «1 и 3 четверг месяца»: a bare number borrows what the next number counts."""
     for i in range(len(parts) - 2, -1, -1):
         part, nxt = parts[i], parts[i + 1]
-        if not (len(part) == 1 and part[0].kind in NUMBER_KINDS and isinstance(part[0].value, int)):
+        if not (len(part) == 1 and part[0].tag in NUMBER_TAGS and isinstance(part[0].value, int)):
             continue
-        if len(nxt) < 2 or nxt[0].kind not in NUMBER_KINDS:
+        if len(nxt) < 2 or nxt[0].tag not in NUMBER_TAGS:
             continue
         counted = nxt[1]
-        day_of_month = part[0].kind is K.NUM and 1 <= part[0].value <= 31 and counted.kind is K.MONTH
-        if day_of_month or counted.kind is K.WDAY or (counted.kind is K.WORD and counted.value in _COUNTED):
+        day_of_month = part[0].tag is Tag.NUM and 1 <= part[0].value <= 31 and counted.tag is Tag.MONTH
+        if day_of_month or counted.tag is Tag.WDAY or (counted.tag is Tag.WORD and counted.value in _COUNTED):
             parts[i] = part + nxt[1:]
     return parts
 
@@ -249,12 +249,12 @@ def _month_after_month_part(parts: Parts) -> Parts:
     genitives = lexicon().month_genitives
     for i in range(1, len(parts)):
         before, month = parts[i - 1], parts[i]
-        if not (len(month) == 1 and month[0].kind is K.MONTH and month[0].text == genitives[month[0].value]):
+        if not (len(month) == 1 and month[0].tag is Tag.MONTH and month[0].text == genitives[month[0].value]):
             continue
         if (
             len(before) >= 3
-            and before[-1].kind is K.MONTH
-            and before[-2].kind is K.WORD
+            and before[-1].tag is Tag.MONTH
+            and before[-2].tag is Tag.WORD
             and before[-2].value in (Word.WEEK, Word.DECADE, Word.HALF)
         ):
             parts[i] = [*before[:-1], month[0]]

@@ -13,12 +13,19 @@ from plan_calendar.dates.context import Context
 from plan_calendar.dates.describe import day_range as _ru_range
 from plan_calendar.dates.lexicon import PART_WORDS, Word, lexicon, term_genitive
 from plan_calendar.dates.recurrence import per_period, school_year
-from plan_calendar.dates.school import AcademicYear, Season, Term, TermKind
-from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream, tokenize
+from plan_calendar.dates.school import AcademicYear, Season, Term, TermType
+from plan_calendar.dates.tokens import (
+    NoMatch,
+    Tag,
+    Tok,
+    TokStream,
+    number_token,
+    tokenize,
+)
 from plan_calendar.when import Each, Ongoing, Recurring, Span, SpanShape, When
 
 __all__ = [
-    "NUMBER_KINDS",
+    "NUMBER_TAGS",
     "edge_of_period",
     "every_holiday",
     "named_school_year",
@@ -34,13 +41,14 @@ _SEASONS = {
     Word.SPRING: Season.SPRING,
     Word.SUMMER: Season.SUMMER,
 }
-_TERM_WORDS = {Word.QUARTER: TermKind.QUARTER, Word.HALF_YEAR: TermKind.HALF, Word.TRIMESTER: TermKind.TRIMESTER}
-NUMBER_KINDS = frozenset({K.ORDW, K.ORD, K.NUM})
+_TERM_WORDS = {Word.QUARTER: TermType.QUARTER, Word.HALF_YEAR: TermType.HALF, Word.TRIMESTER: TermType.TRIMESTER}
+NUMBER_TAGS = frozenset({Tag.ORDW, Tag.ORD, Tag.NUM})
 _EDGE_DAYS = 7  # the start or end of a term: its first or last week
 
 
-def _is_term_word(t: Tok) -> bool:
-    return t.kind is K.WORD and t.value in _TERM_WORDS
+def _term_word(t: Tok | None) -> TermType | None:
+    """What term ``t`` names («четверть», «полугодие», «триместр»), if it is such a word."""
+    return _TERM_WORDS.get(t.value) if t is not None and t.tag is Tag.WORD else None
 
 
 def _edge_span(term: Span, edge: Word) -> Span:
@@ -75,25 +83,26 @@ def read_term(cx: Context, s: TokStream) -> Span | None:
     save = s.pos
     s.skip(_BEFORE_TERM)
     t = s.peek()
-    if t is not None and t.kind is K.WORD and t.value in _SEASONS:
+    if t is not None and t.tag is Tag.WORD and t.value in _SEASONS:
         season = _SEASONS[t.value]
         s.next()
         if not s.word(Word.HOLIDAYS):
             s.pos = save
             return None
-        return _term_span(cx, TermKind.HOLIDAY, season.value, t.text)
-    if t is None or t.kind not in NUMBER_KINDS:
+        return _term_span(cx, TermType.HOLIDAY, season.value, t.text)
+    number = number_token(t)
+    if number is None:
         s.pos = save
         return None
     nxt = s.peek(1)
-    if nxt is not None and nxt.kind is K.PUNCT and nxt.value == "-":  # «I-II четверть», «1–2 четверти»
-        t2, word = s.peek(2), s.peek(3)
-        if t2 is not None and t2.kind in NUMBER_KINDS and word is not None and _is_term_word(word):
+    if nxt is not None and nxt.tag is Tag.PUNCT and nxt.value == "-":  # «I-II четверть», «1–2 четверти»
+        t2, word = number_token(s.peek(2)), s.peek(3)
+        term_type = _term_word(word)
+        if t2 is not None and word is not None and term_type is not None:
             s.pos += 4
-            kind = _TERM_WORDS[word.value]
             said = len(cx.warnings)
-            first = _term_span(cx, kind, t.value, f"{t.text} {word.text}")
-            last = _term_span(cx, kind, t2.value, f"{t2.text} {word.text}")
+            first = _term_span(cx, term_type, number.value, f"{number.text} {word.text}")
+            last = _term_span(cx, term_type, t2.value, f"{t2.text} {word.text}")
             del cx.warnings[said:]  # one warning for the range, below
             if first.start > last.start:
                 raise NoMatch(f"начало периода ({first.label}) позже конца ({last.label})")
@@ -102,11 +111,12 @@ def read_term(cx: Context, s: TokStream) -> Span | None:
             if span.approximate:
                 cx.warnings.append(_approximate_warning(label, span))
             return span
-    if nxt is None or not _is_term_word(nxt):
+    term_type = _term_word(nxt)
+    if nxt is None or term_type is None:
         s.pos = save
         return None
     s.pos += 2
-    return _term_span(cx, _TERM_WORDS[nxt.value], t.value, f"{t.text} {nxt.text}")
+    return _term_span(cx, term_type, number.value, f"{number.text} {nxt.text}")
 
 
 # ----------------------------------------------------------------- parts of school periods
@@ -117,7 +127,7 @@ def edge_of_period(cx: Context, s: TokStream) -> When | None:
     start of the school year is its first ten days, its end the last ten (as «начало» and «конец» of a month).
     """
     t = s.peek()
-    if t is None or t.kind is not K.WORD or t.value not in PART_WORDS:
+    if t is None or t.tag is not Tag.WORD or t.value not in PART_WORDS:
         return None
     save = s.pos
     s.next()
@@ -128,7 +138,7 @@ def edge_of_period(cx: Context, s: TokStream) -> When | None:
         s.expect_done()
         return _edge_span(term, edge)
     word = s.peek()
-    if word is not None and word.kind is K.WORD and word.value in (Word.QUARTER, Word.HALF_YEAR):
+    if word is not None and word.tag is Tag.WORD and word.value in (Word.QUARTER, Word.HALF_YEAR):
         s.next()
         s.expect_done()
         each = Each.HALF_YEAR if word.value is Word.HALF_YEAR else Each.TERM
@@ -155,7 +165,7 @@ def every_holiday(cx: Context, s: TokStream) -> Recurring | None:
         s.pos = save
         return None
     s.expect_done()
-    holidays = cx.year.terms_of(TermKind.HOLIDAY)
+    holidays = cx.year.terms_of(TermType.HOLIDAY)
     periods = tuple(Span(t.start, t.end, SpanShape.TERM, t.name, t.approximate) for t in holidays)
     if any(t.approximate for t in holidays):
         cx.warnings.append("сроки каникул приблизительные: укажите их в разделе terms: плана")
@@ -163,11 +173,11 @@ def every_holiday(cx: Context, s: TokStream) -> Recurring | None:
     return Recurring(None, within, Each.HOLIDAYS, 1, periods)
 
 
-def _term_span(cx: Context, kind: TermKind, number: int, written: str) -> Span:
-    term = cx.year.term(kind, number)
+def _term_span(cx: Context, term_type: TermType, number: int, written: str) -> Span:
+    term = cx.year.term(term_type, number)
     if term is None:
-        names = {TermKind.QUARTER: "четвертей 4", TermKind.HALF: "полугодий 2", TermKind.TRIMESTER: "триместров 3"}
-        raise NoMatch(f"такого периода нет ({names.get(kind, '')}): «{written}»")
+        names = {TermType.QUARTER: "четвертей 4", TermType.HALF: "полугодий 2", TermType.TRIMESTER: "триместров 3"}
+        raise NoMatch(f"такого периода нет ({names.get(term_type, '')}): «{written}»")
     if term.approximate:
         cx.warnings.append(_approximate_warning(term.name, term))
     return Span(term.start, term.end, SpanShape.TERM, term.name, term.approximate)
@@ -177,15 +187,15 @@ def _term_span(cx: Context, kind: TermKind, number: int, written: str) -> Span:
 def named_school_year(cx: Context, s: TokStream) -> bool:
     """«2019-2020 уч. год», «2019/2020 учебного года»: the plan's own year by name (another year is an error)."""
     a = s.peek()
-    if a is None or a.kind is not K.NUM or len(a.text) != 4:
+    if a is None or a.tag is not Tag.NUM or len(a.text) != 4:
         return False
     dash, b = s.peek(1), s.peek(2)
     if not (
         dash is not None
-        and dash.kind is K.PUNCT
+        and dash.tag is Tag.PUNCT
         and dash.value in ("-", "/")
         and b is not None
-        and b.kind is K.NUM
+        and b.tag is Tag.NUM
         and len(b.text) in (2, 4)
     ):
         return False
@@ -210,7 +220,7 @@ def read_ongoing(cx: Context, s: TokStream) -> Ongoing | None:
         return whole_year(cx)
     if s.word(Word.WHOLE):
         t = s.peek()
-        if t is not None and t.kind is K.WORD and t.value is Word.FILLER and t.text.startswith("период"):
+        if t is not None and t.tag is Tag.WORD and t.value is Word.FILLER and t.text.startswith("период"):
             s.next()  # «весь период»: the whole period of the plan
             s.expect_done()
             return whole_year(cx)
@@ -227,26 +237,26 @@ def whole_year(cx: Context) -> Ongoing:
     return Ongoing(school_year(cx))
 
 
-def term_of(name: str, year: AcademicYear) -> tuple[TermKind, int] | None:
+def term_of(name: str, year: AcademicYear) -> tuple[TermType, int] | None:
     """Which school period a name in the plan's ``terms:`` means («II четверть» → quarter 2)."""
     stream = TokStream(tokenize(name, lexicon(), []))
     t = stream.peek()
-    if t is not None and t.kind is K.WORD and t.value in _SEASONS:
+    if t is not None and t.tag is Tag.WORD and t.value in _SEASONS:
         stream.next()
         if stream.word(Word.HOLIDAYS) and stream.done():
-            return TermKind.HOLIDAY, _SEASONS[t.value].value
+            return TermType.HOLIDAY, _SEASONS[t.value].value
         return None
     nxt = stream.peek(1)
     if (
         t is not None
-        and t.kind in NUMBER_KINDS
+        and t.tag in NUMBER_TAGS
         and isinstance(t.value, int)
         and nxt is not None
-        and nxt.kind is K.WORD
+        and nxt.tag is Tag.WORD
         and nxt.value in _TERM_WORDS
     ):
         stream.pos += 2
-        kind = _TERM_WORDS[nxt.value]
-        if stream.done() and year.term(kind, t.value) is not None:
-            return kind, t.value
+        term_type = _TERM_WORDS[nxt.value]
+        if stream.done() and year.term(term_type, t.value) is not None:
+            return term_type, t.value
     return None

@@ -10,8 +10,8 @@ from datetime import date
 
 from plan_calendar.dates.context import Context
 from plan_calendar.dates.lexicon import PART_WORDS, Word
-from plan_calendar.dates.school import TermKind
-from plan_calendar.dates.tokens import K, NoMatch, Tok, TokStream
+from plan_calendar.dates.school import TermType
+from plan_calendar.dates.tokens import IntTok, NoMatch, Tag, TokStream, WordTok, number_token
 from plan_calendar.when import (
     DAILY,
     EACH_MONTH,
@@ -45,10 +45,11 @@ def read_recurrence(cx: Context, s: TokStream) -> Recurring | None:
     found = _part_of_each_month(cx, s, within, monthly=False) or _weekdays(cx, s, within)
     if found is not None:
         return found
-    if t.kind is K.WORD:
+    if t.tag is Tag.WORD:
         return _repetition_word(cx, s, t.value, within)
-    if isinstance(t.value, int) and t.kind in (K.NUM, K.ORD, K.ORDW):
-        return _repeating_number(cx, s, t, within)
+    number = number_token(t)
+    if number is not None:
+        return _repeating_number(cx, s, number, within)
     return None
 
 
@@ -75,7 +76,7 @@ def _repetition_word(cx: Context, s: TokStream, word: Word, within: Span) -> Rec
         return per_period(cx, within, Each.TERM if word is Word.QUARTERLY else Each.YEAR, 1)
     if word is Word.TO:  # "по средам", "по понедельникам и четвергам"
         nxt = s.peek(1)
-        if nxt is None or nxt.kind is not K.WDAY:
+        if nxt is None or nxt.tag is not Tag.WDAY:
             return None
         s.next()
         days = _weekday_list(cx, s, allow_to=False)
@@ -106,7 +107,7 @@ def _monthly(cx: Context, s: TokStream, within: Span) -> Recurring:
     """After «ежемесячно»: a weekday of the month, a part of it, a due day, or nothing (some day of each)."""
     _throughout(s)  # «ежемесячно в течение года»: the school year is what repetitions fill anyway
     nth, wday = s.peek(), s.peek(1)
-    if nth is not None and nth.kind in (K.ORD, K.ORDW, K.NUM) and wday is not None and wday.kind is K.WDAY:
+    if nth is not None and nth.tag in (Tag.ORD, Tag.ORDW, Tag.NUM) and wday is not None and wday.tag is Tag.WDAY:
         s.pos += 2  # «ежемесячно, последняя пятница»
         s.word(Word.MONTH)
         s.expect_done()
@@ -124,23 +125,23 @@ def _monthly(cx: Context, s: TokStream, within: Span) -> Recurring:
     return Recurring(EACH_MONTH, within, Each.MONTH)
 
 
-def _repeating_number(cx: Context, s: TokStream, t: Tok, within: Span) -> Recurring | None:
+def _repeating_number(cx: Context, s: TokStream, t: IntTok, within: Span) -> Recurring | None:
     """«2 раза в месяц», «2-я среда каждого месяца», «2 пятница месяца», «15 числа каждого месяца»."""
     save = s.pos
-    if t.kind in (K.NUM, K.ORDW) and s.peek_word(Word.TIMES, 1):
+    if t.tag in (Tag.NUM, Tag.ORDW) and s.peek_word(Word.TIMES, 1):
         s.next()
         return _times(cx, s, within, t.value)
     nxt = s.peek(1)
-    if nxt is not None and nxt.kind is K.WDAY:
+    if nxt is not None and nxt.tag is Tag.WDAY:
         s.pos += 2
         s.word(Word.EVERY)
         said = s.word(Word.MONTH)
-        if said or (s.done() and t.kind is K.ORDW):
+        if said or (s.done() and t.tag is Tag.ORDW):
             if not said:  # «последний четверг»: of each month, as «последний четверг месяца»
                 cx.warnings.append(f"«{t.text} {nxt.text}» прочитано как «{t.text} {nxt.text} каждого месяца»")
             s.expect_done()
             return Recurring(_ordinal_day(t.value, nxt.value), within, Each.DAY)
-    elif t.kind is K.NUM and s.peek_word(Word.NUMBER, 1):
+    elif t.tag is Tag.NUM and s.peek_word(Word.NUMBER, 1):
         s.pos += 2
         s.word(Word.EVERY)
         if s.word(Word.MONTH):
@@ -153,7 +154,7 @@ def _repeating_number(cx: Context, s: TokStream, t: Tok, within: Span) -> Recurr
 def _within_month(cx: Context, s: TokStream, within: Span) -> Span:
     """«(каждую среду) октября»: a month after a weekday schedule bounds it; otherwise ``within``."""
     t = s.peek()
-    if t is None or t.kind is not K.MONTH:
+    if t is None or t.tag is not Tag.MONTH:
         return within
     s.next()
     year = cx.year.year_of(t.value)
@@ -178,7 +179,7 @@ def monthly_due(cx: Context, s: TokStream, within: Span, *, inclusive: bool, mon
     """
     save = s.pos
     t = s.peek()
-    if t is None or t.kind is not K.NUM or not s.peek_word(Word.NUMBER, 1):
+    if t is None or t.tag is not Tag.NUM or not s.peek_word(Word.NUMBER, 1):
         return None
     s.pos += 2
     if s.word(Word.EVERY):
@@ -206,14 +207,18 @@ def _part_of_each_month(cx: Context, s: TokStream, within: Span, *, monthly: boo
     if t is None:
         s.pos = save
         return None
-    unit = None
-    if t.kind is K.WORD and t.value in PART_WORDS:
+    unit: WordTok | None = None
+    number = number_token(t)
+    part: Word | int
+    if t.tag is Tag.WORD and t.value in PART_WORDS:
+        part = t.value
         s.next()
-    elif t.kind in (K.NUM, K.ORD, K.ORDW) and isinstance(t.value, int) and s.peek(1) is not None:
-        unit = s.peek(1)
-        if unit is None or unit.kind is not K.WORD or unit.value not in (Word.HALF, Word.DECADE, Word.WEEK):
+    elif number is not None and s.peek(1) is not None:
+        found = s.peek(1)
+        if found is None or found.tag is not Tag.WORD or found.value not in (Word.HALF, Word.DECADE, Word.WEEK):
             s.pos = save
             return None
+        part, unit = number.value, found
         s.pos += 2
     else:
         s.pos = save
@@ -224,14 +229,16 @@ def _part_of_each_month(cx: Context, s: TokStream, within: Span, *, monthly: boo
         s.pos = save
         return None
     s.expect_done()
-    first, length = _month_part_days(t.value, None if unit is None else unit.value)
-    if unit is None:
-        label = {"начало": "в начале", "середина": "в середине", "конец": "в конце"}[PART_WORDS[t.value]]
+    first, length = _month_part_days(part, None if unit is None else unit.value)
+    if isinstance(part, Word):
+        label = {"начало": "в начале", "середина": "в середине", "конец": "в конце"}[PART_WORDS[part]]
         label = f"{label} каждого месяца"
-    elif t.value == -1:
+    elif unit is None:  # pragma: no cover - a number is read above only with its unit
+        raise NoMatch()
+    elif part == -1:
         label = f"{t.text} {unit.text} каждого месяца"
     else:
-        label = f"{t.value}-я {unit.text} каждого месяца"
+        label = f"{part}-я {unit.text} каждого месяца"
     return Recurring(monthly_day(first), within, Each.MONTH, 1, length=length, label=label)
 
 
@@ -239,20 +246,20 @@ def _every(cx: Context, s: TokStream, within: Span) -> Recurring:
     t = s.peek()
     if t is None:
         raise NoMatch("после «каждый» ожидается день недели или период")
-    if t.kind is K.WDAY:
+    if t.tag is Tag.WDAY:
         days = _weekday_list(cx, s, allow_to=False)
         s.word(Word.MONTH)  # «каждую пятницу месяца»
         within = _within_month(cx, s, within)  # «каждую среду октября»
         s.expect_done()
         return Recurring(_weekly(days), within, Each.DAY)
-    if t.kind in (K.ORD, K.ORDW) and isinstance(t.value, int):
+    if t.tag in (Tag.ORD, Tag.ORDW) and isinstance(t.value, int):
         nxt = s.peek(1)
-        if nxt is not None and nxt.kind is K.WDAY:  # "каждую вторую среду месяца"
+        if nxt is not None and nxt.tag is Tag.WDAY:  # "каждую вторую среду месяца"
             s.pos += 2
             s.word(Word.MONTH)
             s.expect_done()
             return Recurring(_ordinal_day(t.value, nxt.value), within, Each.DAY)
-    if t.kind is K.NUM and s.peek_word(Word.NUMBER, 1):  # "каждое 15 число"
+    if t.tag is Tag.NUM and s.peek_word(Word.NUMBER, 1):  # "каждое 15 число"
         s.pos += 2
         s.word(Word.MONTH)
         s.expect_done()
@@ -283,10 +290,10 @@ def _interval(cx: Context, s: TokStream, within: Span, times: int) -> Recurring 
     t, unit = s.peek(), s.peek(1)
     if (
         t is None
-        or t.kind not in (K.NUM, K.ORDW, K.ORD)
+        or t.tag not in (Tag.NUM, Tag.ORDW, Tag.ORD)
         or not isinstance(t.value, int)
         or unit is None
-        or unit.kind is not K.WORD
+        or unit.tag is not Tag.WORD
         or unit.value not in (Word.WEEK, Word.MONTH)
     ):
         return None
@@ -338,11 +345,11 @@ def _times(cx: Context, s: TokStream, within: Span, times: int) -> Recurring:
 def per_period(cx: Context, within: Span, each: Each, times: int) -> Recurring:
     if each is Each.YEAR:
         return Recurring(None, within, each, times, (within,))
-    kind = TermKind.QUARTER if each is Each.TERM else TermKind.HALF
-    terms = cx.year.terms_of(kind)
+    term_type = TermType.QUARTER if each is Each.TERM else TermType.HALF
+    terms = cx.year.terms_of(term_type)
     periods = tuple(Span(t.start, t.end, SpanShape.TERM, t.name, t.approximate) for t in terms)
     if any(t.approximate for t in terms):
-        what = "четвертей" if kind is TermKind.QUARTER else "полугодий"
+        what = "четвертей" if term_type is TermType.QUARTER else "полугодий"
         cx.warnings.append(f"сроки {what} приблизительные: укажите их в разделе terms: плана")
     return Recurring(None, within, each, times, periods)
 
@@ -354,12 +361,12 @@ def _weekday_list(cx: Context, s: TokStream, *, allow_to: bool) -> list[int]:
     days: list[int] = []
     while True:
         t = s.peek()
-        if t is None or t.kind is not K.WDAY:
+        if t is None or t.tag is not Tag.WDAY:
             break
         days.append(t.value)
         s.next()
         last = s.peek(1)
-        if last is not None and last.kind is K.WDAY and (s.punct("-") or s.word(Word.TO)):  # a range
+        if last is not None and last.tag is Tag.WDAY and (s.punct("-") or s.word(Word.TO)):  # a range
             s.next()
             if last.value < t.value:
                 raise NoMatch(f"дни недели «{t.text}–{last.text}» идут не по порядку")

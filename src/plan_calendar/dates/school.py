@@ -17,7 +17,7 @@ from functools import lru_cache
 from plan_calendar.errors import DateError
 
 
-class TermKind(Enum):
+class TermType(Enum):
     """The school periods a plan can name."""
 
     QUARTER = "quarter"  # четверть
@@ -39,7 +39,7 @@ class Season(Enum):
 class Term:
     """One school period: the 2nd quarter, the first half-year, the autumn holidays."""
 
-    kind: TermKind
+    type: TermType
     number: int  # quarter/half/trimester number, or the Season value for holidays
     start: date
     end: date
@@ -47,22 +47,22 @@ class Term:
     approximate: bool = False
 
 
-# (kind, number, name, (start month, day), (end month, day)). Approximates the calendar most Russian schools
+# (type, number, name, (start month, day), (end month, day)). Approximates the calendar most Russian schools
 # follow (the federal recommendation since 2023-2024); the plan's ``terms:`` replaces it.
-_APPROXIMATE: tuple[tuple[TermKind, int, str, tuple[int, int], tuple[int, int]], ...] = (
-    (TermKind.QUARTER, 1, "I четверть", (9, 1), (10, 26)),
-    (TermKind.HOLIDAY, Season.AUTUMN.value, "осенние каникулы", (10, 27), (11, 4)),
-    (TermKind.QUARTER, 2, "II четверть", (11, 5), (12, 28)),
-    (TermKind.HOLIDAY, Season.WINTER.value, "зимние каникулы", (12, 29), (1, 8)),
-    (TermKind.QUARTER, 3, "III четверть", (1, 9), (3, 21)),
-    (TermKind.HOLIDAY, Season.SPRING.value, "весенние каникулы", (3, 22), (3, 30)),
-    (TermKind.QUARTER, 4, "IV четверть", (3, 31), (5, 26)),
-    (TermKind.HOLIDAY, Season.SUMMER.value, "летние каникулы", (5, 27), (8, 31)),
-    (TermKind.HALF, 1, "I полугодие", (9, 1), (12, 28)),
-    (TermKind.HALF, 2, "II полугодие", (1, 9), (5, 26)),
-    (TermKind.TRIMESTER, 1, "I триместр", (9, 1), (11, 30)),
-    (TermKind.TRIMESTER, 2, "II триместр", (12, 1), (2, 28)),
-    (TermKind.TRIMESTER, 3, "III триместр", (3, 1), (5, 26)),
+_APPROXIMATE: tuple[tuple[TermType, int, str, tuple[int, int], tuple[int, int]], ...] = (
+    (TermType.QUARTER, 1, "I четверть", (9, 1), (10, 26)),
+    (TermType.HOLIDAY, Season.AUTUMN.value, "осенние каникулы", (10, 27), (11, 4)),
+    (TermType.QUARTER, 2, "II четверть", (11, 5), (12, 28)),
+    (TermType.HOLIDAY, Season.WINTER.value, "зимние каникулы", (12, 29), (1, 8)),
+    (TermType.QUARTER, 3, "III четверть", (1, 9), (3, 21)),
+    (TermType.HOLIDAY, Season.SPRING.value, "весенние каникулы", (3, 22), (3, 30)),
+    (TermType.QUARTER, 4, "IV четверть", (3, 31), (5, 26)),
+    (TermType.HOLIDAY, Season.SUMMER.value, "летние каникулы", (5, 27), (8, 31)),
+    (TermType.HALF, 1, "I полугодие", (9, 1), (12, 28)),
+    (TermType.HALF, 2, "II полугодие", (1, 9), (5, 26)),
+    (TermType.TRIMESTER, 1, "I триместр", (9, 1), (11, 30)),
+    (TermType.TRIMESTER, 2, "II триместр", (12, 1), (2, 28)),
+    (TermType.TRIMESTER, 3, "III триместр", (3, 1), (5, 26)),
 )
 
 APPROXIMATE_TERMS = tuple(name for _, _, name, _, _ in _APPROXIMATE)
@@ -136,42 +136,42 @@ class AcademicYear:
         """From the first school day to the last: the plan's terms, or 1 September to 31 May."""
         return _school_span(self)
 
-    def term(self, kind: TermKind, number: int) -> Term | None:
-        """The plan's term of this kind and number, else the approximation, else None."""
+    def term(self, term_type: TermType, number: int) -> Term | None:
+        """The plan's term of this type and number, else the approximation, else None."""
         for t in self.terms:
-            if t.kind is kind and t.number == number:
+            if t.type is term_type and t.number == number:
                 return t
-        if kind is TermKind.HALF:
+        if term_type is TermType.HALF:
             derived = self._half_from_quarters(number)
             if derived is not None:
                 return derived
         for k, n, name, (m1, d1), (m2, d2) in _APPROXIMATE:
-            if k is kind and n == number:
+            if k is term_type and n == number:
                 start = date(self.year_of(m1), m1, d1)
                 end = date(self.year_of(m2), m2, min(d2, calendar.monthrange(self.year_of(m2), m2)[1]))
-                return Term(kind, number, start, end, name, approximate=True)
+                return Term(term_type, number, start, end, name, approximate=True)
         return None
 
-    def terms_of(self, kind: TermKind) -> tuple[Term, ...]:
-        """All terms of a kind in order (the plan's own where it gives them)."""
-        count = {TermKind.QUARTER: 4, TermKind.HOLIDAY: 4, TermKind.TRIMESTER: 3}.get(kind, 2)
+    def terms_of(self, term_type: TermType) -> tuple[Term, ...]:
+        """All terms of a type in order (the plan's own where it gives them)."""
+        count = {TermType.QUARTER: 4, TermType.HOLIDAY: 4, TermType.TRIMESTER: 3}.get(term_type, 2)
         numbers = range(1, count + 1)
-        found = [self.term(kind, n) for n in numbers]
+        found = [self.term(term_type, n) for n in numbers]
         return tuple(t for t in found if t is not None)
 
     def _half_from_quarters(self, number: int) -> Term | None:
-        quarters = {t.number: t for t in self.terms if t.kind is TermKind.QUARTER}
+        quarters = {t.number: t for t in self.terms if t.type is TermType.QUARTER}
         first, last = (1, 2) if number == 1 else (3, 4)
         if first in quarters and last in quarters:
             name = "I полугодие" if number == 1 else "II полугодие"
-            return Term(TermKind.HALF, number, quarters[first].start, quarters[last].end, name)
+            return Term(TermType.HALF, number, quarters[first].start, quarters[last].end, name)
         return None
 
 
 @lru_cache(maxsize=64)
 def _school_span(year: AcademicYear) -> tuple[date, date]:
     """AcademicYear.school_span, computed once per year (the grammar asks for it in every part it reads)."""
-    study = [t for t in year.terms if t.kind in (TermKind.QUARTER, TermKind.HALF, TermKind.TRIMESTER)]
+    study = [t for t in year.terms if t.type in (TermType.QUARTER, TermType.HALF, TermType.TRIMESTER)]
     if study:
         return min(t.start for t in study), max(t.end for t in study)
     return year.start, year.school_end or date(year.second, 5, 31)

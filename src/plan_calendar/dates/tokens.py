@@ -4,55 +4,120 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from plan_calendar.dates.lexicon import Cls, Lexicon, Word
 
-__all__ = ["K", "NoMatch", "Tok", "TokKind", "TokStream", "clean_text", "tokenize"]
+__all__ = [
+    "DayMonth",
+    "DotTok",
+    "IntTok",
+    "NoMatch",
+    "Tag",
+    "TextTok",
+    "TimeTok",
+    "Tok",
+    "TokStream",
+    "TokTag",
+    "WordTok",
+    "clean_text",
+    "number_token",
+    "tokenize",
+    "weekday_token",
+]
 
 
-class TokKind(Enum):
-    """What a token is."""
+class TokTag(Enum):
+    """What a token is. (Its value's type follows from it: see the token classes below.)"""
 
     NUM = "number"  # 19
-    DOT = "dotted date"  # 19.09., 19.09.2019, 2019-09-19: value (day, month, year or None)
-    TIME = "time"  # 14:00, 14.30, 14-00: value (hour, minute)
+    DOT = "dotted date"  # 19.09., 19.09.2019, 2019-09-19
+    TIME = "time"  # 14:00, 14.30, 14-00
     ORD = "ordinal number"  # 1-я, 11-го
     NL = "line break"
     PUNCT = "punctuation"  # - , ; ( ) / +
-    MONTH = "month"  # value 1…12
-    WDAY = "weekday"  # value 0 (Monday) … 6
+    MONTH = "month"  # 1…12
+    WDAY = "weekday"  # 0 (Monday) … 6
     WCHECK = "weekday in brackets"  # (чт): checked against the day before it
-    ORDW = "ordinal word"  # первая, последняя, II: value 1…5, −1
-    WORD = "word"  # a key word: value a lexicon Word
-    UNK = "unknown word"  # not a date word: value its text
+    ORDW = "ordinal word"  # первая, последняя, II: 1…5, −1
+    WORD = "word"  # a key word of the lexicon
+    UNK = "unknown word"  # not a date word
 
 
-class K:
-    """The token kinds as plain class attributes: the grammar compares them on every token, and an Enum's own
-    attribute access costs several times a plain class's (measured: the grammar read 10% fewer cells a second)."""
+class Tag:
+    """The token tags as plain class attributes: the grammar compares them on every token, and an Enum's own
+    attribute access costs several times a plain class's (measured: the grammar read 10% fewer cells a second).
+    ``Final`` keeps each a literal, so that ``t.tag is Tag.NUM`` tells the type checker which token ``t`` is."""
 
-    NUM = TokKind.NUM
-    DOT = TokKind.DOT
-    TIME = TokKind.TIME
-    ORD = TokKind.ORD
-    NL = TokKind.NL
-    PUNCT = TokKind.PUNCT
-    MONTH = TokKind.MONTH
-    WDAY = TokKind.WDAY
-    WCHECK = TokKind.WCHECK
-    ORDW = TokKind.ORDW
-    WORD = TokKind.WORD
-    UNK = TokKind.UNK
+    NUM: Final = TokTag.NUM
+    DOT: Final = TokTag.DOT
+    TIME: Final = TokTag.TIME
+    ORD: Final = TokTag.ORD
+    NL: Final = TokTag.NL
+    PUNCT: Final = TokTag.PUNCT
+    MONTH: Final = TokTag.MONTH
+    WDAY: Final = TokTag.WDAY
+    WCHECK: Final = TokTag.WCHECK
+    ORDW: Final = TokTag.ORDW
+    WORD: Final = TokTag.WORD
+    UNK: Final = TokTag.UNK
 
 
-class Tok(NamedTuple):
-    """A token: its kind, its value and the text it came from."""
+class DayMonth(NamedTuple):
+    """A dotted date's numbers as written: «19.09.» has no year."""
 
-    kind: TokKind
-    value: Any  # what it is depends on kind: int, Word, (d, m, y), (h, m), str
+    day: int
+    month: int
+    year: int | None
+
+
+class IntTok(NamedTuple):
+    """A number, an ordinal, a month (1…12), a weekday (0…6) or an ordinal word (1…5, −1 for «последний»)."""
+
+    tag: Literal[TokTag.NUM, TokTag.ORD, TokTag.MONTH, TokTag.WDAY, TokTag.WCHECK, TokTag.ORDW]
+    value: int
     text: str
     span: tuple[int, int] = (-1, -1)  # where in the text it stands (to quote the words that are not a date)
+
+
+class WordTok(NamedTuple):
+    """A key word of the lexicon («до», «каждый», «четверть»)."""
+
+    tag: Literal[TokTag.WORD]
+    value: Word
+    text: str
+    span: tuple[int, int] = (-1, -1)
+
+
+class DotTok(NamedTuple):
+    """A dotted or ISO date: «19.09.», «19.09.2019», «2019-09-19»."""
+
+    tag: Literal[TokTag.DOT]
+    value: DayMonth
+    text: str
+    span: tuple[int, int] = (-1, -1)
+
+
+class TimeTok(NamedTuple):
+    """A time of day: (hour, minute)."""
+
+    tag: Literal[TokTag.TIME]
+    value: tuple[int, int]
+    text: str
+    span: tuple[int, int] = (-1, -1)
+
+
+class TextTok(NamedTuple):
+    """Punctuation, a line break or an unknown word: the value is its text."""
+
+    tag: Literal[TokTag.PUNCT, TokTag.NL, TokTag.UNK]
+    value: str
+    text: str
+    span: tuple[int, int] = (-1, -1)
+
+
+Tok = IntTok | WordTok | DotTok | TimeTok | TextTok
+"""A token: its tag, its value (typed by the tag), the text it came from and where it stands in the cell."""
 
 
 TOKEN_RE = re.compile(
@@ -95,8 +160,12 @@ _NORMALISE = str.maketrans(
 
 
 _TRAILING = frozenset({Word.YEAR, Word.FILLER})
-# What a word was recognised as → its token kind (an unknown word keeps its text as its value).
-_WORD_KINDS = {Cls.MONTH: K.MONTH, Cls.WEEKDAY: K.WDAY, Cls.ORDINAL: K.ORDW, Cls.WORD: K.WORD, Cls.UNKNOWN: K.UNK}
+# What a word with a number for its value was recognised as → its token tag.
+_NUMBER_TAGS: dict[Cls, Literal[TokTag.MONTH, TokTag.WDAY, TokTag.ORDW]] = {
+    Cls.MONTH: Tag.MONTH,
+    Cls.WEEKDAY: Tag.WDAY,
+    Cls.ORDINAL: Tag.ORDW,
+}
 
 
 # «сен-\nтября», «те- чение»: a word broken by hyphenation at a line end (PDF exports), joined before reading.
@@ -122,6 +191,20 @@ def clean_text(text: str, lex: Lexicon) -> str:
     return text
 
 
+def weekday_token(t: Tok | None) -> IntTok | None:
+    """``t`` if it is a weekday, bare («чт») or in brackets («(чт)»)."""
+    if t is not None and (t.tag is Tag.WDAY or t.tag is Tag.WCHECK):
+        return t
+    return None
+
+
+def number_token(t: Tok | None) -> IntTok | None:
+    """``t`` if it counts something: a number, an ordinal number or an ordinal word («2», «2-я», «II», «вторая»)."""
+    if t is not None and (t.tag is Tag.NUM or t.tag is Tag.ORD or t.tag is Tag.ORDW):
+        return t
+    return None
+
+
 class NoMatch(Exception):
     """Internal: this shape does not fit; try the next one."""
 
@@ -142,24 +225,30 @@ def tokenize(text: str, lex: Lexicon, warnings: list[str]) -> list[Tok]:
             if entry.value is Word.APPROX:
                 warnings.append(f"в плане сказано «{word}»: дата приблизительная")
                 continue
-            tokens.append(Tok(_WORD_KINDS[entry.cls], entry.value, word, m.span()))
+            value = entry.value
+            if isinstance(value, Word):
+                tokens.append(WordTok(Tag.WORD, value, word, m.span()))
+            elif isinstance(value, int):
+                tokens.append(IntTok(_NUMBER_TAGS[entry.cls], value, word, m.span()))
+            else:
+                tokens.append(TextTok(Tag.UNK, word, word, m.span()))
         elif group == "num":
-            tokens.append(Tok(K.NUM, int(m.group("num")), m.group("num"), m.span()))
+            tokens.append(IntTok(Tag.NUM, int(m.group("num")), m.group("num"), m.span()))
         elif group == "dot":
             d, mo, y = m.group(_DOT_D, _DOT_M, _DOT_Y)
             year_value = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
-            tokens.append(Tok(K.DOT, (int(d), int(mo), year_value), m.group("dot"), m.span()))
+            tokens.append(DotTok(Tag.DOT, DayMonth(int(d), int(mo), year_value), m.group("dot"), m.span()))
         elif group == "iso":  # 2019-09-05, as YAML users write dates
             y, mo, d = m.group(_ISO_Y, _ISO_M, _ISO_D)
-            tokens.append(Tok(K.DOT, (int(d), int(mo), int(y)), m.group("iso"), m.span()))
+            tokens.append(DotTok(Tag.DOT, DayMonth(int(d), int(mo), int(y)), m.group("iso"), m.span()))
         elif group == "time":  # «14:00», «14.00», «10.30», «14-00»: never a day and a month
-            tokens.append(Tok(K.TIME, (int(m.group(_TIME_H)), int(m.group(_TIME_M))), m.group("time"), m.span()))
+            tokens.append(TimeTok(Tag.TIME, (int(m.group(_TIME_H)), int(m.group(_TIME_M))), m.group("time"), m.span()))
         elif group == "ord":
-            tokens.append(Tok(K.ORD, int(m.group(_ORD_N)), m.group("ord"), m.span()))
+            tokens.append(IntTok(Tag.ORD, int(m.group(_ORD_N)), m.group("ord"), m.span()))
         elif group == "nl":
-            tokens.append(Tok(K.NL, None, "\n", m.span()))
+            tokens.append(TextTok(Tag.NL, "\n", "\n", m.span()))
         elif group == "punct":
-            tokens.append(Tok(K.PUNCT, m.group("punct"), m.group("punct"), m.span()))
+            tokens.append(TextTok(Tag.PUNCT, m.group("punct"), m.group("punct"), m.span()))
         # "other" characters (quotes, stray symbols) carry no meaning and are dropped
     return tokens
 
@@ -194,12 +283,12 @@ class TokStream:
         if i >= len(tokens):
             return False
         t = tokens[i]
-        return t[1] is word and t[0] is K.WORD
+        return t[1] is word and t[0] is Tag.WORD
 
     def word(self, word: Word) -> bool:
         i = self.pos
         tokens = self.tokens
-        if i < len(tokens) and tokens[i][1] is word and tokens[i][0] is K.WORD:
+        if i < len(tokens) and tokens[i][1] is word and tokens[i][0] is Tag.WORD:
             self.pos = i + 1
             return True
         return False
@@ -207,7 +296,7 @@ class TokStream:
     def punct(self, char: str) -> bool:
         i = self.pos
         tokens = self.tokens
-        if i < len(tokens) and tokens[i][0] is K.PUNCT and tokens[i][1] == char:
+        if i < len(tokens) and tokens[i][0] is Tag.PUNCT and tokens[i][1] == char:
             self.pos = i + 1
             return True
         return False
@@ -217,7 +306,7 @@ class TokStream:
         i = self.pos
         tokens = self.tokens
         n = len(tokens)
-        while i < n and tokens[i][0] is K.WORD and tokens[i][1] in words:
+        while i < n and tokens[i][0] is Tag.WORD and tokens[i][1] in words:
             i += 1
         self.pos = i
 
@@ -227,7 +316,8 @@ class TokStream:
         tokens = self.tokens
         n = len(tokens)
         while i < n and (
-            (tokens[i][0] is K.WORD and tokens[i][1] in _TRAILING) or (tokens[i][0] is K.PUNCT and tokens[i][1] == ".")
+            (tokens[i][0] is Tag.WORD and tokens[i][1] in _TRAILING)
+            or (tokens[i][0] is Tag.PUNCT and tokens[i][1] == ".")
         ):
             i += 1
         self.pos = i

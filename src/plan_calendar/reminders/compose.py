@@ -40,7 +40,7 @@ from plan_calendar.errors import ConfigError, Source
 from plan_calendar.ics.feed import Feed
 from plan_calendar.ics.render import render
 from plan_calendar.reminders.addresses import wire_address
-from plan_calendar.reminders.rules import Reminder, TargetKind
+from plan_calendar.reminders.rules import Occasion, Reminder
 from plan_calendar.when import Span, SpanShape
 
 __all__ = ["Message", "compose"]
@@ -112,10 +112,10 @@ def _view(reminder: Reminder, now: datetime) -> dict[str, Any]:
     # Counted from the moment the letter actually goes out (a catch-up run too), on the plan's calendar.
     today = now.astimezone(ZoneInfo(target.plan.timezone)).date()
     at = entry.start.strftime("%H:%M") if isinstance(entry.start, datetime) else None
-    if target.kind is TargetKind.DEADLINE:
+    if target.occasion is Occasion.DEADLINE:
         heading, when_text = "Срок", f"срок — {_long_date(target.day)}"
         countdown: str | None = _deadline_countdown((target.day - today).days)
-    elif target.kind is TargetKind.EVENT:
+    elif target.occasion is Occasion.EVENT:
         heading = "Скоро по плану"
         when_text = _long_date(target.day)
         if target.day != target.end:

@@ -27,12 +27,12 @@ from plan_calendar.plan import Item, Plan
 from plan_calendar.schedule import Schedule
 from plan_calendar.when import Day, Deadline, Each, Ongoing, Recurring, Several, Span, SpanShape, Undated, When
 
-__all__ = ["Due", "Reminder", "Target", "TargetKind", "due", "next_send_time", "reminders_between", "targets"]
+__all__ = ["Due", "Occasion", "Reminder", "Target", "due", "next_send_time", "reminders_between", "targets"]
 
 _MAX_WORKDAY_SEARCH = 31
 
 
-class TargetKind(Enum):
+class Occasion(Enum):
     """What a reminder is about."""
 
     DEADLINE = "deadline"  # due by this day
@@ -49,7 +49,7 @@ class Target:
 
     plan: Plan
     item: Item
-    kind: TargetKind
+    occasion: Occasion
     day: date  # the deadline's due day, the event's day, the period's first day
     end: date  # the last day (= day except for periods and day ranges)
     leads: tuple[timedelta, ...]
@@ -58,7 +58,7 @@ class Target:
 
     def over(self, now: datetime) -> bool:
         """Whether the event or period has ended by ``now`` (a deadline is never over: it has passed)."""
-        if self.kind is TargetKind.DEADLINE:
+        if self.occasion is Occasion.DEADLINE:
             return False
         if isinstance(self.entry.end, datetime):
             return self.entry.end <= now
@@ -77,11 +77,11 @@ class Reminder:
     @property
     def key(self) -> tuple[str, str, str, str, str]:
         t = self.target
-        return (t.plan.id, t.item.id, t.day.isoformat(), _lead_name(self.lead, t.kind), self.recipient)
+        return (t.plan.id, t.item.id, t.day.isoformat(), _lead_name(self.lead, t.occasion), self.recipient)
 
 
-def _lead_name(lead: timedelta, kind: TargetKind) -> str:
-    return "start" if kind is TargetKind.PERIOD_START else format_duration(lead)
+def _lead_name(lead: timedelta, occasion: Occasion) -> str:
+    return "start" if occasion is Occasion.PERIOD_START else format_duration(lead)
 
 
 # ----------------------------------------------------------------------------- targets
@@ -114,28 +114,28 @@ def _targets_of(entry: Entry, settings: ReminderSettings, leads: tuple[timedelta
     start = (timedelta(0),)
     match part:
         case Deadline(due=due):
-            yield Target(plan, item, TargetKind.DEADLINE, due, due, deadline_leads, part, entry)
+            yield Target(plan, item, Occasion.DEADLINE, due, due, deadline_leads, part, entry)
         case Day(date=day):
-            yield Target(plan, item, TargetKind.EVENT, day, day, event_leads, part, entry)
+            yield Target(plan, item, Occasion.EVENT, day, day, event_leads, part, entry)
         case Span(shape=SpanShape.DAYS | SpanShape.OPEN, start=first, end=last):
-            yield Target(plan, item, TargetKind.EVENT, first, last, event_leads, part, entry)
+            yield Target(plan, item, Occasion.EVENT, first, last, event_leads, part, entry)
         case Span(start=first, end=last, shape=shape) if shape is not SpanShape.YEAR:
             if periods_wanted:
                 first_entry = entry.occurrence(entry.start)
-                yield Target(plan, item, TargetKind.PERIOD_START, first, last, start, part, first_entry)
+                yield Target(plan, item, Occasion.PERIOD_START, first, last, start, part, first_entry)
         case Recurring(rule=None):
             if periods_wanted and entry.period is not None:
                 period = entry.period
                 first_entry = entry.occurrence(entry.start)
-                yield Target(plan, item, TargetKind.PERIOD_START, period.start, period.end, start, period, first_entry)
+                yield Target(plan, item, Occasion.PERIOD_START, period.start, period.end, start, period, first_entry)
         case Recurring(each=Each.DAY, deadline=True):  # «до 5 числа каждого месяца»
             for moment in entry.occurrences():
                 day = _day(moment)
-                yield Target(plan, item, TargetKind.DEADLINE, day, day, deadline_leads, part, entry.occurrence(moment))
+                yield Target(plan, item, Occasion.DEADLINE, day, day, deadline_leads, part, entry.occurrence(moment))
         case Recurring(each=Each.DAY):
             for moment in entry.occurrences():
                 day = _day(moment)
-                yield Target(plan, item, TargetKind.EVENT, day, day, event_leads, part, entry.occurrence(moment))
+                yield Target(plan, item, Occasion.EVENT, day, day, event_leads, part, entry.occurrence(moment))
         case Span() | Ongoing() | Recurring():
             return  # the school year, throughout it, weekly/monthly markers without a day: nothing to count down to
         case Undated() | Several() | None:  # pragma: no cover - an entry's part is one of the shapes above
@@ -174,7 +174,7 @@ def first_working_day_on_or_after(day: date, country: str) -> date:
 def send_time(target: Target, lead: timedelta, settings: ReminderSettings) -> datetime:
     """When the reminder of ``target`` with ``lead`` goes out (aware, in the reminders' time zone)."""
     tz = ZoneInfo(settings.timezone)
-    if target.kind is TargetKind.PERIOD_START:
+    if target.occasion is Occasion.PERIOD_START:
         day = target.day
         if settings.working_days_only:
             day = first_working_day_on_or_after(day, settings.country)
@@ -237,7 +237,7 @@ def _between(
     for target in every:
         for lead in target.leads:
             nominal = target.day - timedelta(days=lead.days)
-            if target.kind is not TargetKind.PERIOD_START and not first_day <= nominal <= last_day:
+            if target.occasion is not Occasion.PERIOD_START and not first_day <= nominal <= last_day:
                 continue
             at = send_time(target, lead, settings)
             if start < at <= end:

@@ -14,7 +14,7 @@ from plan_calendar import AcademicYear, interpret, read_when
 from plan_calendar.config import DisplaySettings
 from plan_calendar.dates.describe import describe
 from plan_calendar.dates.lexicon import Word, lexicon
-from plan_calendar.dates.tokens import DayMonth, DotTok, IntTok, Tag, TimeTok, TokTag, WordTok, tokenize
+from plan_calendar.dates.tokens import DotTok, IntTok, Tag, TimeTok, TokTag, WordTok, tokenize
 from plan_calendar.display import Entry, item_entries
 from plan_calendar.plan import Display
 from plan_calendar.yamlplan import parse_plan
@@ -60,7 +60,7 @@ def test_tokens_keep_where_they_stand_and_typos_are_reported() -> None:
 
 def test_token_values_are_typed_by_their_tag() -> None:
     day, time, ordinal, word, wday = tokenize("19.09 14:00 2-я неделя пт", lexicon(), [])
-    assert day == DotTok(Tag.DOT, DayMonth(19, 9, None), "19.09", (0, 5))
+    assert day == DotTok(Tag.DOT, (19, 9, None), "19.09", (0, 5))
     assert time == TimeTok(Tag.TIME, (14, 0), "14:00", (6, 11))
     assert ordinal == IntTok(Tag.ORD, 2, "2-я", (12, 15))
     assert word == WordTok(Tag.WORD, Word.WEEK, "неделя", (16, 22))

@@ -155,7 +155,7 @@ def from_range(cx: Context, s: TokStream) -> When:
     start = _range_start(cx, s)
     if start is None:
         raise NoMatch("после «с» ожидается дата")
-    tail = _Tail.read(cx, s) if not (isinstance(start, Point) and start.is_month) else _Tail([], None)
+    tail = _Tail.read(cx, s) if not (isinstance(start, Point) and start.is_month) else _NO_TAIL
     if s.done():
         if isinstance(start, BareDay):  # «с 20» with no month
             raise NoMatch("не указан месяц")
@@ -249,7 +249,7 @@ def point_or_range(cx: Context, s: TokStream) -> When:
         t = s.peek()
         what = f"«{t.text}»" if t is not None else "конец строки"
         raise NoMatch(f"непонятно {what}")
-    tail = _Tail([], None)
+    tail = _NO_TAIL
     if isinstance(start, Point) and not start.is_month:
         tail = _Tail.read(cx, s)
         if s.done():
@@ -452,26 +452,26 @@ def _day_tail(cx: Context, s: TokStream, point: Point) -> Day:
     return Day(point.first, tail.times[0], tail.times[1])
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Tail:
     """What may follow a day: weekdays to check against it (before and after the time), and a time or range."""
 
-    weekdays: list[IntTok]
+    weekdays: tuple[IntTok, ...]
     times: tuple[time, time | None] | None
 
     @classmethod
     def read(cls, cx: Context, s: TokStream) -> _Tail:
-        weekdays = []
-        wday = weekday_token(s.peek())
-        if wday is not None:
-            weekdays.append(wday)
+        if s.pos >= len(s.tokens):
+            return _NO_TAIL  # most days end their part
+        before = weekday_token(s.peek())
+        if before is not None:
             s.next()
         times = time_range(cx, s, after_day=True)
-        wday = weekday_token(s.peek())
-        if wday is not None:
-            weekdays.append(wday)
+        after = weekday_token(s.peek())
+        if after is not None:
             s.next()
-        return cls(weekdays, times)
+        weekdays = tuple(w for w in (before, after) if w is not None)
+        return _NO_TAIL if not weekdays and times is None else cls(weekdays, times)
 
     def check(self, cx: Context, day: date) -> None:
         for wday in self.weekdays:
@@ -485,6 +485,9 @@ class _Tail:
                 f"время {clock_text(self.times)} у начала периода не учтено: период в календаре — целые дни"
             )
         return span
+
+
+_NO_TAIL = _Tail((), None)
 
 
 def _weekdays_of_ends(s: TokStream) -> tuple[IntTok, IntTok] | None:

@@ -30,6 +30,8 @@ __all__ = [
 class TokTag(Enum):
     """What a token is. (Its value's type follows from it: see the token classes below.)"""
 
+    __hash__ = object.__hash__  # as Word's (lexicon.py): tags are looked up in sets on every token
+
     NUM = "number"  # 19
     DOT = "dotted date"  # 19.09., 19.09.2019, 2019-09-19
     TIME = "time"  # 14:00, 14.30, 14-00
@@ -63,12 +65,9 @@ class Tag:
     UNK: Final = TokTag.UNK
 
 
-class DayMonth(NamedTuple):
-    """A dotted date's numbers as written: «19.09.» has no year."""
-
-    day: int
-    month: int
-    year: int | None
+DayMonth = tuple[int, int, int | None]
+"""A dotted date's numbers as written — (day, month, year); «19.09.» has no year. A plain tuple: a named one would
+cost a Python-level call for every date the tokenizer meets."""
 
 
 class IntTok(NamedTuple):
@@ -237,10 +236,10 @@ def tokenize(text: str, lex: Lexicon, warnings: list[str]) -> list[Tok]:
         elif group == "dot":
             d, mo, y = m.group(_DOT_D, _DOT_M, _DOT_Y)
             year_value = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
-            tokens.append(DotTok(Tag.DOT, DayMonth(int(d), int(mo), year_value), m.group("dot"), m.span()))
+            tokens.append(DotTok(Tag.DOT, (int(d), int(mo), year_value), m.group("dot"), m.span()))
         elif group == "iso":  # 2019-09-05, as YAML users write dates
             y, mo, d = m.group(_ISO_Y, _ISO_M, _ISO_D)
-            tokens.append(DotTok(Tag.DOT, DayMonth(int(d), int(mo), int(y)), m.group("iso"), m.span()))
+            tokens.append(DotTok(Tag.DOT, (int(d), int(mo), int(y)), m.group("iso"), m.span()))
         elif group == "time":  # «14:00», «14.00», «10.30», «14-00»: never a day and a month
             tokens.append(TimeTok(Tag.TIME, (int(m.group(_TIME_H)), int(m.group(_TIME_M))), m.group("time"), m.span()))
         elif group == "ord":

@@ -396,6 +396,32 @@ def test_a_crash_leaves_the_old_feed(tmp_path: Path, monkeypatch: pytest.MonkeyP
     )
 
 
+def test_a_build_pauses_the_cyclic_collector_and_turns_it_back_on(tmp_path: Path) -> None:
+    """build() runs without the cyclic GC (benchmarks/bench_build.py) but gives it back, also after an error:
+    `serve --watch` and the scheduler build in a long-lived process."""
+    import gc
+
+    from plan_calendar.build import build
+    from plan_calendar.config import Config
+    from plan_calendar.errors import PlanErrors
+
+    try:
+        assert gc.isenabled()
+        plan = _example(tmp_path)
+        build([plan], Config(), tmp_path / "out")
+        assert gc.isenabled()
+        broken = _plan(tmp_path, "plan: {title: x, year: 2019}\nitems: [", "broken.yaml")
+        with pytest.raises(PlanErrors):
+            build([broken], Config(), tmp_path / "out2")
+        assert gc.isenabled()
+        gc.disable()  # a caller that turned it off itself keeps it off
+        build([plan], Config(), tmp_path / "out3")
+        assert not gc.isenabled()
+        gc.enable()
+    finally:
+        gc.enable()
+
+
 def test_concurrent_builds(tmp_path: Path) -> None:
     items = "".join(f"  - {{id: i{n}, title: Пункт {n}, when: {1 + n % 28}.{1 + n % 12:02d}}}\n" for n in range(3000))
     plan = _plan(tmp_path, HEAD + "items:\n" + items)

@@ -397,7 +397,7 @@ def test_a_crash_leaves_the_old_feed(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_a_build_pauses_the_cyclic_collector_and_turns_it_back_on(tmp_path: Path) -> None:
-    """build() runs without the cyclic GC (benchmarks/bench_build.py) but gives it back, also after an error:
+    """build() runs without the cyclic GC (plan_calendar.memory) but gives it back, also after an error:
     `serve --watch` and the scheduler build in a long-lived process."""
     import gc
 

@@ -21,6 +21,7 @@ from plan_calendar.dates.periods import term_of
 from plan_calendar.dates.school import AcademicYear, Term, TermType
 from plan_calendar.errors import DateError, PlanError, PlanErrors, PlanFormatError, Source
 from plan_calendar.limits import MIB, PLAN_FILE_BYTES
+from plan_calendar.memory import cyclic_gc_paused
 from plan_calendar.plan import Organizer, Plan, PlanWarning
 from plan_calendar.validation import ID_RULE, is_address, is_id
 from plan_calendar.when import Day
@@ -51,7 +52,11 @@ def load_plan(path: str | Path, ids: IdStore | None = None) -> Plan:
     """Read a plan file: YAML, or a document (.docx, .odt, .xlsx, .ods, .csv, .tsv, Word's .txt export; .doc and
     .xls through LibreOffice) read through the importer. Raises :class:`PlanFormatError` with the place of
     anything wrong. ``ids`` keeps a document's rows' ids between readings (:mod:`plan_calendar.identity`)."""
-    p = Path(path)
+    with cyclic_gc_paused():  # plan_calendar.memory
+        return _load_plan(Path(path), ids)
+
+
+def _load_plan(p: Path, ids: IdStore | None) -> Plan:
     from plan_calendar import docplan  # noqa: PLC0415 - the importers load only for documents
 
     if docplan.is_document(p):

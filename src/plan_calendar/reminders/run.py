@@ -10,6 +10,7 @@ from pathlib import Path
 from plan_calendar.config import Config, ReminderSettings, SmtpSettings
 from plan_calendar.errors import ConfigError, PlanError
 from plan_calendar.identity import IdStore
+from plan_calendar.memory import cyclic_gc_paused
 from plan_calendar.plan import Item
 from plan_calendar.reminders.compose import Message, compose
 from plan_calendar.reminders.ledger import UNSENT, Key, Ledger, SendState, ledger_exists, open_ledger
@@ -51,7 +52,8 @@ def load_schedules(
     errors: list[PlanError] = []
     for path in paths:
         try:
-            schedule = interpret(load_plan(path, ids), country)  # ids: a document plan's rows keep build's ids
+            with cyclic_gc_paused():  # plan_calendar.memory
+                schedule = interpret(load_plan(path, ids), country)  # ids: a document plan's rows keep build's ids
         except PlanError as exc:
             errors.append(exc)
             continue

@@ -27,28 +27,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
-from plan_calendar.dates.clock import check_weekday, clock_text, time_range
+from plan_calendar.dates.clock import check_weekday, time_range
 from plan_calendar.dates.context import Context
-from plan_calendar.dates.days import (
-    calendar_quarter,
-    check_year,
-    from_range,
-    next_is,
-    next_is_month,
-    point_or_range,
-    read_deadline,
-    read_period,
-    read_point,
-)
+from plan_calendar.dates.days import calendar_quarter, from_range, point_or_range, read_deadline, read_period
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range
 from plan_calendar.dates.lenient import (
-    describe_parts,
-    leftover_is_safe,
-    named_day,
     names_a_time,
-    only_time,
-    temporal,
     warn_rest,
     without_date,
 )
@@ -56,6 +41,8 @@ from plan_calendar.dates.lexicon import Word, lexicon
 from plan_calendar.dates.named_days import EVE_DAYS
 from plan_calendar.dates.parts import HARD_TAGS, LEADING, except_holidays_at, split_parts
 from plan_calendar.dates.periods import edge_of_period, every_holiday, named_school_year, read_ongoing, read_term
+from plan_calendar.dates.piecewise import read_piecewise
+from plan_calendar.dates.points import check_year, next_is, next_is_month, read_point
 from plan_calendar.dates.recurrence import read_recurrence
 from plan_calendar.dates.school import AcademicYear, TermType
 from plan_calendar.dates.tokens import (
@@ -120,7 +107,7 @@ def _read(cx: Context) -> When:
         del cx.warnings[said:]  # what the failed reading assumed does not stand
         del cx.rest[remarks:]
         cx.salvaging = True
-        whens = _salvage(cx, parts, error)
+        whens = read_piecewise(cx, parts, error, _read_part_into)
     warn_rest(cx)
     if len(whens) == 1:
         return whens[0]
@@ -133,86 +120,6 @@ def _read(cx: Context) -> When:
         else:
             flat.append(w)
     return Several(tuple(flat))
-
-
-# ----------------------------------------------------------------- leniency (docs/dates.md, «Что кроме даты»)
-def _salvage(cx: Context, parts: list[list[Tok]], error: DateError) -> list[When]:
-    """A cell that does not read whole: read every date in it, keep the rest as words that are not a date.
-
-    Each part is read from left to right: the longest run of tokens from here that reads is a date (or a time
-    of the day before it); a token that starts no such run is not part of the date. What is left over may
-    only be words, numbers of something else («3 урок», «(7 дней)») and years: a leftover that could be part
-    of a date («с 16 по 12 ноября», «середина учебного года») means the cell is wrong, and the error stands.
-    Every guess leaves a warning (the words left over, or the pieces a part was read as)."""
-    whens: list[When] = []
-    times: list[str] = []
-    pieces = 0
-    dated = any(t.tag in (Tag.DOT, Tag.MONTH) for part in parts for t in part)
-    for part in parts:
-        p, n = 0, len(part)
-        before = len(whens)
-        read = [False] * n
-        while p < n:
-            end = _longest_reading(cx, part, p, whens, dated=dated)
-            if end is not None:
-                read[p:end] = [True] * (end - p)
-                p = end
-                continue
-            clock = TokStream(part[p:])
-            mark = len(cx.warnings)
-            try:
-                found = time_range(cx, clock)
-            except NoMatch:
-                found = None
-                del cx.warnings[mark:]
-            if found is not None and clock.pos > 0:
-                times.append(clock_text(found))
-                read[p : p + clock.pos] = [True] * clock.pos
-                p += clock.pos
-                continue
-            cx.rest.append(part[p])
-            p += 1
-        if not leftover_is_safe(part, read, dated=dated):
-            raise error
-        pieces = max(pieces, len(whens) - before)
-    if not whens:
-        del cx.rest[:]
-        named = named_day(cx)
-        if named is not None:
-            return [named]
-        if times:
-            return [only_time(cx, times)]
-        if all(leftover_is_safe(part, [False] * len(part), dated=False, years=False) for part in parts):
-            return [without_date(cx, [])]  # «2-й урок», «5-7 классы»: numbers of something else
-        raise error
-    if pieces > 1:
-        cx.warnings.append(f"«{' '.join(cx.text.split())}» прочитано по частям: {describe_parts(whens)} — проверьте")
-    if times:
-        cx.warnings.append(f"время {', '.join(times)} не отнесено ни к одному дню — не учтено")
-    return whens
-
-
-def _longest_reading(cx: Context, part: list[Tok], p: int, whens: list[When], *, dated: bool) -> int | None:
-    """The end of the longest run of ``part`` from ``p`` that reads (appended to ``whens``), or None.
-
-    In a cell that writes a date («Осенние каникулы: 29.10.2018 — 04.11.2018»), only runs with a date count:
-    the words around it name the period, they do not date it a second time."""
-    for j in range(len(part), p, -1):
-        window = part[p:j]
-        if not temporal(window):
-            return None  # shorter runs hold no more temporal tokens than this one
-        if dated and not any(t.tag in (Tag.DOT, Tag.MONTH) for t in window):
-            return None
-        mark = len(cx.warnings)
-        trial = list(whens)
-        try:
-            _read_part_into(cx, window, trial)
-        except NoMatch:
-            del cx.warnings[mark:]
-            continue
-        whens[:] = trial
-        return j
-    return None
 
 
 def _error(cx: Context, detail: str | None) -> DateError:

@@ -10,13 +10,14 @@ import re
 from datetime import timedelta
 
 from plan_calendar.dates.context import Context
-from plan_calendar.dates.days import bounds, month_point, span_between
+from plan_calendar.dates.days import bounds, span_between
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, describe
 from plan_calendar.dates.lexicon import Word
 from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, QUIET_WORDS, Found, find_named_days
 from plan_calendar.dates.parts import HARD_TAGS, LEADING, PERIOD_WORDS, QUANTIFIERS, RELATIVE, TEMPORAL_WORDS
 from plan_calendar.dates.periods import NUMBER_TAGS
+from plan_calendar.dates.points import month_point
 from plan_calendar.dates.tokens import Tag, Tok
 from plan_calendar.when import (
     Day,

@@ -21,7 +21,6 @@ from plan_calendar.dates.points import (
     BareDay,
     Point,
     Tail,
-    day_tail,
     make_day,
     month_point,
     range_start,
@@ -38,7 +37,6 @@ from plan_calendar.dates.tokens import (
     weekday_token,
 )
 from plan_calendar.when import (
-    Day,
     Deadline,
     Recurring,
     Span,
@@ -119,15 +117,17 @@ def read_deadline(cx: Context, s: TokStream, *, inclusive: bool, by: bool = Fals
     point = read_point(cx, s)
     if point is None:
         raise NoMatch("после «до» ожидается дата, например «до 1 октября» или «до конца сентября»")
-    day = day_tail(cx, s, point)
+    tail = Tail.read(cx, s)
+    tail.check(cx, point.first)
     s.expect_done()
     holiday = named_day_on(point.first, cx.year.month_years()) if by and not point.is_month else None
-    if holiday is not None and day.time is None:
+    if holiday is not None and tail.times is None:
         first, last = point.first - timedelta(days=BEFORE_DAYS), point.first - timedelta(days=1)
         taken = day_range(first, last)
         cx.warnings.append(f"«к {_ru_date(point.first)}» — {holiday.name}: взяты дни перед ним: {taken} — проверьте")
         return Span(first, last, SpanShape.DAYS)
     due = point.last if inclusive else point.first - timedelta(days=1)
+    tail.time_not_kept(cx, "у срока")
     return Deadline(due)
 
 
@@ -135,7 +135,7 @@ def from_range(cx: Context, s: TokStream) -> When:
     start = range_start(cx, s)
     if start is None:
         raise NoMatch("после «с» ожидается дата")
-    tail = Tail.read(cx, s) if not (isinstance(start, Point) and start.is_month) else NO_TAIL
+    tail = _start_tail(cx, s, start)
     if s.done():
         if isinstance(start, BareDay):  # «с 20» with no month
             raise NoMatch("не указан месяц")
@@ -145,13 +145,25 @@ def from_range(cx: Context, s: TokStream) -> When:
         if start.first > last_day:
             raise NoMatch("начало позже конца учебного года")
         cx.warnings.append(f"конец не указан: считается до конца учебного года ({_ru_date(last_day)})")
-        return tail.at_start_of(cx, Span(start.first, last_day, SpanShape.OPEN))
+        return Span(start.first, last_day, SpanShape.OPEN)
     if not (s.word(Word.TO) or s.word(Word.UNTIL) or s.punct("-")):
         raise NoMatch("после начала ожидается «по …» или «до …»")
-    return tail.at_start_of(cx, _range_end(cx, s, start))
+    return _range_end(cx, s, start, tail)
 
 
-def _range_end(cx: Context, s: TokStream, start: Point | BareDay) -> Span:
+def _start_tail(cx: Context, s: TokStream, start: Point | BareDay) -> Tail:
+    """What follows a range's first day: its weekday is checked here (a bare day's once the end gives its month,
+    in _range_end); its time is not kept, and says so."""
+    if isinstance(start, Point) and start.is_month:
+        return NO_TAIL
+    tail = Tail.read(cx, s)
+    if isinstance(start, Point):
+        tail.check(cx, start.first)
+    tail.time_not_kept(cx, "у начала периода")
+    return tail
+
+
+def _range_end(cx: Context, s: TokStream, start: Point | BareDay, start_tail: Tail = NO_TAIL) -> Span:
     """After «-», «по» or «до»: the end of a range, then nothing more."""
     s.punct("-")  # «с 28.01. по-31.01.»
     end = read_point(cx, s)
@@ -159,9 +171,13 @@ def _range_end(cx: Context, s: TokStream, start: Point | BareDay) -> Span:
         raise NoMatch("не указан конец периода")
     weekdays = _weekdays_of_ends(s)
     if not end.is_month and weekdays is None:
-        day_tail(cx, s, end)
+        end_tail = Tail.read(cx, s)
+        end_tail.check(cx, end.first)
+        end_tail.time_not_kept(cx, "у конца периода")
     s.expect_done()
     span = span_between(cx, start, end)
+    if isinstance(start, BareDay):  # «11 (пн) - 15 ноября»: the first day is known now
+        start_tail.check(cx, span.start)
     if weekdays is not None:  # «17-18 октября (чт-пт)»: the weekdays of the first and the last day
         check_weekday(cx, span.start, weekdays[0].value, weekdays[0].text)
         check_weekday(cx, span.end, weekdays[1].value, weekdays[1].text)
@@ -228,15 +244,15 @@ def point_or_range(cx: Context, s: TokStream) -> When:
         what = f"«{t.text}»" if t is not None else "конец строки"
         raise NoMatch(f"непонятно {what}")
     tail = NO_TAIL
-    if isinstance(start, Point) and not start.is_month:
+    if not (isinstance(start, Point) and start.is_month):
         tail = Tail.read(cx, s)
-        if s.done():
+        if isinstance(start, Point):
             tail.check(cx, start.first)
-            return Day(start.first) if tail.times is None else Day(start.first, tail.times[0], tail.times[1])
-    elif isinstance(start, BareDay):
-        tail = Tail.read(cx, s)  # «11 (пн) - 15 ноября»: checked once the end gives the month
+            if s.done():
+                return tail.day(start.first)
     if s.punct("-") or s.word(Word.TO) or s.word(Word.UNTIL):
-        return tail.at_start_of(cx, _range_end(cx, s, start))
+        tail.time_not_kept(cx, "у начала периода")
+        return _range_end(cx, s, start, tail)
     if isinstance(start, BareDay):
         raise NoMatch(f"у числа {start.day} не указан месяц")
     s.expect_done()
@@ -244,7 +260,7 @@ def point_or_range(cx: Context, s: TokStream) -> When:
         if start.label:
             return Span(start.first, start.last, SpanShape.MONTH_PART, start.label)
         return Span(start.first, start.last, SpanShape.MONTH)
-    return Day(start.first)  # pragma: no cover - handled by day_tail above
+    return tail.day(start.first)  # «19.09 (ср) г.»
 
 
 def span_between(cx: Context, start: Point | BareDay, end: Point) -> Span:

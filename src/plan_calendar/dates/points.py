@@ -26,7 +26,6 @@ from plan_calendar.dates.tokens import (
 from plan_calendar.errors import DateError
 from plan_calendar.when import (
     Day,
-    Span,
 )
 
 __all__ = [
@@ -35,7 +34,6 @@ __all__ = [
     "Point",
     "Tail",
     "check_year",
-    "day_tail",
     "make_day",
     "month_point",
     "next_is",
@@ -216,15 +214,6 @@ def check_year(cx: Context, y: int, explicit: bool, month: int | None = None, da
         )
 
 
-def day_tail(cx: Context, s: TokStream, point: Point) -> Day:
-    """After a day: an optional weekday to check, then an optional time or time range."""
-    tail = Tail.read(cx, s)
-    tail.check(cx, point.first)
-    if tail.times is None:
-        return Day(point.first)
-    return Day(point.first, tail.times[0], tail.times[1])
-
-
 @dataclass(frozen=True, slots=True)
 class Tail:
     """What may follow a day: weekdays to check against it (before and after the time), and a time or range."""
@@ -250,14 +239,14 @@ class Tail:
         for wday in self.weekdays:
             check_weekday(cx, day, wday.value, wday.text)
 
-    def at_start_of(self, cx: Context, span: Span) -> Span:
-        """The tail of a range's first day, checked once the range is known; a time there is not kept."""
-        self.check(cx, span.start)
+    def day(self, day: date) -> Day:
+        """The day with this tail's time, if any."""
+        return Day(day) if self.times is None else Day(day, self.times[0], self.times[1])
+
+    def time_not_kept(self, cx: Context, of_what: str) -> None:
+        """A time where the reading has none (the first or last day of a range, a due day) says it is not kept."""
         if self.times is not None:
-            cx.warnings.append(
-                f"время {clock_text(self.times)} у начала периода не учтено: период в календаре — целые дни"
-            )
-        return span
+            cx.warnings.append(f"время {clock_text(self.times)} {of_what} не учтено: в календаре это целые дни")
 
 
 NO_TAIL = Tail((), None)

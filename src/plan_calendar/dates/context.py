@@ -1,9 +1,9 @@
 """What the readers of one date cell share: :class:`Context`.
 
-The grammar is a set of plain functions, one family to a module (:mod:`~plan_calendar.dates.recurrence`,
-:mod:`~plan_calendar.dates.periods`, :mod:`~plan_calendar.dates.clock`, :mod:`~plan_calendar.dates.points`,
-:mod:`~plan_calendar.dates.days`, :mod:`~plan_calendar.dates.lenient`, :mod:`~plan_calendar.dates.piecewise`,
-:mod:`~plan_calendar.dates.grammar`), each taking the context of the cell
+The grammar is a set of plain functions, one family to a module (:mod:`~plan_calendar.dates.monthly`,
+:mod:`~plan_calendar.dates.recurrence`, :mod:`~plan_calendar.dates.periods`, :mod:`~plan_calendar.dates.clock`,
+:mod:`~plan_calendar.dates.points`, :mod:`~plan_calendar.dates.days`, :mod:`~plan_calendar.dates.lenient`,
+:mod:`~plan_calendar.dates.piecewise`, :mod:`~plan_calendar.dates.grammar`), each taking the context of the cell
 it reads as its first argument and a :class:`~plan_calendar.dates.tokens.TokStream` over the tokens of one part.
 The modules import each other in that order and never back.
 """

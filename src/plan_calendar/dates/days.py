@@ -14,6 +14,7 @@ from plan_calendar.dates.context import Context
 from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range
 from plan_calendar.dates.lexicon import Word
+from plan_calendar.dates.monthly import monthly_due
 from plan_calendar.dates.named_days import BEFORE_DAYS, named_day_on
 from plan_calendar.dates.periods import named_school_year, read_term, whole_year
 from plan_calendar.dates.points import (
@@ -27,7 +28,7 @@ from plan_calendar.dates.points import (
     read_point,
     year_after,
 )
-from plan_calendar.dates.recurrence import monthly_due, school_year
+from plan_calendar.dates.recurrence import school_year
 from plan_calendar.dates.tokens import (
     IntTok,
     NoMatch,

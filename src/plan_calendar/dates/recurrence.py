@@ -1,6 +1,7 @@
 """Recurrences of the date grammar: «по средам», «2-я среда каждого месяца», «1 раз в четверть», «ежемесячно».
 
-Plain functions over a :class:`~plan_calendar.dates.context.Context` (the cell's academic year and warnings).
+Plain functions over a :class:`~plan_calendar.dates.context.Context` (the cell's academic year and warnings);
+repetitions by the month are read by :mod:`~plan_calendar.dates.monthly`.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ import calendar
 from datetime import date
 
 from plan_calendar.dates.context import Context
-from plan_calendar.dates.lexicon import PART_WORDS, Word
+from plan_calendar.dates.lexicon import Word
+from plan_calendar.dates.monthly import month_day, ordinal_day, part_of_each_month, read_monthly, throughout
 from plan_calendar.dates.school import TermType
-from plan_calendar.dates.tokens import IntTok, NoMatch, Tag, TokStream, WordTok, number_token
+from plan_calendar.dates.tokens import IntTok, NoMatch, Tag, TokStream, number_token
 from plan_calendar.when import (
     DAILY,
     EACH_MONTH,
@@ -22,11 +24,10 @@ from plan_calendar.when import (
     Span,
     SpanShape,
     monthly_day,
-    monthly_weekday,
     weekly,
 )
 
-__all__ = ["monthly_due", "per_period", "read_recurrence", "school_year"]
+__all__ = ["per_period", "read_recurrence", "school_year"]
 
 
 def school_year(cx: Context) -> Span:
@@ -42,7 +43,7 @@ def read_recurrence(cx: Context, s: TokStream) -> Recurring | None:
     if t is None:
         return None
     within = school_year(cx)
-    found = _part_of_each_month(cx, s, within, monthly=False) or _weekdays(cx, s, within)
+    found = part_of_each_month(cx, s, within, monthly=False) or _weekdays(cx, s, within)
     if found is not None:
         return found
     if t.tag is Tag.WORD:
@@ -61,7 +62,7 @@ def _repetition_word(cx: Context, s: TokStream, word: Word, within: Span) -> Rec
         return _daily(cx, s, within)
     if word is Word.WEEKLY:
         s.next()
-        _throughout(s)
+        throughout(s)
         days = _weekday_list(cx, s, allow_to=True)
         s.expect_done()
         if days:
@@ -69,7 +70,7 @@ def _repetition_word(cx: Context, s: TokStream, word: Word, within: Span) -> Rec
         return Recurring(EACH_WEEK, within, Each.WEEK)
     if word is Word.MONTHLY:
         s.next()
-        return _monthly(cx, s, within)
+        return read_monthly(cx, s, within)
     if word in (Word.QUARTERLY, Word.YEARLY):
         s.next()
         s.expect_done()
@@ -103,28 +104,6 @@ def _daily(cx: Context, s: TokStream, within: Span) -> Recurring:
     return Recurring(DAILY, within, Each.DAY)
 
 
-def _monthly(cx: Context, s: TokStream, within: Span) -> Recurring:
-    """After «ежемесячно»: a weekday of the month, a part of it, a due day, or nothing (some day of each)."""
-    _throughout(s)  # «ежемесячно в течение года»: the school year is what repetitions fill anyway
-    nth, wday = s.peek(), s.peek(1)
-    if nth is not None and nth.tag in (Tag.ORD, Tag.ORDW, Tag.NUM) and wday is not None and wday.tag is Tag.WDAY:
-        s.pos += 2  # «ежемесячно, последняя пятница»
-        s.word(Word.MONTH)
-        s.expect_done()
-        return Recurring(_ordinal_day(nth.value, wday.value), within, Each.DAY)
-    part = _part_of_each_month(cx, s, within, monthly=True)  # «ежемесячно, в конце месяца»
-    if part is not None:
-        return part
-    inclusive = _due_words(cx, s)
-    if inclusive is not None:  # «ежемесячно до 5 числа»
-        due = monthly_due(cx, s, within, inclusive=inclusive, monthly=True)
-        if due is None:
-            raise NoMatch("после «ежемесячно до» ожидается число месяца, например «до 5 числа»")
-        return due
-    s.expect_done()
-    return Recurring(EACH_MONTH, within, Each.MONTH)
-
-
 def _repeating_number(cx: Context, s: TokStream, t: IntTok, within: Span) -> Recurring | None:
     """«2 раза в месяц», «2-я среда каждого месяца», «2 пятница месяца», «15 числа каждого месяца»."""
     save = s.pos
@@ -140,13 +119,13 @@ def _repeating_number(cx: Context, s: TokStream, t: IntTok, within: Span) -> Rec
             if not said:  # «последний четверг»: of each month, as «последний четверг месяца»
                 cx.warnings.append(f"«{t.text} {nxt.text}» прочитано как «{t.text} {nxt.text} каждого месяца»")
             s.expect_done()
-            return Recurring(_ordinal_day(t.value, nxt.value), within, Each.DAY)
+            return Recurring(ordinal_day(t.value, nxt.value), within, Each.DAY)
     elif t.tag is Tag.NUM and s.peek_word(Word.NUMBER, 1):
         s.pos += 2
         s.word(Word.EVERY)
         if s.word(Word.MONTH):
             s.expect_done()
-            return Recurring(monthly_day(_month_day(t.value)), within, Each.DAY)
+            return Recurring(monthly_day(month_day(t.value)), within, Each.DAY)
     s.pos = save
     return None
 
@@ -160,86 +139,6 @@ def _within_month(cx: Context, s: TokStream, within: Span) -> Span:
     year = cx.year.year_of(t.value)
     last = calendar.monthrange(year, t.value)[1]
     return Span(date(year, t.value, 1), date(year, t.value, last), SpanShape.MONTH)
-
-
-def _due_words(cx: Context, s: TokStream) -> bool | None:
-    """«до», «к», «не позднее»: None when absent, else whether the named day itself is allowed."""
-    if s.word(Word.UNTIL) or s.word(Word.BY):
-        return cx.until_inclusive
-    if s.peek_word(Word.NOT) and s.peek_word(Word.LATER, 1):
-        s.pos += 2
-        return True
-    return None
-
-
-def monthly_due(cx: Context, s: TokStream, within: Span, *, inclusive: bool, monthly: bool) -> Recurring | None:
-    """«5 числа каждого месяца», «5 числа ежемесячно» after «до»/«к»/«не позднее»: a deadline every month.
-
-    ``monthly`` says «ежемесячно» came before, so «5 числа» alone is enough. None when this is not one.
-    """
-    save = s.pos
-    t = s.peek()
-    if t is None or t.tag is not Tag.NUM or not s.peek_word(Word.NUMBER, 1):
-        return None
-    s.pos += 2
-    if s.word(Word.EVERY):
-        if not s.word(Word.MONTH):
-            raise NoMatch("ожидается «каждого месяца»")
-    elif not (s.word(Word.MONTHLY) or monthly):
-        s.pos = save
-        return None
-    elif monthly:
-        s.word(Word.MONTH)  # «ежемесячно до 15 числа месяца»
-    s.expect_done()
-    day = _month_day(t.value) if inclusive else _month_day(t.value) - 1
-    if day > 28:
-        raise NoMatch(f"{day}-го числа бывает не в каждом месяце: напишите «до 28 числа» или «до 1 числа»")
-    by = day if day >= 1 else -1  # «до 1 числа»: the last day of the month before
-    return Recurring(monthly_day(by), within, Each.DAY, deadline=True)
-
-
-def _part_of_each_month(cx: Context, s: TokStream, within: Span, *, monthly: bool) -> Recurring | None:
-    """«в конце каждого месяца», «последняя неделя каждого месяца», «1 неделя каждого месяца», and after
-    «ежемесячно» also «в конце месяца». The same days as a part of a named month (docs/dates.md)."""
-    save = s.pos
-    s.word(Word.IN)
-    t = s.peek()
-    if t is None:
-        s.pos = save
-        return None
-    unit: WordTok | None = None
-    number = number_token(t)
-    part: Word | int
-    if t.tag is Tag.WORD and t.value in PART_WORDS:
-        part = t.value
-        s.next()
-    elif number is not None and s.peek(1) is not None:
-        found = s.peek(1)
-        if found is None or found.tag is not Tag.WORD or found.value not in (Word.HALF, Word.DECADE, Word.WEEK):
-            s.pos = save
-            return None
-        part, unit = number.value, found
-        s.pos += 2
-    else:
-        s.pos = save
-        return None
-    every = s.word(Word.EVERY)
-    named = s.word(Word.MONTH)
-    if not ((every and named) or monthly):
-        s.pos = save
-        return None
-    s.expect_done()
-    first, length = _month_part_days(part, None if unit is None else unit.value)
-    if isinstance(part, Word):
-        label = {"начало": "в начале", "середина": "в середине", "конец": "в конце"}[PART_WORDS[part]]
-        label = f"{label} каждого месяца"
-    elif unit is None:  # pragma: no cover - a number is read above only with its unit
-        raise NoMatch()
-    elif part == -1:
-        label = f"{t.text} {unit.text} каждого месяца"
-    else:
-        label = f"{part}-я {unit.text} каждого месяца"
-    return Recurring(monthly_day(first), within, Each.MONTH, 1, length=length, label=label)
 
 
 def _every(cx: Context, s: TokStream, within: Span) -> Recurring:
@@ -258,12 +157,12 @@ def _every(cx: Context, s: TokStream, within: Span) -> Recurring:
             s.pos += 2
             s.word(Word.MONTH)
             s.expect_done()
-            return Recurring(_ordinal_day(t.value, nxt.value), within, Each.DAY)
+            return Recurring(ordinal_day(t.value, nxt.value), within, Each.DAY)
     if t.tag is Tag.NUM and s.peek_word(Word.NUMBER, 1):  # "каждое 15 число"
         s.pos += 2
         s.word(Word.MONTH)
         s.expect_done()
-        return Recurring(monthly_day(_month_day(t.value)), within, Each.DAY)
+        return Recurring(monthly_day(month_day(t.value)), within, Each.DAY)
     every_other = _interval(cx, s, within, 1)  # «каждые 2 недели», «каждую вторую неделю»
     if every_other is not None:
         return every_other
@@ -397,53 +296,5 @@ def _weekdays(cx: Context, s: TokStream, within: Span) -> Recurring | None:
     return Recurring(_weekly(days), within, Each.DAY)
 
 
-def _throughout(s: TokStream) -> None:
-    """Step over «в течение (учебного) года» after «ежемесячно», «еженедельно»."""
-    save = s.pos
-    s.word(Word.IN)
-    if s.word(Word.DURING):
-        s.word(Word.WHOLE)
-        s.word(Word.SCHOOL)
-        if s.word(Word.YEAR):
-            s.word(Word.SCHOOL)
-            return
-    s.pos = save
-
-
 def _weekly(days: list[int]) -> Rule:
     return weekly(days)
-
-
-def _ordinal_day(n: int, weekday: int) -> Rule:
-    if n not in (1, 2, 3, 4, 5, -1):
-        raise NoMatch("в месяце не больше пяти одинаковых дней недели")
-    return monthly_weekday(n, weekday)
-
-
-def _month_day(n: int) -> int:
-    if not 1 <= n <= 31:
-        raise NoMatch(f"числа {n} в месяце нет")
-    return n
-
-
-def _month_part_days(part: Word | int, unit: Word | None) -> tuple[int, int | None]:
-    """(the first day, how many days) of a part of every month; None days: to the month's end.
-
-    ``part`` is «начало»/«середина»/«конец» (a Word) or the number of a half, decade or week (``unit``).
-    Days past the 28th are not in every month, so «5-я неделя» cannot repeat monthly."""
-    if isinstance(part, Word):
-        return {Word.START: (1, 10), Word.MIDDLE: (11, 10), Word.END: (21, None)}[part]
-    n = part
-    if unit is Word.HALF:
-        if n not in (1, 2, -1):
-            raise NoMatch("половин в месяце две")
-        return (1, 15) if n == 1 else (16, None)
-    if unit is Word.DECADE:
-        if n not in (1, 2, 3, -1):
-            raise NoMatch("декад в месяце три")
-        return {1: (1, 10), 2: (11, 10), 3: (21, None), -1: (21, None)}[n]
-    if n == -1:
-        return -7, None  # the last seven days
-    if n not in (1, 2, 3, 4):
-        raise NoMatch("5-я неделя бывает не в каждом месяце: напишите «последняя неделя каждого месяца»")
-    return 7 * n - 6, 7

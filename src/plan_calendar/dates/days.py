@@ -146,6 +146,7 @@ def from_range(cx: Context, s: TokStream) -> When:
         if start.first > last_day:
             raise NoMatch("начало позже конца учебного года")
         cx.warnings.append(f"конец не указан: считается до конца учебного года ({_ru_date(last_day)})")
+        tail.check(cx, start.first)
         return Span(start.first, last_day, SpanShape.OPEN)
     if not (s.word(Word.TO) or s.word(Word.UNTIL) or s.punct("-")):
         raise NoMatch("после начала ожидается «по …» или «до …»")
@@ -153,13 +154,11 @@ def from_range(cx: Context, s: TokStream) -> When:
 
 
 def _start_tail(cx: Context, s: TokStream, start: Point | BareDay) -> Tail:
-    """What follows a range's first day: its weekday is checked here (a bare day's once the end gives its month,
-    in _range_end); its time is not kept, and says so."""
+    """What follows a range's first day: its weekday is checked once the range is known (_range_end: the end may
+    give the day its month or year); its time is not kept, and says so."""
     if isinstance(start, Point) and start.is_month:
         return NO_TAIL
     tail = Tail.read(cx, s)
-    if isinstance(start, Point):
-        tail.check(cx, start.first)
     tail.time_not_kept(cx, "у начала периода")
     return tail
 
@@ -171,14 +170,16 @@ def _range_end(cx: Context, s: TokStream, start: Point | BareDay, start_tail: Ta
     if end is None:
         raise NoMatch("не указан конец периода")
     weekdays = _weekdays_of_ends(s)
+    end_tail = NO_TAIL
     if not end.is_month and weekdays is None:
         end_tail = Tail.read(cx, s)
-        end_tail.check(cx, end.first)
         end_tail.time_not_kept(cx, "у конца периода")
     s.expect_done()
     span = span_between(cx, start, end)
-    if isinstance(start, BareDay):  # «11 (пн) - 15 ноября»: the first day is known now
-        start_tail.check(cx, span.start)
+    # The days as the range has them: «11 (пн) - 15 ноября» gives the 11th its month, «19.01 (вс) - 23.01.2014»
+    # its year. The end first: its warnings stand after the start's.
+    end_tail.check(cx, span.end)
+    start_tail.check(cx, span.start)
     if weekdays is not None:  # «17-18 октября (чт-пт)»: the weekdays of the first and the last day
         check_weekday(cx, span.start, weekdays[0].value, weekdays[0].text)
         check_weekday(cx, span.end, weekdays[1].value, weekdays[1].text)
@@ -247,16 +248,16 @@ def point_or_range(cx: Context, s: TokStream) -> When:
     tail = NO_TAIL
     if not (isinstance(start, Point) and start.is_month):
         tail = Tail.read(cx, s)
-        if isinstance(start, Point):
+        if isinstance(start, Point) and s.done():
             tail.check(cx, start.first)
-            if s.done():
-                return tail.day(start.first)
+            return tail.day(start.first)
     if s.punct("-") or s.word(Word.TO) or s.word(Word.UNTIL):
         tail.time_not_kept(cx, "у начала периода")
         return _range_end(cx, s, start, tail)
     if isinstance(start, BareDay):
         raise NoMatch(f"у числа {start.day} не указан месяц")
     s.expect_done()
+    tail.check(cx, start.first)  # «19.09 (ср) г.»
     if start.is_month:
         if start.label:
             return Span(start.first, start.last, SpanShape.MONTH_PART, start.label)

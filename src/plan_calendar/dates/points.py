@@ -216,15 +216,19 @@ def check_year(cx: Context, y: int, explicit: bool, month: int | None = None, da
 
 @dataclass(frozen=True, slots=True)
 class Tail:
-    """What may follow a day: weekdays to check against it (before and after the time), and a time or range."""
+    """What may follow a day: weekdays to check against it (before and after the time), a time or time range,
+    and where in the warnings it was read (a range's ends are checked once the range is known, their warnings
+    put where the plan wrote them)."""
 
     weekdays: tuple[IntTok, ...]
     times: tuple[time, time | None] | None
+    at: int = 0
 
     @classmethod
     def read(cls, cx: Context, s: TokStream) -> Tail:
         if s.pos >= len(s.tokens):
             return NO_TAIL  # most days end their part
+        at = len(cx.warnings)
         before = weekday_token(s.peek())
         if before is not None:
             s.next()
@@ -233,11 +237,17 @@ class Tail:
         if after is not None:
             s.next()
         weekdays = tuple(w for w in (before, after) if w is not None)
-        return NO_TAIL if not weekdays and times is None else cls(weekdays, times)
+        return NO_TAIL if not weekdays and times is None else cls(weekdays, times, at)
 
     def check(self, cx: Context, day: date) -> None:
+        """Check the weekdays against ``day``; what is wrong is said where the tail was read."""
+        said = len(cx.warnings)
         for wday in self.weekdays:
             check_weekday(cx, day, wday.value, wday.text)
+        if self.at < said < len(cx.warnings):
+            new = cx.warnings[said:]
+            del cx.warnings[said:]
+            cx.warnings[self.at : self.at] = new
 
     def day(self, day: date) -> Day:
         """The day with this tail's time, if any."""

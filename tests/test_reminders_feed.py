@@ -7,6 +7,7 @@ attachment is compared with the feed `plan-cal build` writes from the same plan 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -128,6 +129,9 @@ def test_two_months_of_daily_runs_carry_the_feeds_events(
                 assert "RRULE" not in published, uid
                 assert (start, event["DTEND"].dt) == (published["DTSTART"].dt, published["DTEND"].dt)
             assert str(event["SUMMARY"]) == str(published["SUMMARY"])
+            # The feed's version: an occurrence has its series' SEQUENCE and LAST-MODIFIED.
+            assert event["SEQUENCE"] == published["SEQUENCE"], uid
+            assert event["LAST-MODIFIED"].dt == published["LAST-MODIFIED"].dt, uid
     assert checked_repeats >= 6, "every Wednesday's letter carries that Thursday's meeting"
 
     texts = [(m["Date"], _text(m)) for m in messages]
@@ -221,3 +225,46 @@ def test_a_reminder_of_an_event_already_over_is_not_sent(
     assert result.code == 0, result.err
     assert "уже прошедших событиях не отправлено: 1" in result.out, result.out
     assert "Встреча" not in _text(server.recorder.parsed()[0])
+
+
+def test_an_attachment_says_the_feeds_version_of_its_event(
+    cli: Callable[..., Result], tmp_path: Path, server: Server
+) -> None:
+    """A client that has the feed's event sees the emailed one as the same version, not an older one (SEQUENCE 0)
+    or a newer one; an event changed in the plan since the build is one version newer, as the next build makes it."""
+    plan, config = _setup(tmp_path, server.port, catch_up="1h", extra='before_deadline = ["1d"]\n')
+    out = tmp_path / "public"
+
+    def build(text: str, mtime: float) -> dict[str, icalendar.Component]:
+        plan.write_text(text, encoding="utf-8")
+        os.utime(plan, (mtime, mtime))
+        assert cli("build", "--config", config, "--out", out).code == 0
+        feed = icalendar.Calendar.from_ical((out / "p.ics").read_bytes())
+        return {str(e["UID"]): e for e in feed.walk("VEVENT")}
+
+    def attachments(moment: str) -> dict[str, icalendar.Component]:
+        before = len(server.recorder.parsed())
+        assert cli("remind", "--config", config, "--at", moment).code == 0
+        found = {}
+        for message in server.recorder.parsed()[before:]:
+            for attachment in message.iter_attachments():
+                [event] = icalendar.Calendar.from_ical(_bytes(attachment)).walk("VEVENT")
+                found[str(event["UID"])] = event
+        return found
+
+    build(PLAN, 1_570_000_000)
+    changed = PLAN.replace('time: "13:30"', 'time: "14:00"').replace("до 15 ноября", "до 16 ноября")
+    feed = build(changed, 1_571_000_000)
+    sovet, otchet = "p-sovet@plan.example.org", "p-otchet@plan.example.org"
+    assert (feed[sovet]["SEQUENCE"], feed[otchet]["SEQUENCE"]) == (1, 1)
+
+    sent = attachments("2019-11-13T09:00")  # the meeting of 14 November (an occurrence)
+    assert "RECURRENCE-ID" in sent[sovet]
+    assert sent[sovet]["SEQUENCE"] == 1
+    assert sent[sovet]["LAST-MODIFIED"].dt == feed[sovet]["LAST-MODIFIED"].dt
+
+    plan.write_text(changed.replace("Отчёт", "Отчёт о работе"), encoding="utf-8")  # not built yet
+    sent = attachments("2019-11-14T09:00")  # «до 16 ноября» is due on the 15th, reminded a day before
+    assert sent[otchet]["SEQUENCE"] == 2, "changed since the build: one version newer than the feed's"
+    assert str(sent[otchet]["SUMMARY"]).endswith("Отчёт о работе")
+    assert build(plan.read_text(encoding="utf-8"), 1_572_000_000)[otchet]["SEQUENCE"] == 2, "as the next build"

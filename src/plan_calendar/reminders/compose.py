@@ -17,6 +17,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,9 +37,11 @@ from jinja2 import (
 from plan_calendar.config import Config
 from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import lexicon, prepositional
+from plan_calendar.display import Entry
 from plan_calendar.errors import ConfigError, Source
 from plan_calendar.ics.feed import Feed
-from plan_calendar.ics.render import render
+from plan_calendar.ics.render import plan_events, render
+from plan_calendar.ics.versions import Version, read_previous
 from plan_calendar.reminders.addresses import wire_address
 from plan_calendar.reminders.rules import Occasion, Reminder
 from plan_calendar.when import Span, SpanShape
@@ -228,8 +231,9 @@ def _feed_url(config: Config, group: list[Reminder]) -> str | None:
 
 def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes]]:
     """One .ics per calendar event: the feed's own event, rendered by the feed's renderer (the same UID; for one
-    occurrence of a repetition, that occurrence with RECURRENCE-ID), METHOD:PUBLISH, no alarms
-    (docs/client-rules.md). An item that `display: hidden` keeps out of the calendar has none."""
+    occurrence of a repetition, that occurrence with RECURRENCE-ID) and its version (`_feed_versions`),
+    METHOD:PUBLISH, no alarms (docs/client-rules.md). An item that `display: hidden` keeps out of the calendar
+    has none."""
     name, address = parseaddr(config.smtp.sender)
     out: list[tuple[str, bytes]] = []
     seen: set[tuple[str, str]] = set()
@@ -255,6 +259,31 @@ def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes
             last_year=plan.academic_year.second,
             stamp=reminder.send_at.astimezone(UTC),
         )
-        data, _ = render(feed, settings)
+        events = plan_events(feed, config.calendar)  # content digests as the built feed computes them
+        data, _ = render(feed, settings, _feed_versions(config.out / feed.filename, events), events=events)
         out.append((f"{target.item.id}-{target.day:%Y%m%d}.ics", data))
     return out
+
+
+def _feed_versions(path: Path, events: list[tuple[Entry, str, str]]) -> dict[str, Version]:
+    """The versions the built feed gives these events, so that an attachment says the feed's SEQUENCE and
+    LAST-MODIFIED: an event as the feed has it keeps them; one changed in the plan since the build is one version
+    newer (as the next build will make it); one occurrence of a repetition has its series' version. Without a
+    built feed in the config's `out` folder, every event is version 0 of the letter's time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    versions = _versions_of(path, stat.st_mtime_ns, stat.st_size)
+    out: dict[str, Version] = {}
+    for entry, uid, digest in events:
+        version = versions.get(uid)
+        if version is not None:
+            out[uid] = replace(version, digest=digest) if entry.recurrence_id is not None else version
+    return out
+
+
+@lru_cache(maxsize=8)
+def _versions_of(path: Path, _mtime_ns: int, _size: int) -> dict[str, Version]:
+    """A feed's versions, read once per version of the file (a run composes many letters from one feed)."""
+    return read_previous(path).versions

@@ -218,6 +218,8 @@ def _weekday_of(cx: Context, previous: When, wday: IntTok) -> When | None:
 def _part(cx: Context, s: TokStream) -> When:
     # Leading words that add nothing: "в", "на", "в срок", "срок", "дата проведения".
     s.skip(LEADING)
+    if s.peek_word(Word.NOT) and s.peek_word(Word.LESS_OFTEN, 1):
+        s.pos += 2  # «не реже 1 раза в месяц»: at least as often as the repetition, which is what is read
     if s.done():
         raise NoMatch()
     last = s.tokens[-1]

@@ -46,6 +46,7 @@ _QUOTES = frozenset('«»"“”„')
 
 # «летом», «осенью»: the months of the season (summer after the school year).
 _SEASON_MONTHS = {"осенью": (9, 11), "зимой": (12, 2), "весной": (3, 5), "летом": (6, 8)}
+_SEASON_WORD_MONTHS = {Word.AUTUMN: (9, 11), Word.WINTER: (12, 2), Word.SPRING: (3, 5), Word.SUMMER: (6, 8)}
 
 # Adjectives that begin the names of days («Международный женский день», «Всемирный день книги»).
 _NAME_PREFIXES = ("международн", "всемирн", "общероссийск", "всероссийск", "российск")
@@ -166,18 +167,35 @@ def _named_when(cx: Context, found: Found, before: str) -> Day | Span | Deadline
 
 
 def _season(cx: Context, tokens: list[Tok]) -> Span | None:
-    """«летом», «осенью», «зимой», «весной»: the season's months in the school year, with a warning."""
+    """«летом», «осенью», «зимой», «весной», «в летний период», «в зимнее время»: the season's months in the school
+    year, with a warning."""
     words = [t for t in tokens if not (t.tag is Tag.WORD and t.value in LEADING)]
-    if len(words) != 1 or words[0].tag is not Tag.UNK or words[0].value not in _SEASON_MONTHS:
+    said = " ".join(t.text for t in tokens if t.tag is not Tag.PUNCT)
+    if len(words) == 1 and words[0].tag is Tag.UNK and words[0].value in _SEASON_MONTHS:
+        first_month, last_month = _SEASON_MONTHS[words[0].value]
+    elif (
+        len(words) == 2  # the season's adjective, then «время» («период» is a filler word, left out above)
+        and words[0].tag is Tag.WORD
+        and words[0].value in _SEASON_WORD_MONTHS
+        and words[1].tag is Tag.WORD
+        and words[1].value is Word.DURING
+        and words[1].text.startswith("врем")
+    ) or (
+        len(words) == 1
+        and words[0].tag is Tag.WORD
+        and words[0].value in _SEASON_WORD_MONTHS
+        and any(t.tag is Tag.WORD and t.text.startswith("период") for t in tokens)
+    ):
+        first_month, last_month = _SEASON_WORD_MONTHS[words[0].value]
+    else:
         return None
-    first_month, last_month = _SEASON_MONTHS[words[0].value]
     start = month_point(cx, first_month, None)
     end = month_point(cx, last_month, None)
     if first_month == 6:  # summer: after the school year, in the plan's second calendar year
         start = month_point(cx, 6, cx.year.second)
         end = month_point(cx, 8, cx.year.second)
     span = span_between(cx, start, end)
-    cx.warnings.append(f"«{words[0].text}» прочитано как {day_range(span.start, span.end)} — проверьте")
+    cx.warnings.append(f"«{said}» прочитано как {day_range(span.start, span.end)} — проверьте")
     return Span(span.start, span.end, SpanShape.MONTHS)
 
 
@@ -268,6 +286,20 @@ def _after_words(part: list[Tok], read: list[bool], i: int) -> bool:
     return False
 
 
+def _counts_things(part: list[Tok], read: list[bool], i: int) -> bool:
+    """«каждой» in «перед каждой выдачей пищи», «весь» in «весь коллектив»: a quantifier of a word that is not a
+    unit of time, left over as well."""
+    t = part[i]
+    nxt = part[i + 1] if i + 1 < len(part) else None
+    return (
+        t.tag is Tag.WORD
+        and t.value in (Word.EVERY, Word.WHOLE)
+        and nxt is not None
+        and nxt.tag is Tag.UNK
+        and not read[i + 1]
+    )
+
+
 def _is_period_word(t: Tok) -> bool:
     return t.value in TEMPORAL_WORDS or t.value in QUANTIFIERS or t.value in PERIOD_WORDS
 
@@ -294,7 +326,7 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
         elif tag is Tag.WORD:
             if t.value in _RANGE_WORDS and i + 1 < n and read[i + 1]:
                 return False
-            if not dated and t.value is not Word.YEAR and _is_period_word(t):
+            if not dated and t.value is not Word.YEAR and _is_period_word(t) and not _counts_things(part, read, i):
                 return False
         elif tag is Tag.PUNCT and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
             return False

@@ -32,6 +32,7 @@ class Word(Enum):
     UNTIL = auto()  # до
     NOT = auto()  # не (не позднее)
     LATER = auto()  # позднее, позже
+    LESS_OFTEN = auto()  # реже («не реже 1 раза в месяц»)
     BY = auto()  # к
     FROM = auto()  # с
     TO = auto()  # по
@@ -101,6 +102,7 @@ _WORDS: dict[Word, tuple[str, ...]] = {
     Word.UNTIL: ("до",),
     Word.NOT: ("не",),
     Word.LATER: ("позднее", "позже"),
+    Word.LESS_OFTEN: ("реже",),
     Word.BY: ("к", "ко"),
     Word.FROM: ("с", "со", "от"),
     Word.TO: ("по",),
@@ -135,10 +137,10 @@ _WORDS: dict[Word, tuple[str, ...]] = {
     Word.HALF_YEAR: ("полугодие", "полугодия", "полугодии", "полугодию", "полуг"),
     Word.TRIMESTER: ("триместр", "триместра", "триместре", "трим"),
     Word.HOLIDAYS: ("каникулы", "каникул", "каникулах", "каникулам"),
-    Word.AUTUMN: ("осенние", "осенних", "осенний", "осенняя"),
-    Word.WINTER: ("зимние", "зимних", "зимний", "новогодние", "новогодних"),
-    Word.SPRING: ("весенние", "весенних", "весенний"),
-    Word.SUMMER: ("летние", "летних", "летний"),
+    Word.AUTUMN: ("осенние", "осенних", "осенний", "осенняя", "осеннее"),
+    Word.WINTER: ("зимние", "зимних", "зимний", "зимнее", "новогодние", "новогодних"),
+    Word.SPRING: ("весенние", "весенних", "весенний", "весеннее"),
+    Word.SUMMER: ("летние", "летних", "летний", "летнее"),
     Word.HOUR: ("ч", "час", "часа", "часов"),
     Word.APPROX: ("ориентировочно", "примерно", "приблизительно", "предположительно"),
     Word.FILLER: ("дата", "проведения", "период", "периоде", "периода", "в"),
@@ -171,7 +173,7 @@ KIND_NAMES = {
 }
 
 # Words a typo is never corrected to: common words of a cell that are not dates («уроки» is not «сроки»).
-_NOT_CORRECTED = frozenset({Word.DEADLINE, Word.FILLER, Word.DAYS})
+_NOT_CORRECTED = frozenset({Word.DEADLINE, Word.FILLER, Word.DAYS, Word.LESS_OFTEN})
 _SOFT_MONTH_ENDINGS = ("я", "е", "ю", "ем")
 _HARD_MONTH_ENDINGS = ("", "а", "е", "у", "ом")
 _WEEKDAY_ENDINGS = ("", "а", "у", "ы", "е", "и", "ам", "ом", "ой", "ям", "ей", "ами")

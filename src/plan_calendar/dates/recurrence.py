@@ -110,6 +110,20 @@ def _repeating_number(cx: Context, s: TokStream, t: IntTok, within: Span) -> Rec
     if t.tag in (Tag.NUM, Tag.ORDW) and s.peek_word(Word.TIMES, 1):
         s.next()
         return _times(cx, s, within, t.value)
+    dash, most = s.peek(1), s.peek(2)
+    if (
+        t.tag is Tag.NUM
+        and dash is not None
+        and dash.tag is Tag.PUNCT
+        and dash.value == "-"
+        and most is not None
+        and most.tag is Tag.NUM
+        and t.value < most.value
+        and s.peek_word(Word.TIMES, 3)
+    ):  # «1-2 раза в неделю»: at least the smaller number
+        s.pos += 3
+        cx.warnings.append(f"«{t.text}–{most.text} раза»: взято меньшее число, {t.value} — проверьте")
+        return _times(cx, s, within, t.value)
     nxt = s.peek(1)
     if nxt is not None and nxt.tag is Tag.WDAY:
         s.pos += 2
@@ -172,7 +186,7 @@ def _every(cx: Context, s: TokStream, within: Span) -> Recurring:
     if s.word(Word.MONTH):
         s.expect_done()
         return Recurring(EACH_MONTH, within, Each.MONTH)
-    if s.word(Word.QUARTER):
+    if s.word(Word.QUARTER) or s.word(Word.CAL_QUARTER):  # «каждый квартал»: a term, as «ежеквартально»
         s.expect_done()
         return per_period(cx, within, Each.TERM, 1)
     if s.word(Word.HALF_YEAR):
@@ -223,7 +237,7 @@ def _times(cx: Context, s: TokStream, within: Span, times: int) -> Recurring:
     if s.word(Word.MONTH):
         s.expect_done()
         return Recurring(EACH_MONTH, within, Each.MONTH, times)
-    if s.word(Word.QUARTER):
+    if s.word(Word.QUARTER) or s.word(Word.CAL_QUARTER):  # «раз в квартал»: a term, as «ежеквартально»
         s.expect_done()
         return per_period(cx, within, Each.TERM, times)
     if s.word(Word.HALF_YEAR):

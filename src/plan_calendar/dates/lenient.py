@@ -311,8 +311,9 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
     year; «с», «по», «до» just before a date that was read, or a dash between two dates that were read (the
     range did not read); a word of time («середина», «каникулы») unless the cell writes its dates explicitly."""
     n = len(part)
+    durations = _durations(part, read)
     for i, t in enumerate(part):
-        if read[i]:
+        if read[i] or i in durations:
             continue
         tag = t.tag
         if tag in (Tag.DOT, Tag.MONTH, Tag.WDAY, Tag.WCHECK):
@@ -331,6 +332,24 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
         elif tag is Tag.PUNCT and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
             return False
     return True
+
+
+def _durations(part: list[Tok], read: list[bool]) -> set[int]:
+    """The tokens of «в течение 3 дней», «в течение 2 недель» left over: a length of time counted from something
+    the cell names in words («со дня принятия»), not a date."""
+    out: set[int] = set()
+    for i in range(len(part) - 2):
+        during, count, unit = part[i], part[i + 1], part[i + 2]
+        if (
+            not (read[i] or read[i + 1] or read[i + 2])
+            and during.tag is Tag.WORD
+            and during.value is Word.DURING
+            and count.tag is Tag.NUM
+            and unit.tag is Tag.WORD
+            and unit.value in (Word.DAYS, Word.WEEK, Word.MONTH, Word.HOUR)
+        ):
+            out.update((i, i + 1, i + 2))
+    return out
 
 
 def _number_is_safe(part: list[Tok], read: list[bool], i: int, *, dated: bool, years: bool) -> bool:

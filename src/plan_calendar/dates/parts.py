@@ -146,6 +146,8 @@ def _continues(tokens: list[Tok], i: int) -> bool:
         return True
     if before.tag is Tag.NUM and after.tag is Tag.MONTH:
         return True  # "10-13\nоктября": the month of the days above
+    if before.tag is Tag.NUM and after.tag is Tag.WORD and after.value in (Word.DAYS, Word.TIMES, Word.HOUR):
+        return True  # "Не позднее 5\nдней со дня принятия", "2\nраза в месяц": what the number counts
     if before.tag in (Tag.MONTH, Tag.DOT) and after.tag is Tag.NUM and 1900 <= after.value <= 2200:
         return True  # "Апрель\n2007": the year of the month above
     return (after.tag is Tag.PUNCT and after.value == "-") or (

@@ -124,6 +124,7 @@ TOKEN_RE = re.compile(
     (?P<nl>\n)
   | (?P<iso>(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d))
   | (?P<time>(?<![\d.])([01]?\d|2[0-3])(?::|-(?=00)|\.(?=00|1[3-9]|[2-5]\d))(\d{2})(?!\d)\.?)
+  | (?P<spaced>(?<![\d./])(\d{1,2})\.\ (\d{1,2})\.\ ?(\d{4})(?!\d)\.?)
   | (?P<dot>(?<![\d./])(\d{1,2})(?P<sep>[./])(\d{1,2})(?:(?P=sep)(\d{4}|\d{2})(?!\d))?\.?(?![\d/]))
   | (?P<ord>(\d{1,2})-?(?:ая|ой|ий|ый|го|я|й|е|ю)(?![а-яa-z]))
   | (?P<num>\d+)
@@ -138,6 +139,7 @@ TOKEN_RE = re.compile(
 _G = TOKEN_RE.groupindex
 _DOT_D, _DOT_M, _DOT_Y = _G["dot"] + 1, _G["dot"] + 3, _G["dot"] + 4  # (+2 is the separator: «.» or «/»)
 _ISO_Y, _ISO_M, _ISO_D = _G["iso"] + 1, _G["iso"] + 2, _G["iso"] + 3
+_SPACED_D, _SPACED_M, _SPACED_Y = _G["spaced"] + 1, _G["spaced"] + 2, _G["spaced"] + 3
 _TIME_H, _TIME_M = _G["time"] + 1, _G["time"] + 2
 _ORD_N = _G["ord"] + 1
 
@@ -237,6 +239,9 @@ def tokenize(text: str, lex: Lexicon, warnings: list[str]) -> list[Tok]:
             d, mo, y = m.group(_DOT_D, _DOT_M, _DOT_Y)
             year_value = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
             tokens.append(DotTok(Tag.DOT, (int(d), int(mo), year_value), m.group("dot"), m.span()))
+        elif group == "spaced":  # «13. 11. 2021»: a whole date with spaces after its dots
+            d, mo, y = m.group(_SPACED_D, _SPACED_M, _SPACED_Y)
+            tokens.append(DotTok(Tag.DOT, (int(d), int(mo), int(y)), m.group("spaced"), m.span()))
         elif group == "iso":  # 2019-09-05, as YAML users write dates
             y, mo, d = m.group(_ISO_Y, _ISO_M, _ISO_D)
             tokens.append(DotTok(Tag.DOT, (int(d), int(mo), int(y)), m.group("iso"), m.span()))

@@ -140,6 +140,12 @@ _G = TOKEN_RE.groupindex
 _DOT_D, _DOT_M, _DOT_Y = _G["dot"] + 1, _G["dot"] + 3, _G["dot"] + 4  # (+2 is the separator: «.» or «/»)
 _ISO_Y, _ISO_M, _ISO_D = _G["iso"] + 1, _G["iso"] + 2, _G["iso"] + 3
 _SPACED_D, _SPACED_M, _SPACED_Y = _G["spaced"] + 1, _G["spaced"] + 2, _G["spaced"] + 3
+# The groups of a date's day, month and year, by the form it is written in.
+_DATE_GROUPS = {
+    "dot": (_DOT_D, _DOT_M, _DOT_Y),
+    "spaced": (_SPACED_D, _SPACED_M, _SPACED_Y),  # «13. 11. 2021»: a whole date with spaces after its dots
+    "iso": (_ISO_D, _ISO_M, _ISO_Y),
+}
 _TIME_H, _TIME_M = _G["time"] + 1, _G["time"] + 2
 _ORD_N = _G["ord"] + 1
 
@@ -235,16 +241,10 @@ def tokenize(text: str, lex: Lexicon, warnings: list[str]) -> list[Tok]:
                 tokens.append(TextTok(Tag.UNK, word, word, m.span()))
         elif group == "num":
             tokens.append(IntTok(Tag.NUM, int(m.group("num")), m.group("num"), m.span()))
-        elif group == "dot":
-            d, mo, y = m.group(_DOT_D, _DOT_M, _DOT_Y)
-            year_value = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
-            tokens.append(DotTok(Tag.DOT, (int(d), int(mo), year_value), m.group("dot"), m.span()))
-        elif group == "spaced":  # «13. 11. 2021»: a whole date with spaces after its dots
-            d, mo, y = m.group(_SPACED_D, _SPACED_M, _SPACED_Y)
-            tokens.append(DotTok(Tag.DOT, (int(d), int(mo), int(y)), m.group("spaced"), m.span()))
-        elif group == "iso":  # 2019-09-05, as YAML users write dates
-            y, mo, d = m.group(_ISO_Y, _ISO_M, _ISO_D)
-            tokens.append(DotTok(Tag.DOT, (int(d), int(mo), int(y)), m.group("iso"), m.span()))
+        elif group in _DATE_GROUPS:  # «19.09.», «19.09.19», «13. 11. 2021», 2019-09-05 (as YAML users write dates)
+            d, mo, y = m.group(*_DATE_GROUPS[group])
+            year = None if y is None else (int(y) if len(y) == 4 else 2000 + int(y))
+            tokens.append(DotTok(Tag.DOT, (int(d), int(mo), year), m.group(group), m.span()))
         elif group == "time":  # «14:00», «14.00», «10.30», «14-00»: never a day and a month
             tokens.append(TimeTok(Tag.TIME, (int(m.group(_TIME_H)), int(m.group(_TIME_M))), m.group("time"), m.span()))
         elif group == "ord":

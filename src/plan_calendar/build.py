@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from plan_calendar.config import Config, FeedSpec
 from plan_calendar.display import Entry, calendar_entries
 from plan_calendar.errors import PlanError, PlanErrors, file_error
-from plan_calendar.files import build_lock, remove_leftovers, write_atomic
+from plan_calendar.files import build_lock, remove_leftovers, sources_time, write_atomic
 from plan_calendar.ics.feed import Feed, uid_of
 from plan_calendar.ics.render import plan_events, render
 from plan_calendar.ics.versions import feed_digest, previous_events, read_previous
@@ -93,7 +93,7 @@ def _build(
     if not schedules:
         raise PlanErrors(unusable)
     _check_names(schedules, config)
-    stamp = _sources_time([*plan_paths, *([config.source] if config.source else [])])
+    stamp = sources_time([*plan_paths, *([config.source] if config.source else [])])
     feeds = _feeds(schedules, config, stamp)
     report = BuildReport(warnings=sum(len(s.warnings) for s in schedules), unusable=len(unusable))
     report.errors.extend(unusable)
@@ -190,7 +190,7 @@ def _write_feeds(
         report.feeds.append(FeedResult(feed.name, path, feed.events, written, changed))
     if not with_page:
         return
-    changed_at = {s.plan.id: _sources_time([Path(s.plan.source.file)]) for s in schedules}
+    changed_at = {s.plan.id: sources_time([Path(s.plan.source.file)]) for s in schedules}
     links = [_link(f, config) for f in feeds]
     page_path = out / "index.html"
     # The page marks the days of the feeds' own entries: the same display settings and duration.
@@ -238,11 +238,6 @@ def _check_names(schedules: list[Schedule], config: Config) -> None:
                 f"календарь «{spec.name}» из настроек называется так же, как план «{seen[spec.name]}»",
                 hint="Переименуйте [[feeds]] name.",
             )
-
-
-def _sources_time(paths: list[Path]) -> datetime:
-    mtimes = [int(p.stat().st_mtime) for p in paths if p.exists()]
-    return datetime.fromtimestamp(max(mtimes, default=0), UTC)
 
 
 def _feeds(schedules: list[Schedule], config: Config, stamp: datetime) -> list[Feed]:

@@ -8,7 +8,7 @@ everywhere.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import assert_never
 from zoneinfo import ZoneInfo
@@ -75,6 +75,8 @@ class Entry:
     part: When | None = None
     period: Span | None = None
     hidden: bool = False  # `display: hidden`: in no feed or page (reminders only); see item_entries(hidden=True)
+    # For one occurrence: the repeating entry it is one of (its version is the series', reminders/compose.py).
+    series: Entry | None = field(default=None, compare=False, repr=False)
 
     @property
     def all_day(self) -> bool:
@@ -109,6 +111,7 @@ class Entry:
             until=None,
             exdates=(),
             recurrence_id=start,
+            series=self,
         )
 
     @property

@@ -11,11 +11,12 @@ import contextlib
 import os
 import re
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from plan_calendar.locking import exclusive
 
-__all__ = ["LOCK_NAME", "build_lock", "remove_leftovers", "write_atomic"]
+__all__ = ["LOCK_NAME", "build_lock", "remove_leftovers", "sources_time", "write_atomic"]
 
 LOCK_NAME = ".plan-cal.lock"
 _LOCK_WAIT = 120.0
@@ -74,3 +75,10 @@ def build_lock(folder: Path, wait: float = _LOCK_WAIT) -> contextlib.AbstractCon
         f"другая сборка в папке «{folder}» не закончилась за {int(wait)} с",
         f"не удалось записать календари в папку «{folder}»",
     )
+
+
+def sources_time(paths: list[Path]) -> datetime:
+    """The newest modification time of the files a build reads (whole seconds, UTC): the LAST-MODIFIED of what
+    they changed. The same for `build` and for the attachments of `remind` (reminders/compose.py)."""
+    mtimes = [int(p.stat().st_mtime) for p in paths if p.exists()]
+    return datetime.fromtimestamp(max(mtimes, default=0), UTC)

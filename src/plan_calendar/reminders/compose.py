@@ -1,10 +1,12 @@
 """Reminder emails, composed: reminders grouped into messages and rendered (Jinja2 templates, Russian dates).
 
 Each calendar event a message is about is attached as an .ics rendered by the feed's own renderer
-(:mod:`plan_calendar.ics`), so it has the feed's UID. Sending is :mod:`plan_calendar.reminders.smtp`.
+(:mod:`plan_calendar.ics`), so it has the feed's UID, and the version the built feed in the config's `out` folder
+gives it. Sending is :mod:`plan_calendar.reminders.smtp`.
 
-A message is deterministic: the same reminders give the same bytes (Date is the scheduled send time, MIME
-boundaries and the Message-ID are derived from the reminders), so a rare resend is recognisable as a duplicate.
+A message is deterministic: the same reminders, plans and built feed give the same bytes (Date is the scheduled
+send time, MIME boundaries and the Message-ID are derived from the reminders), so a rare resend is recognisable as
+a duplicate.
 """
 
 from __future__ import annotations
@@ -12,12 +14,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,9 +40,11 @@ from plan_calendar.dates.describe import describe, plural
 from plan_calendar.dates.lexicon import lexicon, prepositional
 from plan_calendar.display import Entry
 from plan_calendar.errors import ConfigError, Source
-from plan_calendar.ics.feed import Feed
+from plan_calendar.files import sources_time
+from plan_calendar.ics.event import event_digest
+from plan_calendar.ics.feed import Feed, organizer_of
 from plan_calendar.ics.render import plan_events, render
-from plan_calendar.ics.versions import Version, read_previous
+from plan_calendar.ics.versions import Version, next_version, read_previous
 from plan_calendar.reminders.addresses import wire_address
 from plan_calendar.reminders.rules import Occasion, Reminder
 from plan_calendar.when import Span, SpanShape
@@ -257,33 +260,56 @@ def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes
             entries=(entry,),
             first_year=plan.academic_year.first,
             last_year=plan.academic_year.second,
-            stamp=reminder.send_at.astimezone(UTC),
+            stamp=_sources_stamp(config, plan.source.file),
         )
         events = plan_events(feed, config.calendar)  # content digests as the built feed computes them
-        data, _ = render(feed, settings, _feed_versions(config.out / feed.filename, events), events=events)
+        previous = _feed_versions(config.out / feed.filename, feed, events, config)
+        data, _ = render(feed, settings, previous, events=events)
         out.append((f"{target.item.id}-{target.day:%Y%m%d}.ics", data))
     return out
 
 
-def _feed_versions(path: Path, events: list[tuple[Entry, str, str]]) -> dict[str, Version]:
+def _sources_stamp(config: Config, plan_file: str) -> datetime:
+    """The LAST-MODIFIED `build` gives what changed: the newest of the plans and the settings file."""
+    plans = list(config.plans) or [Path(plan_file)]
+    return sources_time([*plans, *([config.source] if config.source else [])])
+
+
+def _feed_versions(path: Path, feed: Feed, events: list[tuple[Entry, str, str]], config: Config) -> dict[str, Version]:
     """The versions the built feed gives these events, so that an attachment says the feed's SEQUENCE and
-    LAST-MODIFIED: an event as the feed has it keeps them; one changed in the plan since the build is one version
-    newer (as the next build will make it); one occurrence of a repetition has its series' version. Without a
-    built feed in the config's `out` folder, every event is version 0 of the letter's time."""
+    LAST-MODIFIED: an event as the feed has it keeps them; one changed in the plan since the build gets the
+    version the next build will give it (render's ``next_version`` with the sources' time); one occurrence of a
+    repetition has its series' version, by the same rule. Without a built feed in the config's `out` folder, every
+    event is version 0 of the sources' time, as a first build would write it."""
+    versions = _built_versions(path)
+    organizer = organizer_of(feed, config.calendar)
+    out: dict[str, Version] = {}
+    for entry, uid, digest in events:
+        before = versions.get(uid)
+        if before is None:
+            continue
+        if entry.series is None:
+            out[uid] = before  # render compares the digests
+            continue
+        series = event_digest(entry.series, uid, config.calendar, organizer)
+        out[uid] = replace(next_version(before, series, feed.stamp), digest=digest)
+    return out
+
+
+_BUILT: dict[Path, tuple[tuple[int, int, int], dict[str, Version]]] = {}
+
+
+def _built_versions(path: Path) -> dict[str, Version]:
+    """A built feed's versions, read once per version of the file (a run composes many letters from one feed; the
+    scheduler keeps one reading per feed, replaced when the build replaces the file)."""
     try:
         stat = path.stat()
     except OSError:
         return {}
-    versions = _versions_of(path, stat.st_mtime_ns, stat.st_size)
-    out: dict[str, Version] = {}
-    for entry, uid, digest in events:
-        version = versions.get(uid)
-        if version is not None:
-            out[uid] = replace(version, digest=digest) if entry.recurrence_id is not None else version
-    return out
-
-
-@lru_cache(maxsize=8)
-def _versions_of(path: Path, _mtime_ns: int, _size: int) -> dict[str, Version]:
-    """A feed's versions, read once per version of the file (a run composes many letters from one feed)."""
-    return read_previous(path).versions
+    key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    cached = _BUILT.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    versions = read_previous(path).versions
+    _BUILT[path] = (key, versions)
+    return versions

@@ -218,7 +218,7 @@ def _weekday_of(cx: Context, previous: When, wday: IntTok) -> When | None:
 def _part(cx: Context, s: TokStream) -> When:
     # Leading words that add nothing: "в", "на", "в срок", "срок", "дата проведения".
     s.skip(LEADING)
-    if s.peek_word(Word.NOT) and s.peek_word(Word.LESS_OFTEN, 1):
+    if s.peek_word(Word.NOT) and s.peek_word(Word.LESS_OFTEN, 1) and _repetition_at(s, 2):
         s.pos += 2  # «не реже 1 раза в месяц»: at least as often as the repetition, which is what is read
     if s.done():
         raise NoMatch()
@@ -375,6 +375,26 @@ _READERS: tuple[Callable[[Context, TokStream], When | None], ...] = (
     read_ongoing,  # «постоянно», «весь учебный год», «2019-2020 уч. год»: the year as a whole, not a term of it
     _term_alone,  # «I четверть»; after it only days, months and ranges are left (point_or_range)
 )
+
+
+_REPETITION_WORDS = frozenset(
+    {Word.TIMES, Word.EVERY, Word.DAILY, Word.WEEKLY, Word.MONTHLY, Word.QUARTERLY, Word.YEARLY}
+)
+
+
+def _repetition_at(s: TokStream, ahead: int) -> bool:
+    """Whether a repetition starts ``ahead`` tokens on: «раз в месяц», «1 раза в месяц», «ежемесячно»."""
+    t = s.peek(ahead)
+    if t is None:
+        return False
+    if t.tag is Tag.WORD:
+        return t.value in _REPETITION_WORDS
+    if t.tag is Tag.NUM and s.peek(ahead + 1) is not None and s.punct_at("-", ahead + 1):
+        ahead += 2  # «не реже 1–2 раза в неделю»
+        t = s.peek(ahead)
+        if t is None or t.tag is not Tag.NUM:
+            return False
+    return (t.tag is Tag.NUM or t.tag is Tag.ORDW) and s.peek_word(Word.TIMES, ahead + 1)
 
 
 def _only_years(tokens: list[Tok]) -> bool:

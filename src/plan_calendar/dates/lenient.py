@@ -15,7 +15,7 @@ from plan_calendar.dates.describe import day as _ru_date
 from plan_calendar.dates.describe import day_range, describe
 from plan_calendar.dates.lexicon import Word
 from plan_calendar.dates.named_days import BEFORE_DAYS, EVE_DAYS, QUIET_WORDS, Found, find_named_days
-from plan_calendar.dates.parts import HARD_TAGS, LEADING, PERIOD_WORDS, QUANTIFIERS, RELATIVE, TEMPORAL_WORDS
+from plan_calendar.dates.parts import DATE_TAGS, HARD_TAGS, LEADING, PERIOD_WORDS, QUANTIFIERS, RELATIVE, TEMPORAL_WORDS
 from plan_calendar.dates.periods import NUMBER_TAGS
 from plan_calendar.dates.points import month_point
 from plan_calendar.dates.tokens import Tag, Tok
@@ -47,6 +47,35 @@ _QUOTES = frozenset('«»"“”„')
 # «летом», «осенью»: the months of the season (summer after the school year).
 _SEASON_MONTHS = {"осенью": (9, 11), "зимой": (12, 2), "весной": (3, 5), "летом": (6, 8)}
 _SEASON_WORD_MONTHS = {Word.AUTUMN: (9, 11), Word.WINTER: (12, 2), Word.SPRING: (3, 5), Word.SUMMER: (6, 8)}
+_SEASON_STEMS = ("осен", "зим", "весен", "лет")  # not «новогодний период»: the New Year holidays, not the winter
+# Unknown words that still name a time (so «каждый …» before them is a repetition that did not read).
+_TIME_NOUNS = (
+    "ден",
+    "дня",
+    "дн",
+    "утр",
+    "вечер",
+    "ноч",
+    "семестр",
+    "сезон",
+    "осен",
+    "зим",
+    "весн",
+    "лет",
+    "час",
+    "мин",
+    "нед",
+    "мес",
+    "мс",
+    "год",
+    "кварт",
+    "четв",
+    "полуг",
+    "урок",
+    "занят",
+    "смен",
+)
+
 
 # Adjectives that begin the names of days («Международный женский день», «Всемирный день книги»).
 _NAME_PREFIXES = ("международн", "всемирн", "общероссийск", "всероссийск", "российск")
@@ -177,6 +206,7 @@ def _season(cx: Context, tokens: list[Tok]) -> Span | None:
         len(words) == 2  # the season's adjective, then «время» («период» is a filler word, left out above)
         and words[0].tag is Tag.WORD
         and words[0].value in _SEASON_WORD_MONTHS
+        and words[0].text.startswith(_SEASON_STEMS)
         and words[1].tag is Tag.WORD
         and words[1].value is Word.DURING
         and words[1].text.startswith("врем")
@@ -184,6 +214,7 @@ def _season(cx: Context, tokens: list[Tok]) -> Span | None:
         len(words) == 1
         and words[0].tag is Tag.WORD
         and words[0].value in _SEASON_WORD_MONTHS
+        and words[0].text.startswith(_SEASON_STEMS)
         and any(t.tag is Tag.WORD and t.text.startswith("период") for t in tokens)
     ):
         first_month, last_month = _SEASON_WORD_MONTHS[words[0].value]
@@ -297,6 +328,7 @@ def _counts_things(part: list[Tok], read: list[bool], i: int) -> bool:
         and nxt is not None
         and nxt.tag is Tag.UNK
         and not read[i + 1]
+        and not nxt.text.startswith(_TIME_NOUNS)  # «каждый день», «каждую осень», «каждый семестр»: a time
     )
 
 
@@ -329,7 +361,15 @@ def leftover_is_safe(part: list[Tok], read: list[bool], *, dated: bool, years: b
                 return False
             if not dated and t.value is not Word.YEAR and _is_period_word(t) and not _counts_things(part, read, i):
                 return False
-        elif tag is Tag.PUNCT and t.value == "-" and 0 < i < n - 1 and read[i - 1] and read[i + 1]:
+        elif (
+            tag is Tag.PUNCT
+            and t.value == "-"
+            and 0 < i < n - 1
+            and read[i - 1]
+            and read[i + 1]
+            and part[i - 1].tag in DATE_TAGS
+            and part[i + 1].tag in DATE_TAGS
+        ):  # «15 - 20 ноября» that did not read as a range; not «ежемесячно - не реже 1 раза в месяц»
             return False
     return True
 

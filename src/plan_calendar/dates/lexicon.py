@@ -33,6 +33,7 @@ class Word(Enum):
     NOT = auto()  # не (не позднее)
     LATER = auto()  # позднее, позже
     LESS_OFTEN = auto()  # реже («не реже 1 раза в месяц»)
+    CURRENT = auto()  # текущего, сего («до 20 апреля текущего года»): the year said again, after a date
     BY = auto()  # к
     FROM = auto()  # с
     TO = auto()  # по
@@ -143,7 +144,8 @@ _WORDS: dict[Word, tuple[str, ...]] = {
     Word.SUMMER: ("летние", "летних", "летний", "летнее"),
     Word.HOUR: ("ч", "час", "часа", "часов"),
     Word.APPROX: ("ориентировочно", "примерно", "приблизительно", "предположительно"),
-    Word.FILLER: ("дата", "проведения", "период", "периоде", "периода", "в", "текущего", "текущем", "сего"),
+    Word.FILLER: ("дата", "проведения", "период", "периоде", "периода", "в"),
+    Word.CURRENT: ("текущего", "текущем", "сего"),
     Word.EVE: ("накануне",),
     Word.CALENDAR: ("календарный", "календарного", "календарном", "календарному"),
     Word.CAL_QUARTER: ("квартал", "квартала", "квартале", "кварталы", "кв"),
@@ -173,7 +175,7 @@ KIND_NAMES = {
 }
 
 # Words a typo is never corrected to: common words of a cell that are not dates («уроки» is not «сроки»).
-_NOT_CORRECTED = frozenset({Word.DEADLINE, Word.FILLER, Word.DAYS, Word.LESS_OFTEN})
+_NOT_CORRECTED = frozenset({Word.DEADLINE, Word.FILLER, Word.DAYS, Word.LESS_OFTEN, Word.CURRENT})
 _SOFT_MONTH_ENDINGS = ("я", "е", "ю", "ем")
 _HARD_MONTH_ENDINGS = ("", "а", "е", "у", "ом")
 _WEEKDAY_ENDINGS = ("", "а", "у", "ы", "е", "и", "ам", "ом", "ой", "ям", "ей", "ами")

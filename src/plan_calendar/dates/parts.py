@@ -8,6 +8,7 @@ from plan_calendar.dates.periods import NUMBER_TAGS
 from plan_calendar.dates.tokens import Tag, Tok
 
 __all__ = [
+    "DATE_TAGS",
     "HARD_TAGS",
     "LEADING",
     "PERIOD_WORDS",
@@ -41,6 +42,8 @@ TEMPORAL_WORDS = frozenset(
 )
 
 HARD_TAGS = frozenset({Tag.NUM, Tag.DOT, Tag.TIME, Tag.ORD, Tag.MONTH, Tag.WDAY})
+# Tokens that are (part of) a date or a time of day.
+DATE_TAGS = frozenset({Tag.DOT, Tag.MONTH, Tag.NUM, Tag.ORD, Tag.ORDW, Tag.WDAY, Tag.WCHECK, Tag.TIME})
 
 QUANTIFIERS = frozenset({Word.DURING, Word.WHOLE, Word.EVERY, Word.TIMES, Word.START, Word.END, Word.MIDDLE})
 
@@ -146,13 +149,30 @@ def _continues(tokens: list[Tok], i: int) -> bool:
         return True
     if before.tag is Tag.NUM and after.tag is Tag.MONTH:
         return True  # "10-13\nоктября": the month of the days above
-    if before.tag is Tag.NUM and after.tag is Tag.WORD and after.value in (Word.DAYS, Word.TIMES, Word.HOUR):
-        return True  # "Не позднее 5\nдней со дня принятия", "2\nраза в месяц": what the number counts
+    if before.tag is Tag.NUM and after.tag is Tag.WORD and after.value in (Word.DAYS, Word.TIMES):
+        return _a_count(tokens, i)  # "Не позднее 5\nдней со дня принятия", "2\nраза в месяц": what it counts
     if before.tag in (Tag.MONTH, Tag.DOT) and after.tag is Tag.NUM and 1900 <= after.value <= 2200:
         return True  # "Апрель\n2007": the year of the month above
     return (after.tag is Tag.PUNCT and after.value == "-") or (
         after.tag is Tag.WORD and after.value in (Word.TO, Word.UNTIL)
     )
+
+
+def _a_count(tokens: list[Tok], i: int) -> bool:
+    """Whether the number that ends the line before the break at ``i`` is a count: not a year, and not after a
+    date on its line («2020\nраз в неделю», «Октябрь, 20\nДни здоровья» are not «2020 раз», «20 дней»)."""
+    j = i - 1
+    while j >= 0 and tokens[j].tag is Tag.NL:
+        j -= 1
+    number = tokens[j]
+    if number.tag is not Tag.NUM or 1900 <= number.value <= 2200:
+        return False
+    j -= 1
+    while j >= 0 and tokens[j].tag is not Tag.NL:
+        if tokens[j].tag in DATE_TAGS:
+            return False
+        j -= 1
+    return True
 
 
 def except_holidays_at(tokens: list[Tok]) -> int | None:

@@ -122,7 +122,8 @@ def _repeating_number(cx: Context, s: TokStream, t: IntTok, within: Span) -> Rec
         and s.peek_word(Word.TIMES, 3)
     ):  # «1-2 раза в неделю»: at least the smaller number
         s.pos += 3
-        cx.warnings.append(f"«{t.text}–{most.text} раза»: взято меньшее число, {t.value} — проверьте")
+        times_word = s.tokens[s.pos].text  # «раза», «раз»
+        cx.warnings.append(f"«{t.text}–{most.text} {times_word}»: взято меньшее число, {t.value} — проверьте")
         return _times(cx, s, within, t.value)
     nxt = s.peek(1)
     if nxt is not None and nxt.tag is Tag.WDAY:

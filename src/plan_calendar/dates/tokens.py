@@ -166,7 +166,7 @@ _NORMALISE = str.maketrans(
 )
 
 
-_TRAILING = frozenset({Word.YEAR, Word.FILLER})
+_TRAILING = frozenset({Word.YEAR, Word.FILLER, Word.CURRENT})
 # What a word with a number for its value was recognised as → its token tag.
 _NUMBER_TAGS: dict[Cls, Literal[TokTag.MONTH, TokTag.WDAY, TokTag.ORDW]] = {
     Cls.MONTH: Tag.MONTH,
@@ -296,6 +296,11 @@ class TokStream:
             self.pos = i + 1
             return True
         return False
+
+    def punct_at(self, char: str, ahead: int) -> bool:
+        """Whether the token ``ahead`` of the cursor is the punctuation ``char`` (the cursor stays)."""
+        t = self.peek(ahead)
+        return t is not None and t.tag is Tag.PUNCT and t.value == char
 
     def punct(self, char: str) -> bool:
         i = self.pos

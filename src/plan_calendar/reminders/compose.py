@@ -169,7 +169,8 @@ def compose(reminders: Iterable[Reminder], config: Config, now: datetime) -> lis
             key = (*key, reminder.key)
         groups.setdefault(key, []).append(reminder)
     try:
-        return [_message(env, group, config, now) for group in groups.values()]
+        stamps: dict[str, datetime] = {}  # the sources' time by plan file, once per call (a stat per plan)
+        return [_message(env, group, config, now, stamps) for group in groups.values()]
     except TemplateError as exc:  # a custom template: a set-up error with its file and line, not a traceback
         where = Source(exc.filename or exc.name or "", exc.lineno) if isinstance(exc, TemplateSyntaxError) else None
         raise ConfigError(
@@ -180,7 +181,9 @@ def compose(reminders: Iterable[Reminder], config: Config, now: datetime) -> lis
         ) from None
 
 
-def _message(env: Environment, group: list[Reminder], config: Config, now: datetime) -> Message:
+def _message(
+    env: Environment, group: list[Reminder], config: Config, now: datetime, stamps: dict[str, datetime]
+) -> Message:
     recipient, send_at = group[0].recipient, max(r.send_at for r in group)
     # Date is the scheduled time (resends are the same bytes); a letter that goes out on a later day (a catch-up
     # run) is dated when it goes out, as its «завтра» and «через N дней» are counted from then.
@@ -218,7 +221,7 @@ def _message(env: Environment, group: list[Reminder], config: Config, now: datet
     msg["X-Auto-Response-Suppress"] = "All"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
-    for name, data in _attachments(group, config):
+    for name, data in _attachments(group, config, stamps):
         msg.add_attachment(data, maintype="text", subtype="calendar", filename=name, params={"method": "PUBLISH"})
     for n, part in enumerate(p for p in msg.walk() if p.is_multipart()):
         part.set_boundary(f"=_plan-cal-{digest[:16]}-{n}")  # random boundaries would make resends differ
@@ -232,7 +235,7 @@ def _feed_url(config: Config, group: list[Reminder]) -> str | None:
     return f"{config.calendar.url}{plans[0]}.ics" if len(plans) == 1 else config.calendar.url
 
 
-def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes]]:
+def _attachments(group: list[Reminder], config: Config, stamps: dict[str, datetime]) -> list[tuple[str, bytes]]:
     """One .ics per calendar event: the feed's own event, rendered by the feed's renderer (the same UID; for one
     occurrence of a repetition, that occurrence with RECURRENCE-ID) and its version (`_feed_versions`),
     METHOD:PUBLISH, no alarms (docs/client-rules.md). An item that `display: hidden` keeps out of the calendar
@@ -249,6 +252,8 @@ def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes
         seen.add(key)
         settings = replace(config.calendar, alarms=False)
         plan = target.plan
+        if plan.source.file not in stamps:
+            stamps[plan.source.file] = _sources_stamp(config, plan.source.file)
         if settings.organizer_email is None and (plan.organizer is None or not plan.organizer.email):
             # PUBLISH needs an ORGANIZER (the feed omits METHOD instead): the sender of the letter.
             settings = replace(settings, organizer_email=address or None, organizer_name=name or None)
@@ -260,7 +265,7 @@ def _attachments(group: list[Reminder], config: Config) -> list[tuple[str, bytes
             entries=(entry,),
             first_year=plan.academic_year.first,
             last_year=plan.academic_year.second,
-            stamp=_sources_stamp(config, plan.source.file),
+            stamp=stamps[plan.source.file],
         )
         events = plan_events(feed, config.calendar)  # content digests as the built feed computes them
         previous = _feed_versions(config.out / feed.filename, feed, events, config)
